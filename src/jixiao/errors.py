@@ -1,0 +1,99 @@
+"""The one error hierarchy. Front ends map `JixiaoError` to one line and exit code 2 (CLI) or a
+读取失败 row (batch review); nothing else catches broad exceptions."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+
+class JixiaoError(Exception):
+    """Base of every error jixiao reports to users, with a Chinese and an English reason."""
+
+    def __init__(self, reason_zh: str, reason_en: str) -> None:
+        super().__init__(f"{reason_zh} / {reason_en}")
+        self.reason_zh = reason_zh
+        self.reason_en = reason_en
+
+    def one_line(self) -> str:
+        return f"{self.reason_zh} / {self.reason_en}"
+
+
+class UnreadableFile(JixiaoError):
+    """A file that cannot be read; the message names the file and the reason."""
+
+    kind = "unreadable"
+
+    def __init__(self, path: str | Path, reason_zh: str, reason_en: str) -> None:
+        self.path = str(path)
+        super().__init__(reason_zh, reason_en)
+
+    def one_line(self) -> str:
+        return f"{self.path}: {self.reason_zh} / {self.reason_en}"
+
+    def __str__(self) -> str:
+        return self.one_line()
+
+
+class EmptyFile(UnreadableFile):
+    kind = "empty"
+
+
+class CorruptFile(UnreadableFile):
+    kind = "corrupt"
+
+
+class EncryptedFile(UnreadableFile):
+    kind = "encrypted"
+
+
+class ScannedPdf(UnreadableFile):
+    kind = "scanned"
+
+
+class TooLarge(UnreadableFile):
+    kind = "too_large"
+
+
+class UnsupportedFormat(UnreadableFile):
+    kind = "unsupported"
+
+
+class BadEncoding(UnreadableFile):
+    kind = "encoding"
+
+
+class ConverterMissing(UnreadableFile):
+    kind = "converter_missing"
+
+
+class NotASelfEvaluation(UnreadableFile):
+    """The document was read but is not a self-evaluation report (未识别为绩效自评报告)."""
+
+    kind = "not_a_report"
+
+
+class InvalidProfile(JixiaoError):
+    """A scoring profile file with a mistake: names the file, the key and the reason."""
+
+    def __init__(self, path: str | Path, key: str, reason_zh: str, reason_en: str) -> None:
+        self.path = str(path)
+        self.key = key
+        super().__init__(reason_zh, reason_en)
+
+    def one_line(self) -> str:
+        return f"{self.path}: [{self.key}] {self.reason_zh} / {self.reason_en}"
+
+    def __str__(self) -> str:
+        return self.one_line()
+
+
+class ImportProblems(JixiaoError):
+    """A filled entry template with problems; nothing is imported."""
+
+    def __init__(self, path: str | Path, problems: list[str]) -> None:
+        self.path = str(path)
+        self.problems = problems
+        super().__init__(f"导入失败，共 {len(problems)} 处问题", f"import failed with {len(problems)} problem(s)")
+
+    def one_line(self) -> str:
+        return f"{self.path}: {self.reason_zh} / {self.reason_en}"

@@ -1,0 +1,100 @@
+"""File → Document: the content decides the format, one reader per format, limits on everything.
+
+`read(path)` is the one entry point. Every failure is an `UnreadableFile` naming the file and the
+reason; input files are only ever opened for reading.
+"""
+
+from __future__ import annotations
+
+import hashlib
+from pathlib import Path
+
+from jixiao.errors import UnreadableFile, UnsupportedFormat
+from jixiao.ingest.limits import DEFAULT_LIMITS, Limits
+from jixiao.ingest.sniff import sniff
+from jixiao.ingest.text import decode_text, parse_text
+from jixiao.model.document import Document, Source, number_blocks
+
+__all__ = ["DEFAULT_LIMITS", "Limits", "read", "read_bytes_format"]
+
+
+def read(path: str | Path, limits: Limits = DEFAULT_LIMITS) -> Document:
+    """Read any supported report file into a Document."""
+    path = Path(path)
+    try:
+        with path.open("rb") as handle:
+            head = handle.read(8192)
+    except IsADirectoryError:
+        raise UnsupportedFormat(path, "这是一个文件夹，不是文件", "is a directory, not a file") from None
+    except FileNotFoundError:
+        raise UnreadableFile(path, "文件不存在", "file not found") from None
+    except PermissionError:
+        raise UnreadableFile(path, "没有读取权限", "permission denied") from None
+    kind = sniff(path, head, limits)
+    return _READERS[kind](path, limits)
+
+
+def read_bytes_format(path: str | Path, limits: Limits = DEFAULT_LIMITS) -> str:
+    """The format the content of a file shows (txt, docx, xlsx, pdf, html, ole, json)."""
+    path = Path(path)
+    with path.open("rb") as handle:
+        head = handle.read(8192)
+    return sniff(path, head, limits)
+
+
+def sha256_of(data: bytes) -> str:
+    return hashlib.sha256(data).hexdigest()
+
+
+def _read_text(path: Path, limits: Limits) -> Document:
+    data = path.read_bytes()
+    text = decode_text(path, data)
+    blocks = number_blocks(parse_text(text))
+    return Document(source=Source(path=str(path), sha256=sha256_of(data), format="txt"), blocks=blocks)
+
+
+def _read_docx(path: Path, limits: Limits) -> Document:
+    from jixiao.ingest.docx import read_docx
+
+    return read_docx(path, limits)
+
+
+def _read_xlsx(path: Path, limits: Limits) -> Document:
+    from jixiao.ingest.xlsx import read_xlsx
+
+    return read_xlsx(path, limits)
+
+
+def _read_pdf(path: Path, limits: Limits) -> Document:
+    from jixiao.ingest.pdf import read_pdf
+
+    return read_pdf(path, limits)
+
+
+def _read_html(path: Path, limits: Limits) -> Document:
+    from jixiao.ingest.html import read_html
+
+    return read_html(path, limits)
+
+
+def _read_ole(path: Path, limits: Limits) -> Document:
+    from jixiao.ingest.office import read_ole
+
+    return read_ole(path, limits)
+
+
+def _read_json(path: Path, limits: Limits) -> Document:
+    raise UnsupportedFormat(
+        path, "JSON 文件不是文档；请用 jixiao extract 的输出作为报告输入", "a JSON file is not a document"
+    )
+
+
+_READERS = {
+    "txt": _read_text,
+    "docx": _read_docx,
+    "xlsx": _read_xlsx,
+    "pdf": _read_pdf,
+    "html": _read_html,
+    "ole": _read_ole,
+    "json": _read_json,
+}

@@ -1,0 +1,72 @@
+"""Decide a file's format from its content; the suffix only breaks ties the content leaves open."""
+
+from __future__ import annotations
+
+import zipfile
+from pathlib import Path
+
+from jixiao.errors import CorruptFile, EmptyFile, TooLarge, UnsupportedFormat
+from jixiao.ingest.limits import Limits
+
+OLE_MAGIC = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"
+_HTML_MARKERS = (b"<!doctype html", b"<html", b"<head", b"<body", b"<table", b"<div", b"<meta", b"<p")
+
+
+def sniff(path: Path, head: bytes, limits: Limits) -> str:
+    """Return one of txt, docx, xlsx, pdf, html, ole (doc/xls/wps/et), json."""
+    size = path.stat().st_size
+    if size == 0 or not head.strip(b"\x00 \t\r\n\xef\xbb\xbf"):
+        raise EmptyFile(path, "文件为空", "the file is empty")
+    if size > limits.max_file_bytes:
+        raise TooLarge(
+            path,
+            f"文件过大（{size // 1024 // 1024} MB，上限 {limits.max_file_bytes // 1024 // 1024} MB）",
+            f"file too large ({size} bytes, limit {limits.max_file_bytes})",
+        )
+    if head.startswith(b"%PDF-") or b"%PDF-" in head[:1024]:
+        return "pdf"
+    if head.startswith(OLE_MAGIC):
+        return "ole"
+    if head.startswith((b"PK\x03\x04", b"PK\x05\x06")):
+        return _zip_kind(path)
+    lowered = head[:2048].lstrip(b"\xef\xbb\xbf \t\r\n").lower()
+    if lowered.startswith((b"{", b"[")) and path.suffix.lower() == ".json":
+        return "json"
+    if lowered.startswith(b"<?xml") and b"<html" not in lowered:
+        raise UnsupportedFormat(path, "不支持的 XML 文件", "unsupported XML file")
+    if any(lowered.startswith(m) or m in lowered[:512] for m in _HTML_MARKERS[:3]) or lowered.startswith(_HTML_MARKERS):
+        return "html"
+    if _looks_binary(head):
+        raise UnsupportedFormat(path, "无法识别的文件类型", "unknown file type")
+    return "txt"
+
+
+def _zip_kind(path: Path) -> str:
+    try:
+        with zipfile.ZipFile(path) as archive:
+            names = set(archive.namelist())
+    except (zipfile.BadZipFile, OSError, ValueError) as exc:
+        raise CorruptFile(path, "文件已损坏（zip 结构无效）", f"corrupt file (bad zip: {exc})") from None
+    if "word/document.xml" in names:
+        return "docx"
+    if "xl/workbook.xml" in names:
+        return "xlsx"
+    if "EncryptedPackage" in names:
+        return "ole"
+    raise UnsupportedFormat(path, "无法识别的压缩文件（不是 docx 或 xlsx）", "zip archive is neither docx nor xlsx")
+
+
+def _looks_binary(head: bytes) -> bool:
+    if b"\x00" in head:
+        # UTF-16 text has NULs too: let the text reader's encoding detection decide.
+        return not (head.startswith((b"\xff\xfe", b"\xfe\xff")) or _utf16_without_bom(head))
+    control = sum(1 for b in head[:4096] if b < 9 or 13 < b < 32)
+    return control > len(head[:4096]) * 0.05
+
+
+def _utf16_without_bom(head: bytes) -> bool:
+    sample = head[:512]
+    zeros_even = sum(1 for b in sample[0::2] if b == 0)
+    zeros_odd = sum(1 for b in sample[1::2] if b == 0)
+    half = max(1, len(sample) // 2)
+    return zeros_odd > half * 0.3 or zeros_even > half * 0.3

@@ -1,0 +1,51 @@
+"""Typed domain values. Imports nothing else of jixiao."""
+
+from jixiao.model.document import (
+    Block,
+    Cell,
+    Document,
+    Paragraph,
+    Provenance,
+    Source,
+    Table,
+    number_blocks,
+)
+from jixiao.model.report import (
+    FACT_SECTIONS,
+    DeclaredWeight,
+    Fact,
+    FactConflict,
+    IndicatorRow,
+    NarrativeSection,
+    ParsedValue,
+    Project,
+    QualitativeTarget,
+    Report,
+    Unit,
+    fact_kind,
+    json_number,
+)
+
+__all__ = [
+    "FACT_SECTIONS",
+    "Block",
+    "Cell",
+    "DeclaredWeight",
+    "Document",
+    "Fact",
+    "FactConflict",
+    "IndicatorRow",
+    "NarrativeSection",
+    "Paragraph",
+    "ParsedValue",
+    "Project",
+    "Provenance",
+    "QualitativeTarget",
+    "Report",
+    "Source",
+    "Table",
+    "Unit",
+    "fact_kind",
+    "json_number",
+    "number_blocks",
+]

@@ -1,0 +1,349 @@
+"""The typed self-evaluation report: what a document states, each value with its provenance.
+
+Field names of the fact-bearing sections *are* the facts vocabulary of docs/contract.md
+(`income_total`, `reception_budget`, ...): `Report.facts()` flattens them, `Report.set_fact()`
+fills them, and `FACT_SECTIONS` (derived from the classes) knows which section owns which key.
+Money is Decimal in 万元, rates Decimal in percent, counts int; a fact not stated is None.
+"""
+
+from __future__ import annotations
+
+from decimal import Decimal
+from typing import Any, Literal
+
+from pydantic import BaseModel, ConfigDict, Field
+
+from jixiao.model.document import Provenance
+
+FactValue = Decimal | int | str
+ReportKind = Literal["department_overall", "project", "mixed"]
+Layout = Literal["table", "narrative", "mixed"]
+Direction = Literal[">=", ">", "=", "<=", "<", "qualitative"]
+
+
+class _Model(BaseModel):
+    model_config = ConfigDict(arbitrary_types_allowed=True, validate_assignment=False, extra="forbid")
+
+
+class Fact(_Model):
+    """One stated value: the value in the canonical unit, the unit as written, where it came from."""
+
+    value: FactValue
+    unit: str | None = None  # as stated: 万元, 元, %, 人, 辆 ...
+    provenance: Provenance = Field(default_factory=Provenance)
+
+    @property
+    def text(self) -> str | None:
+        return self.provenance.text
+
+
+class FactConflict(_Model):
+    """The same fact stated twice with different values: both are kept."""
+
+    key: str
+    kept: Fact
+    other: Fact
+
+
+# --- fact-bearing sections: field names are vocabulary keys -----------------------------------
+
+
+class Staff(_Model):
+    staff_authorized: Fact | None = None
+    staff_actual: Fact | None = None
+    staff_authorized_political: Fact | None = None
+    staff_authorized_institution: Fact | None = None
+    staff_actual_political: Fact | None = None
+    staff_actual_institution: Fact | None = None
+    official_vehicles: Fact | None = None
+
+
+class Funds(_Model):
+    """Budget and execution (年度预算申请 / 资金执行)."""
+
+    budget_initial: Fact | None = None
+    budget_adjusted: Fact | None = None
+    budget_executed: Fact | None = None
+    budget_supplement: Fact | None = None
+    execution_rate: Fact | None = None
+    execution_weight: Fact | None = None
+    execution_score: Fact | None = None
+    supplementary_project_count: Fact | None = None
+    supplementary_amount: Fact | None = None
+
+
+class Income(_Model):
+    income_total: Fact | None = None
+    carryover: Fact | None = None
+    income_general_budget: Fact | None = None
+    income_fund_budget: Fact | None = None
+    income_special_account: Fact | None = None
+    income_other: Fact | None = None
+    income_fiscal_appropriation: Fact | None = None
+    income_change: Fact | None = None
+    income_change_rate: Fact | None = None
+    income_prior_year: Fact | None = None  # the year the change is measured against, as stated
+
+
+class Expenditure(_Model):
+    expenditure_total: Fact | None = None
+    basic_expenditure: Fact | None = None
+    project_expenditure: Fact | None = None
+    personnel_expenditure: Fact | None = None
+    public_expenditure: Fact | None = None
+    basic_wages_welfare: Fact | None = None
+    basic_goods_services: Fact | None = None
+    basic_household_subsidies: Fact | None = None
+    basic_expenditure_share: Fact | None = None
+    project_expenditure_share: Fact | None = None
+    expenditure_change: Fact | None = None
+    expenditure_change_rate: Fact | None = None
+    expenditure_prior_year: Fact | None = None
+    balance_current_year: Fact | None = None
+    balance_accumulated: Fact | None = None
+
+
+class ThreePublic(_Model):
+    """三公经费 and their budgets."""
+
+    three_public_total: Fact | None = None
+    three_public_budget: Fact | None = None
+    three_public_execution_rate: Fact | None = None
+    three_public_saving: Fact | None = None
+    three_public_saving_rate: Fact | None = None
+    three_public_change: Fact | None = None
+    three_public_change_rate: Fact | None = None
+    reception: Fact | None = None
+    reception_budget: Fact | None = None
+    reception_execution_rate: Fact | None = None
+    reception_change: Fact | None = None
+    reception_change_rate: Fact | None = None
+    vehicle_operation: Fact | None = None
+    vehicle_operation_budget: Fact | None = None
+    vehicle_purchase: Fact | None = None
+    vehicle_purchase_budget: Fact | None = None
+    vehicle_total: Fact | None = None
+    vehicle_budget: Fact | None = None
+    vehicle_execution_rate: Fact | None = None
+    overseas_travel: Fact | None = None
+    overseas_travel_budget: Fact | None = None
+
+
+class FixedAssets(_Model):
+    fixed_assets_total: Fact | None = None
+    fixed_assets_in_use: Fact | None = None
+    fixed_assets_leased: Fact | None = None
+    fixed_assets_other: Fact | None = None
+
+
+class Summary(_Model):
+    """Counts and the stated result."""
+
+    indicator_count: Fact | None = None
+    project_count: Fact | None = None
+    project_count_classified: Fact | None = None
+    self_score: Fact | None = None
+    grade: Fact | None = None
+    weight_total: Fact | None = None  # 总分 row's 分值 (declared total points)
+
+
+# --- structured parts ------------------------------------------------------------------------
+
+
+class Unit(_Model):
+    """The reporting unit and the document's identity."""
+
+    department: str | None = None
+    region: str | None = None
+    code: str | None = None  # 预算编码 / 单位代码
+    fiscal_year: int | None = None
+    report_date: str | None = None  # ISO date
+    report_kind: ReportKind = "department_overall"
+    layout: Layout = "table"
+    project_name: str | None = None  # project forms: 项目名称
+    provenance: dict[str, Provenance] = Field(default_factory=dict)
+
+
+class ParsedValue(_Model):
+    """A target or actual value read from its text. Unparseable text keeps `number` None."""
+
+    text: str
+    direction: Direction | None = None
+    number: Decimal | None = None
+    unit: str | None = None
+    change: Literal["decrease", "increase"] | None = None  # 下降X% / 增长X%
+    qualitative: str | None = None  # 达成预期指标, 好, 优 ...
+    qualitative_tier: int | None = None  # 1 达成, 2 部分达成, 3 未达成
+    vague: bool = False  # 控制在预算内, 基本完成: wording with no measurable value
+    flagged: bool = False  # could not be read
+
+
+class IndicatorRow(_Model):
+    """One level-3 row of an indicator table (or a level-2 row where there is no level 3)."""
+
+    level1: str
+    level2: str = ""
+    level3: str = ""
+    target: ParsedValue | None = None
+    actual: ParsedValue | None = None
+    weight: Decimal | None = None
+    score: Decimal | None = None
+    deviation_reason: str = ""
+    provenance: Provenance = Field(default_factory=Provenance)
+    cells: dict[str, Provenance] = Field(default_factory=dict)  # column name → cell provenance
+
+
+class DeclaredWeight(_Model):
+    """Points declared on a level-1 or level-2 heading, e.g. 产出指标(50分)."""
+
+    level: Literal[1, 2]
+    name: str
+    points: Decimal
+    provenance: Provenance = Field(default_factory=Provenance)
+
+
+class QualitativeTarget(_Model):
+    """年度总体目标 / 定性目标: expected versus achieved, as text."""
+
+    expected: str
+    achieved: str = ""
+    provenance: Provenance = Field(default_factory=Provenance)
+
+
+class Project(_Model):
+    name: str
+    budget_initial: Decimal | None = None
+    budget_adjusted: Decimal | None = None
+    budget_executed: Decimal | None = None
+    execution_rate: Decimal | None = None
+    supplement: Decimal | None = None
+    amount: Decimal | None = None
+    self_score: Decimal | None = None
+    grade: str | None = None
+    provenance: Provenance = Field(default_factory=Provenance)
+
+
+class NarrativeSection(_Model):
+    heading: str
+    text: str
+    provenance: Provenance = Field(default_factory=Provenance)
+
+
+class Report(_Model):
+    """A self-evaluation report as stated by its document."""
+
+    source_path: str = ""
+    source_sha256: str = ""
+    source_format: str = ""
+    unit: Unit = Field(default_factory=Unit)
+    staff: Staff = Field(default_factory=Staff)
+    funds: Funds = Field(default_factory=Funds)
+    income: Income = Field(default_factory=Income)
+    expenditure: Expenditure = Field(default_factory=Expenditure)
+    three_public: ThreePublic = Field(default_factory=ThreePublic)
+    fixed_assets: FixedAssets = Field(default_factory=FixedAssets)
+    summary: Summary = Field(default_factory=Summary)
+    targets: list[QualitativeTarget] = Field(default_factory=list)
+    declared_weights: list[DeclaredWeight] = Field(default_factory=list)
+    indicators: list[IndicatorRow] = Field(default_factory=list)
+    projects: list[Project] = Field(default_factory=list)
+    evaluators: list[str] = Field(default_factory=list)
+    sections: list[NarrativeSection] = Field(default_factory=list)
+    conflicts: list[FactConflict] = Field(default_factory=list)
+    # Year-over-year comparisons as stated: (subject, the prior year named), e.g. ("income", 2019).
+    comparison_years: list[Fact] = Field(default_factory=list)
+    warnings: list[str] = Field(default_factory=list)
+
+    # -- facts access, driven by FACT_SECTIONS --------------------------------------------------
+
+    def fact(self, key: str) -> Fact | None:
+        section = FACT_SECTIONS.get(key)
+        if section is None:
+            raise KeyError(f"unknown fact key: {key}")
+        result: Fact | None = getattr(getattr(self, section), key)
+        return result
+
+    def value(self, key: str) -> FactValue | None:
+        fact = self.fact(key)
+        return None if fact is None else fact.value
+
+    def set_fact(self, key: str, fact: Fact) -> None:
+        """Store a fact; a different value already stored for the key is kept and the clash recorded."""
+        section = getattr(self, FACT_SECTIONS[key])
+        existing: Fact | None = getattr(section, key)
+        if existing is not None:
+            if existing.value != fact.value:
+                self.conflicts.append(FactConflict(key=key, kept=existing, other=fact))
+            return
+        setattr(section, key, fact)
+
+    def facts(self) -> dict[str, Fact]:
+        out: dict[str, Fact] = {}
+        for key, section in FACT_SECTIONS.items():
+            fact = getattr(getattr(self, section), key)
+            if fact is not None:
+                out[key] = fact
+        return out
+
+    def facts_json(self) -> dict[str, Any]:
+        """Facts as the contract's JSON numbers: Decimal → int or float, text unchanged."""
+        return {k: json_number(f.value) for k, f in self.facts().items()}
+
+
+FACT_SECTION_TYPES: dict[str, type[_Model]] = {
+    "staff": Staff,
+    "funds": Funds,
+    "income": Income,
+    "expenditure": Expenditure,
+    "three_public": ThreePublic,
+    "fixed_assets": FixedAssets,
+    "summary": Summary,
+}
+
+FACT_SECTIONS: dict[str, str] = {
+    key: section for section, cls in FACT_SECTION_TYPES.items() for key in cls.model_fields
+}
+
+# Keys whose values are counts (int); rates end in _rate or _share; grade is text; the rest is money.
+COUNT_KEYS = frozenset(
+    {
+        "staff_authorized",
+        "staff_actual",
+        "staff_authorized_political",
+        "staff_authorized_institution",
+        "staff_actual_political",
+        "staff_actual_institution",
+        "official_vehicles",
+        "supplementary_project_count",
+        "indicator_count",
+        "project_count",
+        "project_count_classified",
+    }
+)
+SCORE_KEYS = frozenset({"execution_weight", "execution_score", "self_score", "weight_total"})
+YEAR_KEYS = frozenset({"income_prior_year", "expenditure_prior_year"})
+TEXT_KEYS = frozenset({"grade"})
+
+
+def fact_kind(key: str) -> Literal["count", "rate", "score", "year", "text", "money"]:
+    """What kind of number a vocabulary key holds."""
+    if key in COUNT_KEYS:
+        return "count"
+    if key in SCORE_KEYS:
+        return "score"
+    if key in YEAR_KEYS:
+        return "year"
+    if key in TEXT_KEYS:
+        return "text"
+    if key.endswith(("_rate", "_share")):
+        return "rate"
+    return "money"
+
+
+def json_number(value: FactValue | None) -> int | float | str | None:
+    """Decimal → int when integral, else float; other values unchanged."""
+    if isinstance(value, Decimal):
+        if value == value.to_integral_value():
+            return int(value)
+        return float(value)
+    return value
