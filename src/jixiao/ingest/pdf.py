@@ -1,0 +1,476 @@
+"""PDF → Document with pdfplumber: paragraphs in reading order and ruled tables as span-aware grids.
+
+Per page:
+- tables are found with explicit lattice settings (ruling lines only, see `TABLE_SETTINGS`); pdfplumber
+  returns None for the positions a merged cell covers, so the grid is rebuilt from cell geometry: the
+  distinct x and y boundaries of all cell rectangles make the full grid, and each cell's rowspan and
+  colspan are the boundaries its rectangle covers. Each character of the table goes to the cell its
+  centre falls in (one pass, bisect on the boundaries), so a table costs one walk over its characters.
+- the characters outside tables become lines (clustered by their top), then paragraphs: a paragraph
+  ends at a larger vertical gap than the page's usual line gap, a change of font size, a short line
+  (not reaching the right margin), an indented next line, a heading marker (一、 （二） 3.) or a table.
+  Wrapped lines are joined without a space where either side is CJK, so Chinese text comes back as
+  written; spaces are inserted between Latin words by the gap between characters.
+- bare page numbers (「- 3 -」, 「第3页 共9页」) in the top or bottom margin are dropped.
+
+Across pages: a paragraph whose last line runs to the margin without closing punctuation continues
+with the next page's first paragraph (one Paragraph, on the page it starts). A table that continues
+on the next page stays two tables (both with their own page); the extraction layer joins indicator
+tables by their headers. Multi-column page layouts are read line by line across the columns.
+
+A PDF without a text layer (no characters on any page, or on fewer than 5% of pages while pages carry
+images) raises ScannedPdf; a PDF that needs a password raises EncryptedFile; anything pdfminer cannot
+parse raises CorruptFile; more pages than the limit raises TooLarge before any page is read.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import re
+import struct
+import zlib
+from bisect import bisect_right
+from dataclasses import dataclass, field
+from itertools import pairwise
+from pathlib import Path
+from statistics import median
+from typing import Any
+
+from jixiao.errors import CorruptFile, EncryptedFile, ScannedPdf, TooLarge, UnreadableFile
+from jixiao.ingest.limits import Limits
+from jixiao.model.document import Block, Cell, Document, Paragraph, Source, Table, number_blocks
+
+Char = dict[str, Any]
+BBox = tuple[float, float, float, float]
+
+TABLE_SETTINGS: dict[str, Any] = {
+    "vertical_strategy": "lines",
+    "horizontal_strategy": "lines",
+    "snap_tolerance": 3,
+    "join_tolerance": 3,
+    "intersection_tolerance": 3,
+    "edge_min_length": 3,
+}
+
+_CJK = "\u2e80-\u2fff\u3000-\u303f\u3040-\u30ff\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff\uff00-\uffef"
+_CJK_CHAR = re.compile(f"[{_CJK}]")
+_SPACES = re.compile(r"[ \t\u00a0]+")
+_HEADING = re.compile(
+    r"^\s*(第[一二三四五六七八九十百\d]+[章节部分条]|[一二三四五六七八九十]+[、．.]|"
+    r"[（(][一二三四五六七八九十\d]+[)）]|\d+[、．]|\d+\.(?!\d)|附件|附表)"
+)
+_PAGE_NUMBER = re.compile(
+    r"^\s*([-—–－]\s*\d+\s*[-—–－]|第\s*\d+\s*页(\s*[,，/]?\s*共\s*\d+\s*页)?|\d+\s*/\s*\d+|\d+)\s*$"
+)
+_CLOSING = tuple("。！？；：!?;:”」』）)")
+_GRID_TOLERANCE = 1.5  # points: cell edges closer than this are the same grid line
+_MARGIN_BAND = 0.08  # share of the page height at top and bottom where page numbers live
+
+
+@dataclass(slots=True)
+class _Line:
+    """One visual line of text: its characters' extent and size."""
+
+    text: str
+    x0: float
+    x1: float
+    top: float
+    bottom: float
+    size: float
+
+    @property
+    def first_char(self) -> str:
+        return self.text[:1]
+
+    @property
+    def last_char(self) -> str:
+        return self.text[-1:]
+
+
+@dataclass(slots=True)
+class _PageText:
+    """What one page gave: blocks with their top coordinate, and whether it had text or images."""
+
+    blocks: list[tuple[float, Block]] = field(default_factory=list)
+    has_text: bool = False
+    has_images: bool = False
+    # The page's last paragraph may continue on the next page (its last line reached the margin).
+    open_end: bool = False
+    # The page's first paragraph may continue the previous page's (not indented, not a heading).
+    open_start: bool = False
+
+
+def read_pdf(path: Path, limits: Limits) -> Document:
+    """Read a PDF's paragraphs and ruled tables, page by page, with page and bbox provenance."""
+    import pdfplumber
+    from pdfminer.pdfdocument import PDFEncryptionError, PDFPasswordIncorrect
+    from pdfminer.psexceptions import PSException
+    from pdfplumber.utils.exceptions import PdfminerException
+
+    digest = _sha256(path)
+    pages: list[_PageText] = []
+    try:
+        with pdfplumber.open(path) as pdf:
+            n_pages = len(pdf.pages)
+            if n_pages > limits.max_pdf_pages:
+                raise TooLarge(
+                    path,
+                    f"PDF 页数过多（{n_pages} 页，上限 {limits.max_pdf_pages} 页）",
+                    f"too many pages ({n_pages}, limit {limits.max_pdf_pages})",
+                )
+            for number, page in enumerate(pdf.pages, start=1):
+                pages.append(_read_page(page, number))
+                page.close()  # drop the page's parsed objects: memory stays bounded by one page
+    except UnreadableFile:
+        raise
+    except PdfminerException as exc:
+        cause = exc.args[0] if exc.args else exc
+        if isinstance(cause, PDFPasswordIncorrect | PDFEncryptionError):
+            raise _encrypted(path) from None
+        raise _corrupt(path, cause) from None
+    except (PDFPasswordIncorrect, PDFEncryptionError):
+        raise _encrypted(path) from None
+    # A damaged file surfaces from pdfminer's parser as any of these; none of them is our bug.
+    except (PSException, ValueError, KeyError, TypeError, IndexError, AttributeError, struct.error, zlib.error) as exc:
+        raise _corrupt(path, exc) from None
+
+    _reject_scanned(path, pages)
+    blocks = _join_pages(pages)
+    return Document(
+        source=Source(path=str(path), sha256=digest, format="pdf", pages=len(pages)),
+        blocks=number_blocks(blocks),
+    )
+
+
+def _sha256(path: Path) -> str:
+    digest = hashlib.sha256()
+    with path.open("rb") as handle:
+        for chunk in iter(lambda: handle.read(1 << 20), b""):
+            digest.update(chunk)
+    return digest.hexdigest()
+
+
+def _encrypted(path: Path) -> EncryptedFile:
+    return EncryptedFile(path, "PDF 已加密，需要密码才能打开", "encrypted PDF: a password is required to open it")
+
+
+def _corrupt(path: Path, cause: object) -> CorruptFile:
+    detail = type(cause).__name__ + (f": {cause}" if str(cause) else "")
+    return CorruptFile(path, "PDF 文件已损坏，无法解析", f"corrupt PDF ({detail[:120]})")
+
+
+def _reject_scanned(path: Path, pages: list[_PageText]) -> None:
+    with_text = sum(1 for p in pages if p.has_text)
+    with_images = any(p.has_images for p in pages)
+    if with_text == 0 or (with_images and with_text < 0.05 * len(pages)):
+        raise ScannedPdf(
+            path,
+            f"扫描件，没有文字层，需先 OCR 识别后再读取（{len(pages)} 页中 {with_text} 页有文字）",
+            f"scanned PDF without a text layer: run OCR first ({with_text} of {len(pages)} pages have text)",
+        )
+
+
+# --- one page ---------------------------------------------------------------------------------
+
+
+def _read_page(page: Any, number: int) -> _PageText:
+    out = _PageText()
+    chars: list[Char] = [c for c in page.chars if c.get("text")]
+    out.has_text = any(not c["text"].isspace() for c in chars)
+    out.has_images = bool(page.images)
+    if not out.has_text:
+        return out
+    tables: list[Table] = []
+    boxes: list[BBox] = []
+    if page.lines or page.rects or page.curves:  # no ruling at all: no lattice table to find
+        for found in page.find_tables(TABLE_SETTINGS):
+            table = _grid(found.cells, chars)
+            if table is not None:
+                table.page = number
+                tables.append(table)
+                boxes.append(found.bbox)
+    free = [c for c in chars if not _inside_any(c, boxes)] if boxes else chars
+    lines = _drop_page_numbers(_lines(free), float(page.height))
+    segments = _segments(lines, [b[1] for b in boxes])
+    margins = _margins(lines)
+    typical_gap = _typical_gap(lines)
+    first = True
+    for segment in segments:
+        paragraphs = _paragraphs(segment, margins, typical_gap)
+        for para_lines in paragraphs:
+            text = _join_lines(para_lines)
+            if not text:
+                continue
+            if first:
+                out.open_start = not _starts_paragraph(para_lines[0], margins)
+                first = False
+            out.blocks.append((para_lines[0].top, Paragraph(text=text, page=number)))
+    for table, box in zip(tables, boxes, strict=True):
+        out.blocks.append((box[1], table))
+    out.blocks.sort(key=lambda item: item[0])
+    if out.blocks and isinstance(out.blocks[-1][1], Paragraph) and lines:
+        last = lines[-1]
+        out.open_end = last.x1 >= margins[1] - 1.5 * last.size and not last.text.endswith(_CLOSING)
+    if out.blocks and not isinstance(out.blocks[0][1], Paragraph):
+        out.open_start = False
+    return out
+
+
+def _inside_any(char: Char, boxes: list[BBox]) -> bool:
+    cx = (char["x0"] + char["x1"]) / 2
+    cy = (char["top"] + char["bottom"]) / 2
+    return any(b[0] <= cx <= b[2] and b[1] <= cy <= b[3] for b in boxes)
+
+
+# --- tables -----------------------------------------------------------------------------------
+
+
+def _boundaries(values: list[float]) -> list[float]:
+    """Distinct grid lines: sorted values, those closer than the tolerance taken as one."""
+    out: list[float] = []
+    for value in sorted(values):
+        if not out or value - out[-1] > _GRID_TOLERANCE:
+            out.append(value)
+    return out
+
+
+def _index(bounds: list[float], value: float) -> int:
+    """The boundary nearest to a value."""
+    i = bisect_right(bounds, value)
+    if i == 0:
+        return 0
+    if i == len(bounds):
+        return len(bounds) - 1
+    return i if bounds[i] - value < value - bounds[i - 1] else i - 1
+
+
+def _grid(cell_boxes: list[BBox], chars: list[Char]) -> Table | None:
+    """Rebuild a table's full grid (anchors with spans) from the rectangles of its cells."""
+    if len(cell_boxes) < 2:
+        return None  # a single framed box is a text frame, not a table: its text stays a paragraph
+    xs = _boundaries([v for b in cell_boxes for v in (b[0], b[2])])
+    ys = _boundaries([v for b in cell_boxes for v in (b[1], b[3])])
+    n_rows, n_cols = len(ys) - 1, len(xs) - 1
+    if n_rows < 1 or n_cols < 1:
+        return None
+    owner: dict[tuple[int, int], int] = {}
+    spans: list[tuple[int, int, int, int, BBox]] = []
+    for box in sorted(cell_boxes, key=lambda b: (b[1], b[0])):
+        r0, r1 = _index(ys, box[1]), _index(ys, box[3])
+        c0, c1 = _index(xs, box[0]), _index(xs, box[2])
+        if r1 <= r0 or c1 <= c0 or (r0, c0) in owner:
+            continue  # degenerate or overlapping rectangle: the first one found keeps the position
+        slot = len(spans)
+        spans.append((r0, c0, r1 - r0, c1 - c0, box))
+        for r in range(r0, r1):
+            for c in range(c0, c1):
+                owner.setdefault((r, c), slot)
+    # Positions no rectangle covers (a missing rule) become empty cells, so the grid is complete.
+    for r in range(n_rows):
+        for c in range(n_cols):
+            if (r, c) not in owner:
+                owner[(r, c)] = len(spans)
+                spans.append((r, c, 1, 1, (xs[c], ys[r], xs[c + 1], ys[r + 1])))
+    contents: list[list[Char]] = [[] for _ in spans]
+    x_lo, x_hi, y_lo, y_hi = xs[0], xs[-1], ys[0], ys[-1]
+    for char in chars:
+        cx = (char["x0"] + char["x1"]) / 2
+        cy = (char["top"] + char["bottom"]) / 2
+        if not (x_lo <= cx <= x_hi and y_lo <= cy <= y_hi):
+            continue
+        r = min(max(bisect_right(ys, cy) - 1, 0), n_rows - 1)
+        c = min(max(bisect_right(xs, cx) - 1, 0), n_cols - 1)
+        contents[owner[(r, c)]].append(char)
+    cells = [
+        Cell(row=r, col=c, rowspan=rs, colspan=cs, text=_cell_text(contents[i], box), bbox=_round_box(box))
+        for i, (r, c, rs, cs, box) in enumerate(spans)
+    ]
+    cells.sort(key=lambda cell: (cell.row, cell.col))
+    return Table(n_rows=n_rows, n_cols=n_cols, cells=cells)
+
+
+def _round_box(box: BBox) -> BBox:
+    return (round(box[0], 2), round(box[1], 2), round(box[2], 2), round(box[3], 2))
+
+
+def _cell_text(chars: list[Char], box: BBox) -> str:
+    """A cell's lines: a line that wraps at the cell's right edge continues; a short line ends a paragraph."""
+    lines = _lines(chars)
+    if not lines:
+        return ""
+    parts: list[str] = [lines[0].text]
+    for prev, line in pairwise(lines):
+        # Cell padding is a few points; a wrapped line reaches within about one character of it.
+        wrapped = prev.x1 >= box[2] - 8 - 1.5 * prev.size
+        parts.append(_joiner(prev.last_char, line.first_char) if wrapped else "\n")
+        parts.append(line.text)
+    return "".join(parts).strip()
+
+
+# --- lines and paragraphs ---------------------------------------------------------------------
+
+
+def _is_cjk(ch: str) -> bool:
+    return bool(ch) and _CJK_CHAR.match(ch) is not None
+
+
+def _lines(chars: list[Char]) -> list[_Line]:
+    """Cluster characters into visual lines by their top, left to right within a line."""
+    if not chars:
+        return []
+    ordered = sorted(chars, key=lambda c: (c["top"], c["x0"]))
+    groups: list[list[Char]] = []
+    current: list[Char] = [ordered[0]]
+    anchor = ordered[0]["top"]
+    for char in ordered[1:]:
+        # Characters of one line share a top within a fraction of their size (mixed fonts differ a little).
+        if char["top"] - anchor <= max(2.0, 0.4 * float(char.get("size") or 10)):
+            current.append(char)
+        else:
+            groups.append(current)
+            current = [char]
+            anchor = char["top"]
+    groups.append(current)
+    out = []
+    for group in groups:
+        line = _line(sorted(group, key=lambda c: c["x0"]))
+        if line is not None:
+            out.append(line)
+    return out
+
+
+def _line(chars: list[Char]) -> _Line | None:
+    parts: list[str] = []
+    prev: Char | None = None
+    for char in chars:
+        text = char["text"]
+        if prev is not None:
+            if text == prev["text"] and abs(char["x0"] - prev["x0"]) < 1:
+                continue  # the same glyph drawn twice (fake bold)
+            gap = char["x0"] - prev["x1"]
+            size = float(char.get("size") or 10)
+            cjk_side = _is_cjk(prev["text"][-1:]) or _is_cjk(text[:1])
+            # Justified Chinese spreads characters apart; only a clear gap separates text next to CJK.
+            if gap > (1.0 if cjk_side else 0.25) * size:
+                parts.append(" ")
+        parts.append(text)
+        prev = char
+    text = _SPACES.sub(" ", "".join(parts)).strip()
+    visible = [c for c in chars if not c["text"].isspace()]
+    if not text or not visible:
+        return None
+    return _Line(
+        text=text,
+        x0=min(c["x0"] for c in visible),
+        x1=max(c["x1"] for c in visible),
+        top=min(c["top"] for c in visible),
+        bottom=max(c["bottom"] for c in visible),
+        size=median(float(c.get("size") or 10) for c in visible),
+    )
+
+
+def _drop_page_numbers(lines: list[_Line], height: float) -> list[_Line]:
+    band = _MARGIN_BAND * height
+    return [
+        line
+        for line in lines
+        if not ((line.bottom > height - band or line.top < band) and _PAGE_NUMBER.match(line.text))
+    ]
+
+
+def _segments(lines: list[_Line], table_tops: list[float]) -> list[list[_Line]]:
+    """Split the page's lines where a table lies between them: a paragraph never spans a table."""
+    if not table_tops:
+        return [lines] if lines else []
+    segments: list[list[_Line]] = [[]]
+    tops = sorted(table_tops)
+    for line in lines:
+        if segments[-1] and any(segments[-1][-1].top < t <= line.top for t in tops):
+            segments.append([])
+        segments[-1].append(line)
+    return [s for s in segments if s]
+
+
+def _margins(lines: list[_Line]) -> tuple[float, float]:
+    """The text column's left and right edges: edges shared by at least two lines (outliers ignored)."""
+    if not lines:
+        return (0.0, 0.0)
+    return (
+        _shared_extreme([ln.x0 for ln in lines], lowest=True),
+        _shared_extreme([ln.x1 for ln in lines], lowest=False),
+    )
+
+
+def _shared_extreme(values: list[float], *, lowest: bool) -> float:
+    ordered = sorted(values, reverse=not lowest)
+    for a, b in pairwise(ordered):
+        if abs(a - b) <= 2:
+            return a
+    return ordered[0]
+
+
+def _typical_gap(lines: list[_Line]) -> float:
+    gaps = [b.top - a.bottom for a, b in pairwise(lines) if b.top - a.bottom > -1]
+    return median(gaps) if gaps else 0.0
+
+
+def _starts_paragraph(line: _Line, margins: tuple[float, float]) -> bool:
+    return line.x0 > margins[0] + line.size or _HEADING.match(line.text) is not None
+
+
+def _paragraphs(lines: list[_Line], margins: tuple[float, float], typical_gap: float) -> list[list[_Line]]:
+    out: list[list[_Line]] = []
+    for line in lines:
+        if out and not _breaks(out[-1][-1], line, margins, typical_gap):
+            out[-1].append(line)
+        else:
+            out.append([line])
+    return out
+
+
+def _breaks(prev: _Line, line: _Line, margins: tuple[float, float], typical_gap: float) -> bool:
+    """Whether `line` starts a new paragraph after `prev`."""
+    size = max(prev.size, line.size)
+    return (
+        line.top - prev.bottom > max(typical_gap, 0.0) + 0.5 * size  # paragraph spacing
+        or abs(line.size - prev.size) > 1  # a heading or a note in another size
+        or prev.x1 < margins[1] - 1.5 * prev.size  # the previous line stopped short: paragraph end
+        or line.x0 > prev.x0 + line.size  # first-line indent
+        or _HEADING.match(line.text) is not None
+    )
+
+
+def _joiner(left: str, right: str) -> str:
+    """What goes between two wrapped lines: nothing next to CJK or a hyphen, else one space."""
+    if not left or not right or _is_cjk(left) or _is_cjk(right) or left == "-":
+        return ""
+    return " "
+
+
+def _join_lines(lines: list[_Line]) -> str:
+    text = lines[0].text
+    for line in lines[1:]:
+        text += _joiner(text[-1:], line.first_char) + line.text
+    return text.strip()
+
+
+# --- across pages -----------------------------------------------------------------------------
+
+
+def _join_pages(pages: list[_PageText]) -> list[Block]:
+    """Concatenate the pages' blocks, joining a paragraph that runs on onto the next page."""
+    blocks: list[Block] = []
+    carry = False
+    for page in pages:
+        page_blocks = [b for _, b in page.blocks]
+        if carry and page.open_start and page_blocks and blocks and isinstance(blocks[-1], Paragraph):
+            head = page_blocks.pop(0)
+            assert isinstance(head, Paragraph)
+            previous = blocks[-1]
+            previous.text += _joiner(previous.text[-1:], head.text[:1]) + head.text
+            if not page_blocks:
+                carry = page.open_end
+                continue
+        blocks.extend(page_blocks)
+        carry = page.open_end and bool(page_blocks)
+    return blocks
