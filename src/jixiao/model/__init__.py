@@ -10,6 +10,7 @@ from jixiao.model.document import (
     Table,
     number_blocks,
 )
+from jixiao.model.findings import Finding, Issue, Severity
 from jixiao.model.report import (
     FACT_SECTIONS,
     DeclaredWeight,
@@ -25,6 +26,7 @@ from jixiao.model.report import (
     fact_kind,
     json_number,
 )
+from jixiao.model.scorecard import LevelSum, ScoreItem, Scorecard
 
 __all__ = [
     "FACT_SECTIONS",
@@ -34,7 +36,10 @@ __all__ = [
     "Document",
     "Fact",
     "FactConflict",
+    "Finding",
     "IndicatorRow",
+    "Issue",
+    "LevelSum",
     "NarrativeSection",
     "Paragraph",
     "ParsedValue",
@@ -42,6 +47,9 @@ __all__ = [
     "Provenance",
     "QualitativeTarget",
     "Report",
+    "ScoreItem",
+    "Scorecard",
+    "Severity",
     "Source",
     "Table",
     "Unit",
