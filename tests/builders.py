@@ -1,0 +1,166 @@
+"""Build the same merged-cell table as docx, xlsx, xls and html, programmatically, for reader tests.
+
+`INDICATOR_TABLE` is a small national 项目支出绩效自评表: a title row merged across all columns, a
+header row, 一级指标 merged down (产出指标 over 3 rows), 二级指标 merged down 2 rows and a 总分 row
+merged across the first 3 columns. Each `build_*` writes the table between a heading paragraph and
+a closing paragraph and returns the path. Other formats append their own `build_*` here.
+"""
+
+from __future__ import annotations
+
+import html
+import shutil
+import subprocess
+from dataclasses import dataclass
+from decimal import Decimal, InvalidOperation
+from pathlib import Path
+
+TITLE = "某某培训项目2023年度绩效自评表"
+CLOSING = "填表人：张三"
+
+
+@dataclass(frozen=True)
+class GridSpec:
+    """A table as its anchors: (row, col, rowspan, colspan, text), row by row."""
+
+    n_rows: int
+    n_cols: int
+    anchors: tuple[tuple[int, int, int, int, str], ...]
+
+
+INDICATOR_TABLE = GridSpec(
+    n_rows=7,
+    n_cols=6,
+    anchors=(
+        (0, 0, 1, 6, "项目支出绩效自评表"),
+        (1, 0, 1, 1, "一级指标"),
+        (1, 1, 1, 1, "二级指标"),
+        (1, 2, 1, 1, "三级指标"),
+        (1, 3, 1, 1, "年度指标值"),
+        (1, 4, 1, 1, "分值"),
+        (1, 5, 1, 1, "得分"),
+        (2, 0, 3, 1, "产出指标(50分)"),
+        (2, 1, 2, 1, "数量指标"),
+        (2, 2, 1, 1, "培训人次"),
+        (2, 3, 1, 1, "≥500人次"),
+        (2, 4, 1, 1, "20"),
+        (2, 5, 1, 1, "20"),
+        (3, 2, 1, 1, "覆盖乡镇数"),
+        (3, 3, 1, 1, "12个"),
+        (3, 4, 1, 1, "15"),
+        (3, 5, 1, 1, "14"),
+        (4, 1, 1, 1, "质量指标"),
+        (4, 2, 1, 1, "培训合格率"),
+        (4, 3, 1, 1, "≥95%"),
+        (4, 4, 1, 1, "15"),
+        (4, 5, 1, 1, "15"),
+        (5, 0, 1, 1, "效益指标(30分)"),
+        (5, 1, 1, 1, "社会效益指标"),
+        (5, 2, 1, 1, "群众知晓率"),
+        (5, 3, 1, 1, "≥90%"),
+        (5, 4, 1, 1, "30"),
+        (5, 5, 1, 1, "28.5"),
+        (6, 0, 1, 3, "总分"),
+        (6, 3, 1, 1, "—"),
+        (6, 4, 1, 1, "80"),
+        (6, 5, 1, 1, "77.5"),
+    ),
+)
+
+
+def build_docx(path: Path, spec: GridSpec = INDICATOR_TABLE) -> Path:
+    """Word document; merges made with python-docx's cell.merge (gridSpan and vMerge)."""
+    import docx
+
+    document = docx.Document()
+    document.add_heading(TITLE, level=1)
+    table = document.add_table(rows=spec.n_rows, cols=spec.n_cols)
+    for row, col, rowspan, colspan, text in spec.anchors:
+        cell = table.cell(row, col)
+        if rowspan > 1 or colspan > 1:
+            cell = cell.merge(table.cell(row + rowspan - 1, col + colspan - 1))
+        cell.text = text
+    document.add_paragraph(CLOSING)
+    document.save(str(path))
+    return path
+
+
+def _as_number(text: str) -> int | float | None:
+    try:
+        value = Decimal(text)
+    except InvalidOperation:
+        return None
+    return int(value) if value == value.to_integral_value() else float(value)
+
+
+def build_xlsx(path: Path, spec: GridSpec = INDICATOR_TABLE) -> Path:
+    """Workbook with the title in A1 and the table from row 3; numbers stored as numbers."""
+    import openpyxl
+
+    workbook = openpyxl.Workbook()
+    sheet = workbook.active
+    assert sheet is not None
+    sheet.title = "自评表"
+    top = 3  # row 1: heading, row 2: empty, so the reader must trim and split nothing else
+    sheet.cell(row=1, column=1, value=TITLE)
+    for row, col, rowspan, colspan, text in spec.anchors:
+        number = _as_number(text)
+        sheet.cell(row=top + row, column=1 + col, value=text if number is None else number)
+        if rowspan > 1 or colspan > 1:
+            sheet.merge_cells(
+                start_row=top + row,
+                start_column=1 + col,
+                end_row=top + row + rowspan - 1,
+                end_column=col + colspan,
+            )
+    workbook.save(path)
+    return path
+
+
+def build_xls(path: Path, spec: GridSpec = INDICATOR_TABLE) -> Path:
+    """Legacy .xls converted from the xlsx by LibreOffice (the caller skips when soffice is missing)."""
+    soffice = shutil.which("soffice")
+    if soffice is None:
+        raise RuntimeError("soffice not installed")
+    source = build_xlsx(path.with_suffix(".src.xlsx"), spec)
+    outdir = path.parent / "xls-out"
+    outdir.mkdir(exist_ok=True)
+    subprocess.run(
+        [
+            soffice,
+            f"-env:UserInstallation=file://{path.parent / 'lo-profile'}",
+            "--headless",
+            "--convert-to",
+            "xls",
+            "--outdir",
+            str(outdir),
+            str(source),
+        ],
+        check=True,
+        capture_output=True,
+        timeout=180,
+    )
+    produced = outdir / (source.stem + ".xls")
+    produced.replace(path)
+    return path
+
+
+def html_table(spec: GridSpec = INDICATOR_TABLE) -> str:
+    """The table as HTML with rowspan/colspan."""
+    rows: list[list[str]] = [[] for _ in range(spec.n_rows)]
+    for row, _col, rowspan, colspan, text in spec.anchors:
+        attrs = (f' rowspan="{rowspan}"' if rowspan > 1 else "") + (f' colspan="{colspan}"' if colspan > 1 else "")
+        rows[row].append(f"<td{attrs}>{html.escape(text)}</td>")
+    body = "\n".join(f"  <tr>{''.join(cells)}</tr>" for cells in rows)
+    return f'<table border="1">\n{body}\n</table>'
+
+
+def build_html(path: Path, spec: GridSpec = INDICATOR_TABLE) -> Path:
+    """A plain UTF-8 page: heading, the table, a closing paragraph."""
+    page = (
+        '<!DOCTYPE html>\n<html><head><meta charset="utf-8"><title>自评</title></head><body>\n'
+        f'<div class="article"><h1>{html.escape(TITLE)}</h1>\n{html_table(spec)}\n<p>{html.escape(CLOSING)}</p></div>\n'
+        "</body></html>\n"
+    )
+    path.write_text(page, encoding="utf-8")
+    return path
