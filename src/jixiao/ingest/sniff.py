@@ -2,11 +2,11 @@
 
 from __future__ import annotations
 
-import zipfile
 from pathlib import Path
 
-from jixiao.errors import CorruptFile, EmptyFile, TooLarge, UnsupportedFormat
+from jixiao.errors import EmptyFile, TooLarge, UnsupportedFormat
 from jixiao.ingest.limits import Limits
+from jixiao.ingest.zipguard import check_archive, open_zip
 
 OLE_MAGIC = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"
 _HTML_MARKERS = (b"<!doctype html", b"<html", b"<head", b"<body", b"<table", b"<div", b"<meta", b"<p")
@@ -28,7 +28,7 @@ def sniff(path: Path, head: bytes, limits: Limits) -> str:
     if head.startswith(OLE_MAGIC):
         return "ole"
     if head.startswith((b"PK\x03\x04", b"PK\x05\x06")):
-        return _zip_kind(path)
+        return _zip_kind(path, limits)
     lowered = head[:2048].lstrip(b"\xef\xbb\xbf \t\r\n").lower()
     if lowered.startswith((b"{", b"[")) and path.suffix.lower() == ".json":
         return "json"
@@ -41,12 +41,11 @@ def sniff(path: Path, head: bytes, limits: Limits) -> str:
     return "txt"
 
 
-def _zip_kind(path: Path) -> str:
-    try:
-        with zipfile.ZipFile(path) as archive:
-            names = set(archive.namelist())
-    except (zipfile.BadZipFile, OSError, ValueError) as exc:
-        raise CorruptFile(path, "文件已损坏（zip 结构无效）", f"corrupt file (bad zip: {exc})") from None
+def _zip_kind(path: Path, limits: Limits) -> str:
+    # Every docx/xlsx passes the zip-bomb guard here, before any reader inflates a byte of it.
+    with open_zip(path) as archive:
+        check_archive(path, archive, limits)
+        names = set(archive.namelist())
     if "word/document.xml" in names:
         return "docx"
     if "xl/workbook.xml" in names:
