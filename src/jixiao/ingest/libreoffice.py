@@ -1,0 +1,160 @@
+"""LibreOffice headless as a batch converter: many files, one soffice process per call.
+
+Used to read legacy formats (doc, wps, et, xls that xlrd cannot read: converted to docx/xlsx) and by
+the renderers to make PDFs. Each `Converter` runs soffice with a private user profile (so it neither
+touches the user's LibreOffice settings nor collides with another running instance), in its own
+process group, killed as a whole when the timeout passes.
+"""
+
+from __future__ import annotations
+
+import os
+import shutil
+import signal
+import subprocess
+import tempfile
+import threading
+from collections.abc import Sequence
+from pathlib import Path
+from types import TracebackType
+
+from jixiao.errors import ConverterMissing, CorruptFile
+
+# Where a user points jixiao at a LibreOffice that is not on PATH.
+SOFFICE_ENV = "JIXIAO_SOFFICE"
+
+
+class ConversionFailed(CorruptFile):
+    """LibreOffice ran but did not produce the converted file (damaged input or a timeout)."""
+
+    kind = "conversion_failed"
+
+
+def soffice_path() -> str | None:
+    """The soffice executable: $JIXIAO_SOFFICE, else `soffice` or `libreoffice` on PATH, else None."""
+    configured = os.environ.get(SOFFICE_ENV)
+    if configured and Path(configured).is_file():
+        return configured
+    return shutil.which("soffice") or shutil.which("libreoffice")
+
+
+def _extension(to: str) -> str:
+    """The output suffix of a --convert-to target ("docx:MS Word 2007 XML" → "docx")."""
+    return to.split(":", 1)[0].strip().lower()
+
+
+class Converter:
+    """Converts files with one soffice call per batch; reuses its private profile across batches."""
+
+    def __init__(self, soffice: str | None = None, timeout_s: float = 120) -> None:
+        self.soffice = soffice or soffice_path()
+        self.timeout_s = timeout_s
+        self._profile: Path | None = None
+        self._lock = threading.Lock()  # one soffice per profile at a time
+
+    def __enter__(self) -> Converter:
+        return self
+
+    def __exit__(
+        self, exc_type: type[BaseException] | None, exc: BaseException | None, tb: TracebackType | None
+    ) -> None:
+        self.close()
+
+    def close(self) -> None:
+        """Remove the private profile."""
+        if self._profile is not None:
+            shutil.rmtree(self._profile, ignore_errors=True)
+            self._profile = None
+
+    def convert(self, files: Sequence[Path], to: str, outdir: Path) -> list[Path]:
+        """Convert `files` into `outdir` (format `to`, e.g. "pdf", "docx", "xlsx"); outputs in input order."""
+        files = [Path(f).resolve() for f in files]
+        if not files:
+            return []
+        if self.soffice is None:
+            first = files[0]
+            raise ConverterMissing(
+                first,
+                f"需要安装 LibreOffice 才能读取或转换 {first.suffix or '此类'} 文件（Debian: apt-get install "
+                "libreoffice-writer-nogui libreoffice-calc-nogui）",
+                f"LibreOffice (soffice) is required to convert {first.suffix or 'this'} files; it is not installed",
+            )
+        outdir.mkdir(parents=True, exist_ok=True)
+        outputs: list[Path] = []
+        # soffice names each output after its input's stem: inputs sharing a stem go in separate calls.
+        for batch in _batches_by_stem(files):
+            expected = [outdir / f"{f.stem}.{_extension(to)}" for f in batch]
+            for source, stale in zip(batch, expected, strict=True):
+                if stale.resolve() == source:
+                    raise ValueError(f"converting {source} to its own format in its own folder would overwrite it")
+                stale.unlink(missing_ok=True)  # an old output must not pass for a new one
+            self._run(batch, to, outdir)
+            outputs.extend(expected)
+        for source, output in zip(files, outputs, strict=True):
+            if not output.is_file() or output.stat().st_size == 0:
+                raise ConversionFailed(
+                    source,
+                    f"LibreOffice 未能把该文件转换为 {_extension(to)}（文件可能已损坏或受密码保护）",
+                    f"LibreOffice could not convert the file to {_extension(to)} (damaged or password-protected?)",
+                )
+        return outputs
+
+    def _profile_uri(self) -> str:
+        if self._profile is None:
+            self._profile = Path(tempfile.mkdtemp(prefix="jixiao-lo-profile-"))
+        return self._profile.as_uri()
+
+    def _run(self, files: list[Path], to: str, outdir: Path) -> None:
+        assert self.soffice is not None
+        with self._lock:
+            command = [
+                self.soffice,
+                f"-env:UserInstallation={self._profile_uri()}",
+                "--headless",
+                "--invisible",
+                "--nologo",
+                "--nodefault",
+                "--nolockcheck",
+                "--norestore",
+                "--convert-to",
+                to,
+                "--outdir",
+                str(outdir),
+                *(str(f) for f in files),
+            ]
+            # Its own session: on timeout the whole group (oosplash and soffice.bin) is killed.
+            process = subprocess.Popen(
+                command,
+                stdin=subprocess.DEVNULL,
+                stdout=subprocess.PIPE,
+                stderr=subprocess.PIPE,
+                start_new_session=True,
+            )
+            try:
+                process.communicate(timeout=self.timeout_s)
+            except subprocess.TimeoutExpired:
+                os.killpg(process.pid, signal.SIGKILL)
+                process.communicate()
+                raise ConversionFailed(
+                    files[0],
+                    f"LibreOffice 转换超时（{self.timeout_s:g} 秒）",
+                    f"LibreOffice conversion timed out after {self.timeout_s:g} s",
+                ) from None
+
+
+def _batches_by_stem(files: list[Path]) -> list[list[Path]]:
+    batches: list[list[Path]] = []
+    for path in files:
+        for batch in batches:
+            if all(other.stem != path.stem for other in batch):
+                batch.append(path)
+                break
+        else:
+            batches.append([path])
+    return batches
+
+
+def convert(files: list[Path], to: str, outdir: Path, timeout_s: float = 120) -> list[Path]:
+    """Convert many files with one LibreOffice start; returns the output paths in input order."""
+    with Converter(timeout_s=timeout_s) as converter:
+        return converter.convert(files, to, outdir)
