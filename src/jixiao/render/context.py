@@ -1,0 +1,168 @@
+"""The rendering context: one Report turned into the names that form templates use.
+
+Templates (xlsx cells and docx text) refer to `unit.*`, `f.<vocabulary key>`, and loop over
+`targets`, `indicators`, `evaluators`, `projects`. Values stay typed (Decimal, int) so that a cell
+holding a single expression becomes a number in Excel; text output goes through `finalize`, which
+prints Decimals without trailing zeros or exponents. A cell whose value is `MERGE` is merged into
+the cell above it (一级/二级 indicators merged vertically, section labels spanning their rows).
+"""
+
+from __future__ import annotations
+
+import re
+from decimal import Decimal
+from typing import Any
+
+import jinja2
+
+from jixiao.model.report import IndicatorRow, ParsedValue, Report
+
+# A private-use character: never in real text, so it can mark "merge with the cell above".
+MERGE = "\ue000"
+
+DIRECTION_SYMBOLS = {">=": "≥", ">": ">", "=": "=", "<=": "≤", "<": "<", "qualitative": "定性"}
+
+
+def fmt_number(value: Decimal | int | float) -> str:
+    """57954.30 → '57954.3', 100 → '100', without exponent notation."""
+    if isinstance(value, Decimal):
+        if value == value.to_integral_value():
+            return str(int(value))
+        return format(value.normalize(), "f")
+    return str(value)
+
+
+def _finalize(value: Any) -> Any:
+    if value is None:
+        return ""
+    if isinstance(value, Decimal | float) and not isinstance(value, bool):
+        return fmt_number(value)
+    return value
+
+
+def pct(value: Any) -> str:
+    """A percent number as written on the forms: 100 → '100%'."""
+    if value is None or value == "" or isinstance(value, jinja2.Undefined):
+        return ""
+    if isinstance(value, Decimal | int | float):
+        return f"{fmt_number(value)}%"
+    return str(value)
+
+
+def cn_date(value: Any) -> str:
+    """ISO date → 2022年8月15日 (as the forms print it)."""
+    if not value or isinstance(value, jinja2.Undefined):
+        return ""
+    match = re.fullmatch(r"(\d{4})-(\d{2})-(\d{2})", str(value))
+    if not match:
+        return str(value)
+    year, month, day = match.groups()
+    return f"{year}年{int(month)}月{int(day)}日"
+
+
+def make_env() -> jinja2.Environment:
+    """The Jinja environment shared by the xlsx and docx renderers."""
+    env = jinja2.Environment(undefined=jinja2.ChainableUndefined, finalize=_finalize, autoescape=False)
+    env.filters["pct"] = pct
+    env.filters["cn_date"] = cn_date
+    return env
+
+
+def level_label(name: str, points: Decimal | None) -> str:
+    """产出指标 + 50 → '产出指标(50分)', the official forms' level-1 cell."""
+    if points is None:
+        return name
+    return f"{name}({fmt_number(points)}分)"
+
+
+def _value_text(value: ParsedValue | None) -> str:
+    return "" if value is None else value.text
+
+
+def _indicator_items(report: Report) -> list[dict[str, Any]]:
+    points1 = {w.name: w.points for w in report.declared_weights if w.level == 1}
+    points2 = {w.name: w.points for w in report.declared_weights if w.level == 2}
+    items: list[dict[str, Any]] = []
+    previous: IndicatorRow | None = None
+    for row in report.indicators:
+        same1 = previous is not None and previous.level1 == row.level1
+        same2 = same1 and previous is not None and previous.level2 == row.level2
+        target = row.target
+        items.append(
+            {
+                "head": MERGE,
+                "level1": row.level1,
+                "level2": row.level2,
+                "level1_cell": MERGE if same1 else level_label(row.level1, points1.get(row.level1)),
+                "level2_cell": MERGE if same2 else level_label(row.level2, points2.get(row.level2)),
+                "level3": row.level3,
+                "target": _value_text(target),
+                "actual": _value_text(row.actual),
+                "weight": row.weight,
+                "score": row.score,
+                "deviation_reason": row.deviation_reason,
+                "direction": DIRECTION_SYMBOLS.get(target.direction or "", "") if target else "",
+                "target_number": target.number if target and target.number is not None else _value_text(target),
+                "target_unit": (target.unit or "") if target else "",
+                "goal": _goal_text(row),
+            }
+        )
+        previous = row
+    return items
+
+
+def _goal_text(row: IndicatorRow) -> str:
+    """Template A's 绩效目标 cell: the indicator, and its target value where one is stated."""
+    text = f"指标：{row.level3}" if row.level3 else ""
+    target = _value_text(row.target)
+    if target and target != row.level3:
+        text = f"{text}；目标值：{target}" if text else target
+    return text
+
+
+def _section(report: Report, *keywords: str) -> str:
+    for section in report.sections:
+        if any(k in section.heading for k in keywords):
+            return section.text
+    return ""
+
+
+def build_context(report: Report) -> dict[str, Any]:
+    """Everything a form template may refer to."""
+    unit = report.unit
+    facts = {key: fact.value for key, fact in report.facts().items()}
+    return {
+        "unit": {
+            "department": unit.department or "",
+            "region": unit.region or "",
+            "code": unit.code or "",
+            "fiscal_year": unit.fiscal_year or "",
+            "report_date": unit.report_date or "",
+            "project_name": unit.project_name or "",
+            "report_kind": unit.report_kind,
+        },
+        "f": facts,
+        "targets": [{"head": MERGE, "expected": t.expected, "achieved": t.achieved} for t in report.targets],
+        "indicators": _indicator_items(report),
+        "evaluators": [{"head": MERGE, "name": name} for name in report.evaluators],
+        "projects": [p.model_dump() | {"head": MERGE} for p in report.projects],
+        "sec": {
+            "duties": _section(report, "职能", "职责"),
+            "work": _section(report, "主要工作", "工作内容"),
+            "results": _section(report, "运行情况", "成绩", "成效"),
+            "overview": "\n".join(f"{s.heading}\n{s.text}" for s in report.sections),
+        },
+        "conclusion": _conclusion(report),
+        "MERGE": MERGE,
+    }
+
+
+def _conclusion(report: Report) -> str:
+    score = report.value("self_score")
+    grade = report.value("grade")
+    parts = []
+    if score is not None:
+        parts.append(f"自评得分{_finalize(score)}分")
+    if grade is not None:
+        parts.append(f"评价等次为{grade}")
+    return "，".join(parts)
