@@ -117,21 +117,20 @@ def build_xlsx(path: Path, spec: GridSpec = INDICATOR_TABLE) -> Path:
     return path
 
 
-def build_xls(path: Path, spec: GridSpec = INDICATOR_TABLE) -> Path:
-    """Legacy .xls converted from the xlsx by LibreOffice (the caller skips when soffice is missing)."""
+def soffice_convert(source: Path, target_format: str) -> Path:
+    """Convert a file with LibreOffice headless into the same folder (callers skip when soffice is missing)."""
     soffice = shutil.which("soffice")
     if soffice is None:
         raise RuntimeError("soffice not installed")
-    source = build_xlsx(path.with_suffix(".src.xlsx"), spec)
-    outdir = path.parent / "xls-out"
+    outdir = source.parent / f"{target_format}-out"
     outdir.mkdir(exist_ok=True)
     subprocess.run(
         [
             soffice,
-            f"-env:UserInstallation=file://{path.parent / 'lo-profile'}",
+            f"-env:UserInstallation=file://{source.parent / 'lo-profile'}",
             "--headless",
             "--convert-to",
-            "xls",
+            target_format,
             "--outdir",
             str(outdir),
             str(source),
@@ -140,9 +139,13 @@ def build_xls(path: Path, spec: GridSpec = INDICATOR_TABLE) -> Path:
         capture_output=True,
         timeout=180,
     )
-    produced = outdir / (source.stem + ".xls")
-    produced.replace(path)
-    return path
+    return outdir / f"{source.stem}.{target_format}"
+
+
+def build_xls(path: Path, spec: GridSpec = INDICATOR_TABLE) -> Path:
+    """Legacy .xls converted from the xlsx by LibreOffice (the caller skips when soffice is missing)."""
+    source = build_xlsx(path.with_name(path.stem + "-src.xlsx"), spec)
+    return soffice_convert(source, "xls").replace(path)
 
 
 def html_table(spec: GridSpec = INDICATOR_TABLE) -> str:
@@ -163,4 +166,36 @@ def build_html(path: Path, spec: GridSpec = INDICATOR_TABLE) -> Path:
         "</body></html>\n"
     )
     path.write_text(page, encoding="utf-8")
+    return path
+
+
+def build_pdf(path: Path, spec: GridSpec = INDICATOR_TABLE) -> Path:
+    """PDF drawn with reportlab: heading, the table ruled with GRID lines and merged with SPAN, closing line.
+
+    Uses reportlab's built-in CID font STSong-Light (Adobe-GB1), which pdfplumber maps back to Unicode.
+    """
+    from reportlab.lib.pagesizes import A4
+    from reportlab.lib.styles import ParagraphStyle
+    from reportlab.pdfbase import pdfmetrics
+    from reportlab.pdfbase.cidfonts import UnicodeCIDFont
+    from reportlab.platypus import Paragraph, SimpleDocTemplate, Spacer, TableStyle
+    from reportlab.platypus import Table as PdfTable
+
+    pdfmetrics.registerFont(UnicodeCIDFont("STSong-Light"))
+    body = ParagraphStyle("body", fontName="STSong-Light", fontSize=10.5, leading=15)
+    heading = ParagraphStyle("heading", parent=body, fontSize=16, leading=22)
+    data = [[""] * spec.n_cols for _ in range(spec.n_rows)]
+    style: list[tuple[object, ...]] = [
+        ("FONTNAME", (0, 0), (-1, -1), "STSong-Light"),
+        ("FONTSIZE", (0, 0), (-1, -1), 10),
+        ("GRID", (0, 0), (-1, -1), 0.5, "black"),
+        ("VALIGN", (0, 0), (-1, -1), "MIDDLE"),
+    ]
+    for row, col, rowspan, colspan, text in spec.anchors:
+        data[row][col] = text
+        if rowspan > 1 or colspan > 1:
+            style.append(("SPAN", (col, row), (col + colspan - 1, row + rowspan - 1)))
+    table = PdfTable(data, style=TableStyle(style))
+    document = SimpleDocTemplate(str(path), pagesize=A4)
+    document.build([Paragraph(TITLE, heading), Spacer(1, 12), table, Spacer(1, 12), Paragraph(CLOSING, body)])
     return path

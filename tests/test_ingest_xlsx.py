@@ -1,0 +1,217 @@
+"""The workbook readers: merged ranges, number display, hidden marks, cached formulas, xls via xlrd."""
+
+from __future__ import annotations
+
+import datetime as dt
+import shutil
+import zipfile
+from decimal import Decimal
+from pathlib import Path
+
+import openpyxl
+import pytest
+
+from builders import INDICATOR_TABLE, TITLE, build_xlsx, soffice_convert
+from jixiao.errors import CorruptFile
+from jixiao.ingest import read
+from jixiao.ingest.limits import DEFAULT_LIMITS, Limits
+from jixiao.ingest.xlsx import read_xls, read_xlsx, render_number, render_value
+from jixiao.model.document import Document, Paragraph, Table
+
+needs_soffice = pytest.mark.skipif(shutil.which("soffice") is None, reason="LibreOffice (soffice) is not installed")
+
+
+def spans(table: Table) -> list[tuple[int, int, int, int, str]]:
+    return [(c.row, c.col, c.rowspan, c.colspan, c.text) for c in table.cells]
+
+
+def test_indicator_table_with_merged_ranges(tmp_path: Path) -> None:
+    doc = read(build_xlsx(tmp_path / "t.xlsx"))
+    assert doc.source.format == "xlsx"
+    sheet, title, table = doc.blocks
+    assert isinstance(sheet, Paragraph) and (sheet.text, sheet.style, sheet.sheet) == ("自评表", "sheet", "自评表")
+    # the title above an empty row is a paragraph, not a one-cell table glued to the form
+    assert isinstance(title, Paragraph) and title.text == TITLE and title.sheet == "自评表"
+    assert isinstance(table, Table) and (table.n_rows, table.n_cols) == (7, 6)
+    assert spans(table) == list(INDICATOR_TABLE.anchors)
+    assert table.sheet == "自评表" and not table.hidden
+    assert table.cell_provenance(table.cells[7]).to_dict()["sheet"] == "自评表"
+
+
+@pytest.mark.parametrize(
+    ("value", "fmt", "shown"),
+    [
+        (45854.660000000003, "General", "45854.66"),
+        (0.1 + 0.2, "General", "0.3"),
+        (100.0, "General", "100"),
+        (57954.3, "#,##0.00", "57954.30"),
+        (1, "0%", "100%"),
+        (0.9555, "0.00%", "95.55%"),
+        (0.955, "0%", "96%"),  # Excel rounds half away from zero
+        (12, "0.0", "12.0"),
+        (1234567.891, '"¥"#,##0.00;[Red]-"¥"#,##0.00', "1234567.89"),
+        (123456789012, "General", "123456789012"),
+        (Decimal("4.34"), None, "4.34"),
+    ],
+)
+def test_numbers_render_as_displayed(value: float | Decimal, fmt: str | None, shown: str) -> None:
+    assert render_number(value, fmt) == shown
+
+
+def test_values_in_a_saved_workbook(tmp_path: Path) -> None:
+    workbook = openpyxl.Workbook()
+    ws = workbook.active
+    assert ws is not None
+    rows: list[list[object]] = [
+        ["指标", "值"],
+        ["执行数", 45854.660000000003],
+        ["执行率", 1],
+        ["报告日期", dt.datetime(2022, 4, 12)],
+        ["人数", 25.0],
+        ["说明", "  两行\r\n文字  "],
+    ]
+    for row in rows:
+        ws.append(row)
+    ws["B3"].number_format = "0.00%"
+    ws["B4"].number_format = "yyyy-mm-dd"
+    path = tmp_path / "v.xlsx"
+    workbook.save(path)
+    (table,) = read(path).tables()
+    assert table.filled_grid() == [
+        ["指标", "值"],
+        ["执行数", "45854.66"],
+        ["执行率", "100.00%"],
+        ["报告日期", "2022-04-12"],
+        ["人数", "25"],
+        ["说明", "两行\n文字"],
+    ]
+    assert render_value(dt.datetime(2022, 4, 12, 9, 30)) == "2022-04-12 09:30:00"
+
+
+def test_outer_empty_rows_and_columns_trimmed_and_blocks_split(tmp_path: Path) -> None:
+    workbook = openpyxl.Workbook()
+    ws = workbook.active
+    assert ws is not None
+    ws["C5"], ws["D5"] = "项目", "金额"
+    ws["C6"], ws["D6"] = "基本支出", 120
+    ws["C9"], ws["D9"], ws["E9"] = "年份", "2021", "2022"
+    ws["C11"] = "注：单位万元"
+    path = tmp_path / "t.xlsx"
+    workbook.save(path)
+    doc = read(path)
+    first, second = doc.tables()
+    assert first.filled_grid() == [["项目", "金额"], ["基本支出", "120"]]
+    assert second.filled_grid() == [["年份", "2021", "2022"]]
+    assert [b.text for b in doc.paragraphs()] == ["Sheet", "注：单位万元"]
+
+
+def hidden_workbook(path: Path) -> Path:
+    workbook = openpyxl.Workbook()
+    visible = workbook.active
+    assert visible is not None
+    visible.title = "可见"
+    for row in (["a", "b", "c"], ["d", "e", "f"], ["g", "h", "i"]):
+        visible.append(row)
+    visible.row_dimensions[2].hidden = True
+    visible.column_dimensions["C"].hidden = True
+    secret = workbook.create_sheet("隐藏表")
+    secret.append(["x", "y"])
+    secret.sheet_state = "hidden"
+    workbook.save(path)
+    return path
+
+
+def assert_hidden_marks(doc: Document) -> None:
+    visible, secret = doc.tables()
+    hidden = {(c.row, c.col) for c in visible.cells if c.hidden}
+    assert hidden == {(1, 0), (1, 1), (1, 2), (0, 2), (2, 2)}
+    assert not visible.hidden
+    assert secret.hidden and secret.sheet == "隐藏表" and secret.filled_grid() == [["x", "y"]]
+
+
+def test_hidden_rows_columns_and_sheets_marked(tmp_path: Path) -> None:
+    assert_hidden_marks(read_xlsx(hidden_workbook(tmp_path / "h.xlsx"), DEFAULT_LIMITS))
+
+
+def with_cached_value(path: Path, formula: str, cached: str) -> None:
+    """Write a cached value for a formula, as Excel does when it saves (openpyxl never does)."""
+    with zipfile.ZipFile(path) as archive:
+        parts = {name: archive.read(name) for name in archive.namelist()}
+    sheet = "xl/worksheets/sheet1.xml"
+    parts[sheet] = parts[sheet].replace(
+        f"<f>{formula}</f><v></v>".encode(), f"<f>{formula}</f><v>{cached}</v>".encode()
+    )
+    with zipfile.ZipFile(path, "w") as archive:
+        for name, data in parts.items():
+            archive.writestr(name, data)
+
+
+def test_formula_cached_value_and_missing_cache_warning(tmp_path: Path) -> None:
+    workbook = openpyxl.Workbook()
+    ws = workbook.active
+    assert ws is not None
+    ws.title = "收支"
+    ws.append(["基本支出", 100])
+    ws.append(["项目支出", 61.58])
+    ws.append(["合计", "=SUM(B1:B2)"])
+    ws.append(["差额", "=B3-B1"])
+    path = tmp_path / "f.xlsx"
+    workbook.save(path)
+    with_cached_value(path, "SUM(B1:B2)", "161.57999999999998")
+    doc = read(path)
+    (table,) = doc.tables()
+    assert table.filled_grid()[2] == ["合计", "161.58"]
+    assert table.filled_grid()[3] == ["差额", ""]
+    assert len(doc.warnings) == 1 and "收支" in doc.warnings[0] and "B4" in doc.warnings[0]
+    assert "B3" not in doc.warnings[0]
+
+
+def test_cell_cap_truncates_with_a_warning(tmp_path: Path) -> None:
+    workbook = openpyxl.Workbook()
+    ws = workbook.active
+    assert ws is not None
+    for r in range(50):
+        ws.append([f"r{r}", r, r * 2])
+    path = tmp_path / "big.xlsx"
+    workbook.save(path)
+    doc = read_xlsx(path, Limits(max_sheet_cells=30))
+    (table,) = doc.tables()
+    assert (table.n_rows, table.n_cols) == (10, 3)
+    assert table.filled_grid()[-1] == ["r9", "9", "18"]
+    assert doc.warnings and "30" in doc.warnings[0]
+
+
+def test_corrupt_workbooks_name_the_file(tmp_path: Path) -> None:
+    good = build_xlsx(tmp_path / "good.xlsx")
+    cut = tmp_path / "cut.xlsx"
+    cut.write_bytes(good.read_bytes()[:1500])
+    with pytest.raises(CorruptFile, match=r"cut\.xlsx"):
+        read(cut)
+    broken = tmp_path / "broken.xlsx"
+    with zipfile.ZipFile(good) as src, zipfile.ZipFile(broken, "w") as dst:
+        for name in src.namelist():
+            dst.writestr(name, b"<not xml" if name == "xl/workbook.xml" else src.read(name))
+    with pytest.raises(CorruptFile, match=r"broken\.xlsx"):
+        read(broken)
+    not_xls = tmp_path / "fake.xls"
+    not_xls.write_bytes(b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1" + b"\x00" * 600)
+    with pytest.raises(CorruptFile, match=r"fake\.xls"):
+        read_xls(not_xls, DEFAULT_LIMITS)
+
+
+@pytest.fixture(scope="module")
+def xls_files(tmp_path_factory: pytest.TempPathFactory) -> dict[str, Path]:
+    folder = tmp_path_factory.mktemp("xls")
+    sources = [build_xlsx(folder / "grid.xlsx"), hidden_workbook(folder / "hidden.xlsx")]
+    return {source.stem: soffice_convert(source, "xls") for source in sources}
+
+
+@needs_soffice
+@pytest.mark.libreoffice
+def test_xls_same_grid_and_hidden_marks(xls_files: dict[str, Path]) -> None:
+    doc = read_xls(xls_files["grid"], DEFAULT_LIMITS)
+    assert doc.source.format == "xls"
+    assert [b.text for b in doc.paragraphs()] == ["自评表", TITLE]
+    (table,) = doc.tables()
+    assert spans(table) == list(INDICATOR_TABLE.anchors)
+    assert_hidden_marks(read_xls(xls_files["hidden"], DEFAULT_LIMITS))
