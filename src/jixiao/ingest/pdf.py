@@ -192,7 +192,7 @@ def _read_page(page: Any, number: int) -> _PageText:
     free = [c for c in chars if not _inside_any(c, boxes)] if boxes else chars
     lines = _drop_page_numbers(_lines(free), float(page.height))
     segments = _segments(lines, [b[1] for b in boxes])
-    margins = _margins(lines)
+    margins = _margins(lines, float(page.width))
     typical_gap = _typical_gap(lines)
     first = True
     for segment in segments:
@@ -391,22 +391,26 @@ def _segments(lines: list[_Line], table_tops: list[float]) -> list[list[_Line]]:
     return [s for s in segments if s]
 
 
-def _margins(lines: list[_Line]) -> tuple[float, float]:
-    """The text column's left and right edges: edges shared by at least two lines (outliers ignored)."""
+def _margins(lines: list[_Line], page_width: float) -> tuple[float, float]:
+    """The text column's left and right edges: edges shared by at least two lines (outliers ignored).
+
+    Where no two lines end alike (a page of short lines), the right margin mirrors the left one.
+    """
     if not lines:
         return (0.0, 0.0)
-    return (
-        _shared_extreme([ln.x0 for ln in lines], lowest=True),
-        _shared_extreme([ln.x1 for ln in lines], lowest=False),
-    )
+    left = _shared_extreme([ln.x0 for ln in lines], lowest=True) or min(ln.x0 for ln in lines)
+    right = _shared_extreme([ln.x1 for ln in lines], lowest=False)
+    if right is None:
+        right = max(*(ln.x1 for ln in lines), page_width - left)
+    return (left, right)
 
 
-def _shared_extreme(values: list[float], *, lowest: bool) -> float:
+def _shared_extreme(values: list[float], *, lowest: bool) -> float | None:
     ordered = sorted(values, reverse=not lowest)
     for a, b in pairwise(ordered):
         if abs(a - b) <= 2:
             return a
-    return ordered[0]
+    return None
 
 
 def _typical_gap(lines: list[_Line]) -> float:

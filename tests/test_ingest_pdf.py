@@ -1,0 +1,220 @@
+"""The PDF reader: merged-cell grids rebuilt from geometry, Chinese paragraphs, pages, limits.
+
+PDFs are drawn with reportlab using its built-in CID font STSong-Light, whose characters pdfplumber
+maps back to Unicode, so the assertions compare real extracted Chinese text.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+from builders import CLOSING, INDICATOR_TABLE, TITLE, GridSpec, build_pdf
+from jixiao.errors import ScannedPdf, TooLarge
+from jixiao.ingest import Limits, read
+from jixiao.ingest.pdf import read_pdf
+from jixiao.model.document import Paragraph, Table
+
+FONT = "STSong-Light"
+
+
+def _register_font() -> None:
+    from reportlab.pdfbase import pdfmetrics
+    from reportlab.pdfbase.cidfonts import UnicodeCIDFont
+
+    pdfmetrics.registerFont(UnicodeCIDFont(FONT))
+
+
+def _story_pdf(path: Path, story: list[Any], on_page: Any = None) -> Path:
+    from reportlab.lib.pagesizes import A4
+    from reportlab.platypus import SimpleDocTemplate
+
+    _register_font()
+    document = SimpleDocTemplate(str(path), pagesize=A4)
+    if on_page is None:
+        document.build(story)
+    else:
+        document.build(story, onFirstPage=on_page, onLaterPages=on_page)
+    return path
+
+
+def _style(size: float = 10.5, indent: float = 21) -> Any:
+    from reportlab.lib.enums import TA_JUSTIFY
+    from reportlab.lib.styles import ParagraphStyle
+
+    return ParagraphStyle(
+        f"body{size}{indent}",
+        fontName=FONT,
+        fontSize=size,
+        leading=size * 1.5,
+        firstLineIndent=indent,
+        alignment=TA_JUSTIFY,
+        wordWrap="CJK",
+    )
+
+
+def _only_table(path: Path) -> Table:
+    tables = list(read(path).tables())
+    assert len(tables) == 1
+    return tables[0]
+
+
+def _anchors(table: Table) -> tuple[tuple[int, int, int, int, str], ...]:
+    return tuple((c.row, c.col, c.rowspan, c.colspan, c.text) for c in table.cells)
+
+
+def test_merged_grid_from_cell_geometry(tmp_path: Path) -> None:
+    path = build_pdf(tmp_path / "table.pdf")
+    document = read(path)
+    assert document.source.format == "pdf"
+    assert document.source.pages == 1
+    kinds = [type(b).__name__ for b in document.blocks]
+    assert kinds == ["Paragraph", "Table", "Paragraph"]
+    heading, table, closing = document.blocks
+    assert isinstance(heading, Paragraph) and heading.text == TITLE and heading.page == 1
+    assert isinstance(closing, Paragraph) and closing.text == CLOSING
+    assert isinstance(table, Table)
+    assert (table.n_rows, table.n_cols, table.page) == (INDICATOR_TABLE.n_rows, INDICATOR_TABLE.n_cols, 1)
+    assert _anchors(table) == INDICATOR_TABLE.anchors
+    # Covered positions resolve to their anchor; every anchor carries its rectangle on the page.
+    level1 = table.cell_at(4, 0)
+    assert level1 is not None and level1.text == "产出指标(50分)" and level1.rowspan == 3
+    assert all(c.bbox is not None for c in table.cells)
+    _, top, x1, bottom = level1.bbox or (0, 0, 0, 0)
+    row_cell = table.cell_at(2, 2)
+    assert row_cell is not None and row_cell.bbox is not None
+    assert x1 <= row_cell.bbox[0] + 0.5 and bottom - top > 2.5 * (row_cell.bbox[3] - row_cell.bbox[1])
+    provenance = table.cell_provenance(level1, file=str(path))
+    assert provenance.page == 1 and provenance.table == 0 and provenance.row == 2
+
+
+def test_irregular_grid_spans_both_ways(tmp_path: Path) -> None:
+    """A 2×2 block merge and a header merged across two columns, beside plain cells."""
+    spec = GridSpec(
+        n_rows=4,
+        n_cols=4,
+        anchors=(
+            (0, 0, 1, 1, "项目"),
+            (0, 1, 1, 2, "预算数（万元）"),
+            (0, 3, 1, 1, "执行率"),
+            (1, 0, 2, 2, "一般公共预算"),
+            (1, 2, 1, 1, "100"),
+            (1, 3, 1, 1, "98%"),
+            (2, 2, 1, 1, "200"),
+            (2, 3, 1, 1, "99%"),
+            (3, 0, 1, 1, "合计"),
+            (3, 1, 1, 1, "甲"),
+            (3, 2, 1, 1, "300"),
+            (3, 3, 1, 1, "98.7%"),
+        ),
+    )
+    table = _only_table(build_pdf(tmp_path / "irregular.pdf", spec))
+    assert (table.n_rows, table.n_cols) == (4, 4)
+    assert _anchors(table) == spec.anchors
+    assert table.filled_grid()[2][1] == "一般公共预算"
+
+
+def test_chinese_paragraphs_wrap_without_spaces(tmp_path: Path) -> None:
+    from reportlab.platypus import Paragraph as PdfParagraph
+
+    first = (
+        "本部门2022年度收入合计5795.43万元，较上年减少761.39万元，下降13.15%。其中：一般公共预算拨款"
+        "5000万元，政府性基金拨款300万元，其他收入495.43万元。三公经费支出161.58万元，较上年减少"
+        "7.44万元，下降63.16%，主要原因是严格执行中央八项规定精神，压减一般性支出。"
+    )
+    second = "项目支出1180.2万元，占支出总额的20.4%。"
+    latin = "Budget execution rate was 98.5 percent for the whole year of 2022."
+    path = _story_pdf(
+        tmp_path / "prose.pdf",
+        [
+            PdfParagraph("一、部门基本情况", _style(14, 0)),
+            PdfParagraph(first, _style()),
+            PdfParagraph(second, _style()),
+            PdfParagraph("（二）绩效目标完成情况", _style(10.5, 0)),
+            PdfParagraph(latin, _style(10.5, 0)),
+        ],
+    )
+    texts = [b.text for b in read(path).paragraphs()]
+    assert texts == ["一、部门基本情况", first, second, "（二）绩效目标完成情况", latin]
+
+
+def test_wrapped_cell_text_is_joined(tmp_path: Path) -> None:
+    from reportlab.platypus import Paragraph as PdfParagraph
+    from reportlab.platypus import Table as PdfTable
+    from reportlab.platypus import TableStyle
+
+    _register_font()
+    long_text = "严格执行中央八项规定精神，压减一般性支出，三公经费较上年下降明显"
+    cell_style = _style(10, 0)
+    data = [
+        [PdfParagraph("指标", cell_style), PdfParagraph("偏差原因分析", cell_style)],
+        [PdfParagraph("三公经费", cell_style), PdfParagraph(long_text, cell_style)],
+    ]
+    table = PdfTable(data, colWidths=[80, 120])
+    table.setStyle(TableStyle([("GRID", (0, 0), (-1, -1), 0.5, "black")]))
+    grid = _only_table(_story_pdf(tmp_path / "wrapped.pdf", [table]))
+    reason = grid.cell_at(1, 1)
+    assert reason is not None and reason.text == long_text
+
+
+def test_paragraph_continues_across_pages_and_page_numbers_are_dropped(tmp_path: Path) -> None:
+    from reportlab.platypus import Paragraph as PdfParagraph
+
+    def page_number(canvas: Any, doc: Any) -> None:
+        canvas.setFont(FONT, 9)
+        canvas.drawCentredString(297, 30, f"- {doc.page} -")
+
+    filler = [PdfParagraph(f"第{i}段，用于填满页面的文字。", _style()) for i in range(40)]
+    sentence = "这一段文字很长，会从第一页的底部一直延续到第二页的顶部，"
+    long_paragraph = "跨页段落开始，" + sentence * 12 + "跨页段落结束。"
+    path = _story_pdf(tmp_path / "pages.pdf", [*filler, PdfParagraph(long_paragraph, _style())], page_number)
+    document = read(path)
+    assert document.source.pages == 2
+    texts = [p.text for p in document.paragraphs()]
+    assert long_paragraph in texts, "the paragraph split by the page break comes back whole"
+    joined = next(p for p in document.paragraphs() if p.text == long_paragraph)
+    assert joined.page == 1
+    assert not any(t.startswith("-") for t in texts), "page numbers are page furniture, not text"
+    assert texts[:2] == ["第0段，用于填满页面的文字。", "第1段，用于填满页面的文字。"]
+
+
+def _image_pdf(path: Path, image_pages: int, text_pages: int) -> Path:
+    from PIL import Image
+    from reportlab.pdfgen import canvas
+
+    picture = path.with_suffix(".png")
+    Image.new("RGB", (60, 40), (200, 200, 200)).save(picture)
+    sheet = canvas.Canvas(str(path))
+    for _ in range(image_pages):
+        sheet.drawImage(str(picture), 50, 500, width=300, height=200)
+        sheet.showPage()
+    for _ in range(text_pages):
+        sheet.drawString(72, 700, "text layer")
+        sheet.showPage()
+    sheet.save()
+    return path
+
+
+def test_scanned_pdf_is_detected(tmp_path: Path) -> None:
+    with pytest.raises(ScannedPdf) as caught:
+        read(_image_pdf(tmp_path / "scan.pdf", image_pages=2, text_pages=0))
+    assert "OCR" in caught.value.reason_zh and "scanned" in caught.value.reason_en
+
+
+def test_mostly_scanned_pdf_is_scanned_but_a_text_pdf_with_images_is_not(tmp_path: Path) -> None:
+    # One page of text among 25 scanned pages (4%): still a scan. Two of 20 (10%): a document.
+    with pytest.raises(ScannedPdf):
+        read(_image_pdf(tmp_path / "mostly.pdf", image_pages=24, text_pages=1))
+    document = read(_image_pdf(tmp_path / "mixed.pdf", image_pages=18, text_pages=2))
+    assert [p.text for p in document.paragraphs()] == ["text layer", "text layer"]
+    assert [p.page for p in document.paragraphs()] == [19, 20]
+
+
+def test_page_limit(tmp_path: Path) -> None:
+    path = _image_pdf(tmp_path / "long.pdf", image_pages=0, text_pages=3)
+    with pytest.raises(TooLarge) as caught:
+        read_pdf(path, Limits(max_pdf_pages=2))
+    assert "3" in caught.value.reason_zh
+    assert read_pdf(path, Limits(max_pdf_pages=3)).source.pages == 3
