@@ -1161,11 +1161,14 @@ def write_sample(sample: Sample, out: Path, pdf_engine: str) -> list[Path]:
     if tmp_docx is not None:
         shutil.rmtree(tmp_docx.parent, ignore_errors=True)
     for path in written:
-        label = {"document": path.name, **sample.label, "file_format": path.suffix.lstrip(".")}
-        (labels / f"{path.name}.label.json").write_text(
-            json.dumps(label, ensure_ascii=False, indent=2) + "\n", encoding="utf-8"
-        )
+        (labels / f"{path.name}.label.json").write_text(label_text(sample, path.name), encoding="utf-8")
     return written
+
+
+def label_text(sample: Sample, file_name: str) -> str:
+    """The label file of one written file of a sample (seed-label shape plus the file's own name)."""
+    label = {"document": file_name, **sample.label, "file_format": file_name.rsplit(".", 1)[1]}
+    return json.dumps(label, ensure_ascii=False, indent=2) + "\n"
 
 
 def main() -> None:
