@@ -1,0 +1,361 @@
+"""Web pages → Document: the article body of a government page, its paragraphs and its tables.
+
+Decoding follows the BOM, then the declared charset (<meta charset>, http-equiv), then detection
+(`decode_text`). Site chrome (scripts, navigation, header, footer, side bars) is dropped and the
+article container chosen: containers named like content/article/TRS_Editor/zoom/detail are
+preferred, else the densest text container. Tables become grids through an occupied-positions map
+so rowspan/colspan land where a browser puts them; nested tables are blocks of their own.
+"""
+
+from __future__ import annotations
+
+import codecs
+import hashlib
+import re
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from bs4 import BeautifulSoup, Comment, Tag
+from bs4.element import NavigableString
+
+from jixiao.ingest.limits import Limits
+from jixiao.ingest.text import decode_text
+from jixiao.model.document import Block, Cell, Document, Paragraph, Source, Table, number_blocks
+
+_META_CHARSET = re.compile(rb"""<meta[^>]+charset\s*=\s*["']?\s*([A-Za-z0-9_\-]+)""", re.IGNORECASE)
+_DROP_TAGS = (
+    "script", "style", "noscript", "template", "nav", "header", "footer", "aside", "iframe",
+    "button", "select", "input", "textarea", "svg", "canvas", "object", "embed", "link", "meta",
+)  # fmt: skip
+_CONTENT_HINT = re.compile(r"content|article|trs_editor|zoom|detail|main-?text|正文|wenzhang|xilan", re.IGNORECASE)
+# Tokens of class/id that mark site chrome; matched as whole tokens so "topic" is not "top".
+_CHROME_TOKENS = frozenset(
+    [
+        "nav",
+        "navbar",
+        "menu",
+        "header",
+        "footer",
+        "foot",
+        "breadcrumb",
+        "crumb",
+        "crumbs",
+        "position",
+        "location",
+        "share",
+        "bdsharebuttonbox",
+        "sidebar",
+        "side",
+        "aside",
+        "copyright",
+        "banner",
+        "toolbar",
+        "search",
+        "login",
+        "topbar",
+        "related",
+        "links",
+        "friendlink",
+        "print",
+        "pager",
+        "pagination",
+        "comment",
+        "comments",
+        "qrcode",
+        "ewm",
+    ]
+)
+_TOKEN_SPLIT = re.compile(r"[\s_\-]+")
+_BLOCK_TAGS = frozenset(
+    [
+        "p",
+        "div",
+        "section",
+        "article",
+        "main",
+        "h1",
+        "h2",
+        "h3",
+        "h4",
+        "h5",
+        "h6",
+        "li",
+        "ul",
+        "ol",
+        "dl",
+        "dt",
+        "dd",
+        "blockquote",
+        "pre",
+        "center",
+        "address",
+        "figure",
+        "figcaption",
+        "table",
+        "tr",
+        "caption",
+        "hr",
+        "body",
+    ]
+)
+_SPACE = re.compile(r"[ \t\r\n\f]+")
+_HIDDEN_STYLE = re.compile(r"display\s*:\s*none|visibility\s*:\s*hidden", re.IGNORECASE)
+_MAX_SPAN = 1000  # a hostile rowspan must not allocate a giant grid
+
+
+def decode_html(path: Path, data: bytes) -> str:
+    """Decode by BOM, then the declared charset, then detection."""
+    if data.startswith((codecs.BOM_UTF8, codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE)):
+        return decode_text(path, data)
+    match = _META_CHARSET.search(data[:8192])
+    if match:
+        name = match.group(1).decode("ascii").lower()
+        # GB2312/GBK pages routinely contain GB18030-only characters: decode with the superset.
+        if name in ("gb2312", "gbk", "gb_2312-80", "x-gbk", "cp936"):
+            name = "gb18030"
+        try:
+            return data.decode(name)
+        except (LookupError, UnicodeDecodeError):
+            pass  # a wrong declaration is common; fall back to detection
+    return decode_text(path, data)
+
+
+def read_html(path: Path, limits: Limits) -> Document:
+    """Read a web page: the article's paragraphs and tables in reading order."""
+    path = Path(path)
+    data = path.read_bytes()
+    soup = BeautifulSoup(decode_html(path, data), "lxml")
+    title = soup.title.get_text(" ", strip=True) if soup.title else ""
+    _drop_chrome(soup)
+    root = soup.body or soup
+    container = _article(root)
+    builder = _Builder()
+    heading = _title_before(root, container)
+    if heading:
+        builder.blocks.append(Paragraph(text=heading, style="Title"))
+    builder.walk(container)
+    builder.flush()
+    blocks = builder.blocks
+    if not blocks and title:
+        blocks.append(Paragraph(text=title))
+    blocks = number_blocks(blocks)
+    for nested, enclosing in builder.parents:
+        nested.parent_table = enclosing.table_index
+    source = Source(path=str(path), sha256=hashlib.sha256(data).hexdigest(), format="html")
+    return Document(source=source, blocks=blocks)
+
+
+def _drop_chrome(soup: BeautifulSoup) -> None:
+    for comment in soup.find_all(string=lambda s: isinstance(s, Comment)):
+        comment.extract()
+    for tag in soup.find_all(_DROP_TAGS):
+        # an article's own <header> holds its title; only the page's header and footer are chrome
+        if tag.name in ("header", "footer") and tag.find_parent(("article", "main")) is not None:
+            continue
+        tag.decompose()
+    for tag in soup.find_all(True):
+        if tag.decomposed or not isinstance(tag, Tag) or tag.attrs is None:
+            continue
+        style = tag.get("style")
+        if (isinstance(style, str) and _HIDDEN_STYLE.search(style)) or (
+            tag.name not in ("body", "html", "td", "th", "tr", "table") and _is_chrome(tag)
+        ):
+            tag.decompose()
+
+
+def _names(tag: Tag) -> str:
+    classes = tag.get("class")
+    listed = [str(c) for c in classes] if isinstance(classes, list) else [str(classes or "")]
+    return " ".join([*listed, str(tag.get("id") or "")])
+
+
+def _is_chrome(tag: Tag) -> bool:
+    names = _names(tag)
+    if not names.strip() or _CONTENT_HINT.search(names):
+        return False
+    return any(token.lower() in _CHROME_TOKENS for token in _TOKEN_SPLIT.split(names) if token)
+
+
+def _text_weights(root: Tag) -> dict[int, tuple[int, int]]:
+    """id(tag) → (characters of text, characters inside links) under it, whitespace ignored, one pass."""
+    weights: dict[int, list[int]] = {}
+    for string in root.find_all(string=True):
+        length = len(_SPACE.sub("", str(string)))
+        if not length:
+            continue
+        ancestors = []
+        in_link = False
+        for parent in string.parents:
+            ancestors.append(id(parent))
+            in_link = in_link or parent.name == "a"
+            if parent is root:
+                break
+        for key in ancestors:
+            entry = weights.setdefault(key, [0, 0])
+            entry[0] += length
+            if in_link:
+                entry[1] += length
+    return {key: (v[0], v[1]) for key, v in weights.items()}
+
+
+def _article(root: Tag) -> Tag:
+    """The article container: a named content container if one holds most text, else the densest."""
+    weights = _text_weights(root)
+    body_total, body_links = weights.get(id(root), (0, 0))
+    if body_total - body_links == 0:
+        return root
+    candidates = [t for t in root.find_all(("div", "td", "section", "article", "main")) if isinstance(t, Tag)]
+    named = [t for t in candidates if t.name in ("article", "main") or _CONTENT_HINT.search(_names(t))]
+    best = _deepest_holding(named, weights, body_total - body_links, 0.5)
+    if best is None:
+        best = _deepest_holding(candidates, weights, body_total - body_links, 0.7)
+    return best or root
+
+
+def _deepest_holding(tags: list[Tag], weights: dict[int, tuple[int, int]], body_text: int, share: float) -> Tag | None:
+    """The deepest tag whose non-link text is at least `share` of the page's, and mostly not links."""
+    chosen: Tag | None = None
+    chosen_depth = -1
+    for tag in tags:
+        total, linked = weights.get(id(tag), (0, 0))
+        if total == 0 or total - linked < share * body_text or linked > 0.5 * total:
+            continue
+        depth = sum(1 for _ in tag.parents)
+        if depth > chosen_depth:
+            chosen, chosen_depth = tag, depth
+    return chosen
+
+
+def _title_before(root: Tag, container: Tag) -> str | None:
+    """The article title when the chosen container leaves it out: the last heading-like tag before it."""
+    if container is root:
+        return None
+    last: str | None = None
+    for node in root.descendants:
+        if node is container:
+            return last
+        if not isinstance(node, Tag) or node in container.parents:
+            continue
+        if node.name in ("h1", "h2", "h3") or any(
+            "title" in token.lower() for token in _TOKEN_SPLIT.split(_names(node))
+        ):
+            text = _SPACE.sub(" ", node.get_text(" ", strip=True))
+            if 0 < len(text) <= 200:
+                last = text
+    return None
+
+
+@dataclass(slots=True)
+class _Builder:
+    """Collects paragraphs and tables in document order."""
+
+    blocks: list[Block] = field(default_factory=list)
+    parents: list[tuple[Table, Table]] = field(default_factory=list)
+    buffer: list[str] = field(default_factory=list)
+    style: str | None = None
+
+    def flush(self) -> None:
+        text = "".join(self.buffer)
+        self.buffer = []
+        for raw in text.split("\n"):
+            line = raw.strip(" \t\u3000\xa0")
+            if line:
+                self.blocks.append(Paragraph(text=line, style=self.style))
+        self.style = None
+
+    def walk(self, node: Tag) -> None:
+        for child in node.children:
+            if isinstance(child, NavigableString):
+                self.buffer.append(_SPACE.sub(" ", str(child)))
+                continue
+            if not isinstance(child, Tag):
+                continue
+            name = child.name
+            if name == "br":
+                self.buffer.append("\n")
+            elif name == "table":
+                self.flush()
+                self.table(child, None)
+            elif name in _BLOCK_TAGS:
+                self.flush()
+                if len(name) == 2 and name[0] == "h" and name[1].isdigit():
+                    self.style = f"Heading {name[1]}"
+                self.walk(child)
+                self.flush()
+            else:
+                self.walk(child)
+
+    def table(self, element: Tag, parent: Table | None) -> None:
+        """Append the table and then its nested tables, depth first."""
+        nested: list[Tag] = []
+        rows = _rows(element)
+        occupied: set[tuple[int, int]] = set()
+        cells: list[Cell] = []
+        width = 0
+        for r, tr in enumerate(rows):
+            col = 0
+            for td in tr.find_all(("td", "th"), recursive=False):
+                while (r, col) in occupied:
+                    col += 1
+                rowspan = min(_span(td, "rowspan"), len(rows) - r)
+                colspan = _span(td, "colspan")
+                for rr in range(r, r + rowspan):
+                    for cc in range(col, col + colspan):
+                        occupied.add((rr, cc))
+                cells.append(Cell(row=r, col=col, text=_cell_text(td, nested), rowspan=rowspan, colspan=colspan))
+                col += colspan
+                width = max(width, col)
+        width = max([width] + [c + 1 for (_, c) in occupied])
+        owner = parent  # an empty wrapper table adds no block: its nested tables keep the outer parent
+        if cells:
+            owner = Table(n_rows=len(rows), n_cols=width, cells=cells)
+            self.blocks.append(owner)
+            if parent is not None:
+                self.parents.append((owner, parent))
+        for inner in nested:
+            self.table(inner, owner)
+
+
+def _rows(table: Tag) -> list[Tag]:
+    """The table's own rows (directly or through thead/tbody/tfoot), not those of nested tables."""
+    rows: list[Tag] = []
+    for child in table.children:
+        if not isinstance(child, Tag):
+            continue
+        if child.name == "tr":
+            rows.append(child)
+        elif child.name in ("thead", "tbody", "tfoot"):
+            rows.extend(t for t in child.find_all("tr", recursive=False) if isinstance(t, Tag))
+    return rows
+
+
+def _span(td: Tag, attr: str) -> int:
+    raw = td.get(attr)
+    match = re.match(r"\s*(\d+)", raw if isinstance(raw, str) else "")
+    value = int(match.group(1)) if match else 1
+    return min(max(value, 1), _MAX_SPAN)
+
+
+def _cell_text(td: Tag, nested: list[Tag]) -> str:
+    """A cell's text: <br> and block elements give line breaks; nested tables are set aside."""
+    parts: list[str] = []
+
+    def walk(node: Tag) -> None:
+        for child in node.children:
+            if isinstance(child, NavigableString):
+                parts.append(_SPACE.sub(" ", str(child)))
+            elif isinstance(child, Tag):
+                if child.name == "br":
+                    parts.append("\n")
+                elif child.name == "table":
+                    nested.append(child)
+                elif child.name in _BLOCK_TAGS:
+                    parts.append("\n")
+                    walk(child)
+                    parts.append("\n")
+                else:
+                    walk(child)
+
+    walk(td)
+    lines = [line.strip(" \t\u3000\xa0") for line in "".join(parts).split("\n")]
+    return "\n".join(line for line in lines if line)

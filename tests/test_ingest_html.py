@@ -1,0 +1,144 @@
+"""The html reader: article body without site chrome, charsets, rowspan/colspan grids, nested tables."""
+
+from __future__ import annotations
+
+import codecs
+from pathlib import Path
+
+from builders import INDICATOR_TABLE, TITLE, build_html, html_table
+from jixiao.ingest import read
+from jixiao.ingest.html import read_html
+from jixiao.ingest.limits import DEFAULT_LIMITS
+from jixiao.model.document import Document, Paragraph, Table
+
+REPORT_TITLE = "某市统计局2022年度部门整体支出绩效自评报告"
+BODY = "2022年度部门整体支出绩效自评得分为96.5分，评价等次为优。全年预算数1200.50万元，执行数1180.20万元。"
+
+GOV_PAGE = f"""<!DOCTYPE html PUBLIC "-//W3C//DTD XHTML 1.0 Transitional//EN">
+<html><head>
+<meta http-equiv="Content-Type" content="text/html; charset=gb2312">
+<title>{REPORT_TITLE}_某市人民政府</title>
+<script type="text/javascript">var notice = "脚本里的文字不应出现";</script>
+<style>.TRS_Editor p {{ line-height: 2; }}</style>
+</head>
+<body><form id="form1" method="post">
+<div class="header"><div class="logo">某市人民政府门户网站</div>
+  <ul class="nav"><li><a href="/">首页</a></li><li><a href="/xxgk">信息公开</a></li><li><a href="/hd">政民互动</a></li></ul>
+</div>
+<div class="position">当前位置：<a href="/">首页</a> &gt; <a href="/xxgk">财政预决算</a></div>
+<div class="main">
+  <div class="article-title"><h2>{REPORT_TITLE}</h2></div>
+  <div class="info">发布时间：2023-04-12　来源：市统计局</div>
+  <div class="TRS_Editor">
+    <p style="text-indent:2em">一、部门基本情况</p>
+    <p>{BODY}</p>
+    <p>主要职能包括统计调查、统计分析<br>和统计监督。</p>
+    {html_table()}
+    <p>二、存在的问题</p>
+  </div>
+  <div class="bdsharebuttonbox">分享到：<a>微信</a></div>
+  <div style="display:none">隐藏的文字</div>
+</div>
+<div class="related"><h3>相关链接</h3><ul>
+  <li><a href="/a">某市财政局关于2022年度部门决算公开的说明文字很长很长</a></li>
+  <li><a href="/b">某市发展改革委2022年度部门整体支出绩效自评报告</a></li></ul></div>
+<div class="footer">主办单位：某市人民政府办公室　地址：人民路1号　电话：0000-1234567　网站标识码：0000000000
+  　ICP备案号：某ICP备00000000号　公安机关备案号：00000000000000</div>
+</form></body></html>
+"""
+
+
+def texts(doc: Document) -> list[str]:
+    return [b.text for b in doc.paragraphs()]
+
+
+def spans(table: Table) -> list[tuple[int, int, int, int, str]]:
+    return [(c.row, c.col, c.rowspan, c.colspan, c.text) for c in table.cells]
+
+
+def test_indicator_table_with_rowspan_colspan(tmp_path: Path) -> None:
+    doc = read(build_html(tmp_path / "t.html"))
+    assert doc.source.format == "html"
+    heading, table, closing = doc.blocks
+    assert isinstance(heading, Paragraph) and heading.text == TITLE and heading.style == "Heading 1"
+    assert isinstance(table, Table) and (table.n_rows, table.n_cols) == (7, 6)
+    assert spans(table) == list(INDICATOR_TABLE.anchors)
+    assert isinstance(closing, Paragraph) and closing.index == 2
+
+
+def test_government_page_gbk_without_site_chrome(tmp_path: Path) -> None:
+    path = tmp_path / "page.htm"
+    path.write_bytes(GOV_PAGE.encode("gbk"))
+    doc = read(path)
+    assert texts(doc) == [
+        REPORT_TITLE,
+        "一、部门基本情况",
+        BODY,
+        "主要职能包括统计调查、统计分析",
+        "和统计监督。",
+        "二、存在的问题",
+    ]
+    assert next(doc.paragraphs()).style == "Title"
+    (table,) = doc.tables()
+    assert spans(table) == list(INDICATOR_TABLE.anchors)
+    everything = " ".join(texts(doc))
+    for chrome in ("首页", "当前位置", "相关链接", "主办单位", "脚本", "分享到", "隐藏的文字", "发布时间"):
+        assert chrome not in everything
+
+
+def test_charset_from_bom_and_wrong_declaration(tmp_path: Path) -> None:
+    page = '<html><head><meta charset="utf-8"></head><body><p>执行率98.36%</p></body></html>'
+    bom = tmp_path / "bom.html"
+    bom.write_bytes(codecs.BOM_UTF16_LE + page.encode("utf-16-le"))
+    assert texts(read_html(bom, DEFAULT_LIMITS)) == ["执行率98.36%"]
+    wrong = tmp_path / "wrong.html"
+    wrong.write_bytes(page.encode("gb18030"))  # declared utf-8, written in GB18030: detection decides
+    assert texts(read_html(wrong, DEFAULT_LIMITS)) == ["执行率98.36%"]
+
+
+def test_irregular_spans_land_where_a_browser_puts_them(tmp_path: Path) -> None:
+    page = """<html><body><div class="content"><table>
+      <thead><tr><th rowspan="2">项目</th><th colspan="2">金额（万元）</th></tr>
+      <tr><th>预算</th><th>执行</th></tr></thead>
+      <tbody><tr><td rowspan="9">合计</td><td>100</td><td>98.5<br/>（含结转）</td></tr></tbody>
+    </table></div></body></html>"""
+    path = tmp_path / "t.html"
+    path.write_text(page, encoding="utf-8")
+    (table,) = read(path).tables()
+    assert (table.n_rows, table.n_cols) == (3, 3)
+    assert spans(table) == [
+        (0, 0, 2, 1, "项目"),
+        (0, 1, 1, 2, "金额（万元）"),
+        (1, 1, 1, 1, "预算"),
+        (1, 2, 1, 1, "执行"),
+        (2, 0, 1, 1, "合计"),  # rowspan past the table's end is cut to its last row
+        (2, 1, 1, 1, "100"),
+        (2, 2, 1, 1, "98.5\n（含结转）"),
+    ]
+
+
+def test_nested_table_is_its_own_block(tmp_path: Path) -> None:
+    page = """<html><body><div id="zoom">
+      <p>前言</p>
+      <table><tr><td>外层<table><tr><td>内1</td><td>内2</td></tr></table></td><td>旁</td></tr></table>
+      <p>结语</p></div></body></html>"""
+    path = tmp_path / "t.html"
+    path.write_text(page, encoding="utf-8")
+    doc = read(path)
+    kinds = [type(b).__name__ for b in doc.blocks]
+    assert kinds == ["Paragraph", "Table", "Table", "Paragraph"]
+    outer, inner = doc.tables()
+    assert [c.text for c in outer.cells] == ["外层", "旁"]
+    assert spans(inner) == [(0, 0, 1, 1, "内1"), (0, 1, 1, 1, "内2")]
+    assert inner.parent_table == outer.table_index == 0 and inner.table_index == 1
+
+
+def test_densest_container_without_named_hints(tmp_path: Path) -> None:
+    links = "".join(f'<li><a href="/n{i}">栏目链接{i}</a></li>' for i in range(30))
+    page = f"""<html><body>
+      <div id="top"><ul>{links}</ul></div>
+      <div id="x1"><div id="x2"><p>{BODY}</p><p>{BODY}</p></div></div>
+      <div id="bottom">版权所有</div></body></html>"""
+    path = tmp_path / "t.html"
+    path.write_text(page, encoding="utf-8")
+    assert texts(read(path)) == [BODY, BODY]
