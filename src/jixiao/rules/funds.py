@@ -1,0 +1,253 @@
+"""JX1xx — funds and budget execution: 执行率, 执行得分, 年初 → 全年 changes, 追加, project funds."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+
+from jixiao.model.findings import Issue, Severity
+from jixiao.rules.common import fmt, rate_issue
+from jixiao.rules.registry import Context, rule
+from jixiao.scoring.arith import HUNDRED, percent, rate_matches, shown, sum_tolerance
+
+
+@rule(code="JX101", name="execution-rate-mismatch", severity=Severity.ERROR, since="0.1")
+def execution_rate_mismatch(ctx: Context) -> Iterator[Issue]:
+    """所述预算执行率与 全年执行数 ÷ 全年预算数 不符。
+
+    检查什么：
+        报告写明的预算执行率，是否等于 全年执行数 ÷ 全年预算数（调整后预算，不是年初预算），
+        允许按报告的小数位四舍五入或截尾。
+    为什么重要：
+        执行率决定预算执行得分（默认 10 分），也是审核时首先看的数字；算错说明表格数字未经核对。
+    示例：
+        全年预算数 200、全年执行数 180，报告写“执行率 95%”，应为 90%。
+    如何修改：
+        用调整后的全年预算数重新计算执行率，并同步修改预算执行得分。
+    """
+    yield from rate_issue(
+        ctx,
+        "execution_rate",
+        "预算执行率",
+        ctx.num("budget_executed"),
+        ctx.num("budget_adjusted"),
+        "全年执行数",
+        "全年预算数",
+        ctx.ev("budget_executed", "budget_adjusted"),
+    )
+
+
+@rule(code="JX102", name="execution-score-mismatch", severity=Severity.WARNING, since="0.1")
+def execution_score_mismatch(ctx: Context) -> Iterator[Issue]:
+    """预算执行得分与 分值 × 执行率 不符。
+
+    检查什么：
+        报告写明的预算执行得分，是否等于 分值 × min(执行率, 100%)（按评分规则的小数位）。
+    为什么重要：
+        执行得分计入总分，多给或少给都会改变总分和等次。
+    示例：
+        分值 10、执行率 85%，报告给 10 分，应为 8.5 分。
+    如何修改：
+        按“得分 = 分值 × 执行率（不超过 100%）”重算执行得分，并修改总分。
+    """
+    item = ctx.card.execution
+    stated = ctx.num("execution_score")
+    if item is None or item.result is None or stated is None:
+        return
+    if abs(stated - item.result) <= ctx.profile.tolerances.score:
+        return
+    rate = ctx.card.execution_rate
+    rate_text = "" if rate is None else f"、执行率 {fmt(shown(rate))}%"
+    message = (
+        f"预算执行得分应为 {fmt(item.result)} 分（分值 {fmt(item.weight or 0)}{rate_text}），报告写作 {fmt(stated)} 分"
+    )
+    yield Issue(message, (stated, item.result), ctx.ev("execution_score", "execution_rate", "budget_executed"))
+
+
+@rule(code="JX103", name="budget-adjustment-large", severity=Severity.INFO, since="0.1")
+def budget_adjustment_large(ctx: Context) -> Iterator[Issue]:
+    """全年预算数较年初预算数变动过大，须说明调整原因。
+
+    检查什么：
+        |全年预算数 − 年初预算数| ÷ 年初预算数 是否超过评分规则的阈值（默认 20%）。
+    为什么重要：
+        预算大幅调整说明年初预算编制不准或执行中有重大变化；四川等地要求对预算调整单独说明。
+    示例：
+        年初预算数 57954.3、全年预算数 45854.66，减少 12099.64（20.88%）。
+    如何修改：
+        在报告中说明追加或调减的原因、金额和批准情况。
+    """
+    initial, adjusted = ctx.num("budget_initial"), ctx.num("budget_adjusted")
+    if initial is None or adjusted is None or initial == 0:
+        return
+    change = adjusted - initial
+    rate = change / initial * HUNDRED
+    if abs(rate) <= ctx.profile.thresholds.budget_change_explain_above:
+        return
+    word = "减少" if change < 0 else "增加"
+    message = (
+        f"全年预算数 {fmt(adjusted)} 较年初预算数 {fmt(initial)} {word} {fmt(abs(change))}"
+        f"（{fmt(shown(abs(rate)))}%），"
+        f"超过 {fmt(ctx.profile.thresholds.budget_change_explain_above)}%，须说明调整原因"
+    )
+    yield Issue(message, (initial, adjusted, change, shown(rate)), ctx.ev("budget_initial", "budget_adjusted"))
+
+
+@rule(code="JX104", name="budget-supplement-arithmetic", severity=Severity.WARNING, since="0.1")
+def budget_supplement_arithmetic(ctx: Context) -> Iterator[Issue]:
+    """年初预算数 + 追加预算 ≠ 全年预算数。
+
+    检查什么：
+        同时写明年初预算、追加预算和全年预算时，年初 + 追加 是否等于全年预算。
+    为什么重要：
+        三个数不能互相印证，说明其中之一抄错，或还有未说明的调减。
+    示例：
+        年初 73369.27 + 追加 2257.03 = 75626.30，与全年预算 75626.3 相符；若写 75262.3 则不符。
+    如何修改：
+        核对三个数；如另有调减，写明调减金额。
+    """
+    initial, supplement, adjusted = ctx.num("budget_initial"), ctx.num("budget_supplement"), ctx.num("budget_adjusted")
+    if initial is None or supplement is None or adjusted is None:
+        return
+    s = initial + supplement
+    if abs(s - adjusted) <= sum_tolerance([initial, supplement, adjusted], ctx.profile.tolerances.amount):
+        return
+    message = f"年初预算 {fmt(initial)} + 追加 {fmt(supplement)} = {fmt(s)}，与全年预算数 {fmt(adjusted)} 不符"
+    yield Issue(
+        message, (initial, supplement, adjusted, s), ctx.ev("budget_initial", "budget_supplement", "budget_adjusted")
+    )
+
+
+@rule(code="JX105", name="execution-below-threshold", severity=Severity.WARNING, since="0.1")
+def execution_below_threshold(ctx: Context) -> Iterator[Issue]:
+    """预算执行率低于阈值，须说明原因。
+
+    检查什么：
+        计算（或报告所述）的预算执行率是否低于评分规则的阈值（默认 90%）。
+    为什么重要：
+        执行率偏低意味着资金闲置或项目未按计划实施；四川表要求执行率低于 90% 时说明原因。
+    示例：
+        全年预算 500、执行 400，执行率 80%。
+    如何修改：
+        说明未执行的原因和结转安排，并据实评价相关指标。
+    """
+    rate = ctx.card.execution_rate
+    threshold = ctx.profile.thresholds.execution_explain_below
+    if rate is None or rate >= threshold:
+        return
+    message = f"预算执行率 {fmt(shown(rate))}% 低于 {fmt(threshold)}%，须说明原因"
+    yield Issue(message, (shown(rate), threshold), ctx.ev("execution_rate", "budget_executed", "budget_adjusted"))
+
+
+@rule(code="JX106", name="executed-over-budget", severity=Severity.WARNING, since="0.1")
+def executed_over_budget(ctx: Context) -> Iterator[Issue]:
+    """全年执行数超过全年预算数。
+
+    检查什么：
+        全年执行数是否大于全年（调整后）预算数。
+    为什么重要：
+        超预算支出不合规，或说明预算数未按调整后的数字填写。
+    示例：
+        全年预算 100、执行 120，执行率 120%。
+    如何修改：
+        核对执行数与调整后预算数；如确有超支，说明资金来源和审批。
+    """
+    adjusted, executed = ctx.num("budget_adjusted"), ctx.num("budget_executed")
+    if adjusted is None or executed is None or executed <= adjusted:
+        return
+    if executed - adjusted <= sum_tolerance([adjusted, executed], ctx.profile.tolerances.amount):
+        return
+    rate = percent(executed, adjusted)
+    rate_text = "" if rate is None else f"（{fmt(shown(rate))}%）"
+    yield Issue(
+        f"全年执行数 {fmt(executed)} 超过全年预算数 {fmt(adjusted)}{rate_text}",
+        (executed, adjusted),
+        ctx.ev("budget_executed", "budget_adjusted"),
+    )
+
+
+@rule(code="JX107", name="budget-zero", severity=Severity.WARNING, since="0.1")
+def budget_zero(ctx: Context) -> Iterator[Issue]:
+    """全年预算数为 0，无法计算执行率。
+
+    检查什么：
+        全年预算数写为 0（而执行数或年初预算不为 0）。
+    为什么重要：
+        预算数为 0 时执行率无从计算，通常是资金总额行漏填（如池州表“年度资金总额 0/0/0”）。
+    示例：
+        年度资金总额 0、0、0，而本年财政拨款 90、89.974、89.974。
+    如何修改：
+        填写年度资金总额行的全年预算数与执行数。
+    """
+    adjusted = ctx.num("budget_adjusted")
+    if adjusted is None or adjusted != 0:
+        return
+    others = [v for v in (ctx.num("budget_executed"), ctx.num("budget_initial")) if v is not None and v != 0]
+    if not others:
+        return
+    yield Issue(
+        "全年预算数为 0，而执行数或年初预算数不为 0，无法计算执行率",
+        (adjusted, *others),
+        ctx.ev("budget_adjusted", "budget_executed", "budget_initial"),
+    )
+
+
+@rule(code="JX108", name="project-execution-rate-mismatch", severity=Severity.ERROR, since="0.1")
+def project_execution_rate_mismatch(ctx: Context) -> Iterator[Issue]:
+    """项目所述执行率与 执行数 ÷ 全年预算数 不符。
+
+    检查什么：
+        报告逐项列出的项目，其执行率是否等于 执行数 ÷ 全年预算数（允许四舍五入或截尾）。
+    为什么重要：
+        项目执行率是项目自评的第一项得分依据。
+    示例：
+        综治经费 全年预算 20、执行 19.8，执行率 99% 正确；写 98% 则错误。
+    如何修改：
+        按执行数 ÷ 调整后预算数重算。
+    """
+    for project in ctx.report.projects:
+        stated, adjusted, executed = project.execution_rate, project.budget_adjusted, project.budget_executed
+        if stated is None or adjusted is None or executed is None or adjusted == 0:
+            continue
+        computed = executed / adjusted * HUNDRED
+        if rate_matches(stated, computed):
+            continue
+        c = shown(computed, stated)
+        yield Issue(
+            f"项目“{project.name}”执行率应为 {fmt(executed)} ÷ {fmt(adjusted)} = {fmt(c)}%，报告写作 {fmt(stated)}%",
+            (executed, adjusted, stated, c),
+            (project.provenance,),
+        )
+
+
+@rule(code="JX109", name="project-budget-arithmetic", severity=Severity.WARNING, since="0.1")
+def project_budget_arithmetic(ctx: Context) -> Iterator[Issue]:
+    """项目 年初预算 + 追加 ≠ 全年预算，或执行数超过全年预算。
+
+    检查什么：
+        逐项列出的项目：年初预算 + 追加 是否等于全年预算；执行数是否超过全年预算。
+    为什么重要：
+        项目资金数字相互矛盾时，项目执行率和得分都不可信。
+    示例：
+        年初 105 + 追加 74.8642 = 179.8642，与全年预算相符。
+    如何修改：
+        核对项目的年初、追加、全年与执行数。
+    """
+    tol = ctx.profile.tolerances.amount
+    for p in ctx.report.projects:
+        if p.budget_initial is not None and p.supplement is not None and p.budget_adjusted is not None:
+            s = p.budget_initial + p.supplement
+            if abs(s - p.budget_adjusted) > sum_tolerance([p.budget_initial, p.supplement, p.budget_adjusted], tol):
+                yield Issue(
+                    f"项目“{p.name}”年初 {fmt(p.budget_initial)} + 追加 {fmt(p.supplement)} = {fmt(s)}，"
+                    f"与全年预算 {fmt(p.budget_adjusted)} 不符",
+                    (p.budget_initial, p.supplement, p.budget_adjusted, s),
+                    (p.provenance,),
+                )
+        if p.budget_adjusted is not None and p.budget_executed is not None:
+            over = p.budget_executed - p.budget_adjusted
+            if over > sum_tolerance([p.budget_adjusted, p.budget_executed], tol):
+                yield Issue(
+                    f"项目“{p.name}”执行数 {fmt(p.budget_executed)} 超过全年预算 {fmt(p.budget_adjusted)}",
+                    (p.budget_executed, p.budget_adjusted),
+                    (p.provenance,),
+                )

@@ -1,0 +1,228 @@
+"""JX3xx — 三公经费: spending against budgets, parts against totals, rates and savings."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from decimal import Decimal
+
+from jixiao.model.findings import Issue, Severity
+from jixiao.rules.common import fmt, parts_issue, rate_issue
+from jixiao.rules.registry import Context, rule
+from jixiao.scoring.arith import percent, shown, sum_tolerance
+
+_ITEMS = (
+    ("reception", "reception_budget", "公务接待费"),
+    ("vehicle_total", "vehicle_budget", "公务用车费"),
+    ("vehicle_operation", "vehicle_operation_budget", "公务用车运行维护费"),
+    ("vehicle_purchase", "vehicle_purchase_budget", "公务用车购置费"),
+    ("overseas_travel", "overseas_travel_budget", "因公出国（境）费"),
+)
+
+
+def _over(ctx: Context, key: str, budget_key: str, label: str) -> Iterator[Issue]:
+    spent, budget = ctx.num(key), ctx.num(budget_key)
+    if spent is None or budget is None or spent <= budget:
+        return
+    if spent - budget <= sum_tolerance([spent, budget], Decimal(0)):
+        return
+    rate = percent(spent, budget)
+    rate_text = "（预算为 0）" if rate is None else f"，控制率 {fmt(shown(rate))}%"
+    numbers: tuple[Decimal, ...] = (spent, budget) if rate is None else (spent, budget, shown(rate))
+    yield Issue(
+        f"{label}支出 {fmt(spent)} 超过预算 {fmt(budget)}{rate_text}，超支 {fmt(spent - budget)}",
+        numbers,
+        ctx.ev(key, budget_key),
+    )
+
+
+@rule(code="JX301", name="sangong-over-budget", severity=Severity.WARNING, since="0.1")
+def sangong_over_budget(ctx: Context) -> Iterator[Issue]:
+    """三公经费支出超过预算。
+
+    检查什么：
+        “三公”经费合计是否超过“三公”经费预算（控制率 > 100%）。
+    为什么重要：
+        三公经费须严控在预算以内，超支是审计和绩效评价的重点问题。
+    示例：
+        三公经费支出 161.58 万元，预算 160 万元，控制率 100.99%。
+    如何修改：
+        说明超支原因和审批依据；如数字有误，改正支出或预算数。
+    """
+    yield from _over(ctx, "three_public_total", "three_public_budget", "“三公”经费")
+
+
+@rule(code="JX302", name="sangong-item-over-budget", severity=Severity.WARNING, since="0.1")
+def sangong_item_over_budget(ctx: Context) -> Iterator[Issue]:
+    """三公经费某一分项支出超过其预算。
+
+    检查什么：
+        公务接待费、公务用车费（运行维护、购置）、因公出国（境）费，各自是否超过其预算。
+    为什么重要：
+        即使合计未超，分项超支也违反分项控制要求。
+    示例：
+        公务用车费 157.24 万元，预算 130 万元，控制率 120.95%。
+    如何修改：
+        说明超支原因，或改正分项支出、预算数。
+    """
+    for key, budget_key, label in _ITEMS:
+        yield from _over(ctx, key, budget_key, label)
+
+
+@rule(code="JX303", name="sangong-parts-sum", severity=Severity.ERROR, since="0.1")
+def sangong_parts_sum(ctx: Context) -> Iterator[Issue]:
+    """三公经费分项之和与合计不符（支出或预算）。
+
+    检查什么：
+        公务接待费 + 公务用车费 + 因公出国（境）费 是否等于三公经费合计；运行维护费 + 购置费 是否
+        等于公务用车费；各分项预算之和是否等于三公经费预算。分项未全部写明时，只在已列分项之和
+        超过合计时报告。
+    为什么重要：
+        三公经费的合计与分项通常出现在不同段落或表格，对不上说明有一处抄错。
+    示例：
+        4.34 + 157.24 + 0 = 161.58，与合计相符；预算 30 + 130 + 0 = 160，与预算合计相符。
+    如何修改：
+        核对三公经费表与文字说明。
+    """
+    vehicle = "vehicle_total" if ctx.fact("vehicle_total") is not None else None
+    parts = [("reception", "公务接待费")]
+    if vehicle:
+        parts.append(("vehicle_total", "公务用车费"))
+    else:
+        parts += [("vehicle_operation", "公务用车运行维护费"), ("vehicle_purchase", "公务用车购置费")]
+    parts.append(("overseas_travel", "因公出国（境）费"))
+    yield from parts_issue(ctx, "three_public_total", "“三公”经费合计", parts, require_all=False)
+    yield from parts_issue(
+        ctx,
+        "vehicle_total",
+        "公务用车费",
+        [("vehicle_operation", "运行维护费"), ("vehicle_purchase", "购置费")],
+    )
+    yield from parts_issue(
+        ctx,
+        "three_public_budget",
+        "“三公”经费预算",
+        [
+            ("reception_budget", "公务接待费预算"),
+            ("vehicle_budget", "公务用车费预算"),
+            ("overseas_travel_budget", "因公出国（境）费预算"),
+        ],
+        require_all=False,
+    )
+
+
+def _sangong_budget(ctx: Context) -> tuple[Decimal | None, str]:
+    """The 三公 budget as stated, else spending + saving (节约额 is budget − spending)."""
+    budget = ctx.num("three_public_budget")
+    if budget is not None:
+        return budget, "预算"
+    total, saving = ctx.num("three_public_total"), ctx.num("three_public_saving")
+    if total is not None and saving is not None:
+        return total + saving, "预算（支出 + 节约额）"
+    return None, "预算"
+
+
+@rule(code="JX304", name="sangong-rate-mismatch", severity=Severity.ERROR, since="0.1")
+def sangong_rate_mismatch(ctx: Context) -> Iterator[Issue]:
+    """三公经费执行率（控制率）、节约率与金额不符。
+
+    检查什么：
+        三公经费、公务接待费、公务用车费的执行率（控制率）是否等于 支出 ÷ 预算；节约率是否等于
+        节约额 ÷ 预算（允许按所述小数位四舍五入或截尾：161.58 ÷ 160 = 100.9875%，写 100.98% 或
+        100.99% 都算对）。
+    为什么重要：
+        百分比常是手算后写进文字的，与旁边的金额矛盾说明有一处写错。
+    示例：
+        公务接待费 4.34 万元、预算 30 万元，执行率应为 14.47%，报告写 14.57%。
+    如何修改：
+        用金额重新计算百分比，改正文字。
+    """
+    budget, budget_label = _sangong_budget(ctx)
+    yield from rate_issue(
+        ctx,
+        "three_public_execution_rate",
+        "“三公”经费执行率",
+        ctx.num("three_public_total"),
+        budget,
+        "支出",
+        budget_label,
+        ctx.ev("three_public_total", "three_public_budget", "three_public_saving"),
+    )
+    yield from rate_issue(
+        ctx,
+        "three_public_saving_rate",
+        "“三公”经费节约率",
+        ctx.num("three_public_saving"),
+        budget,
+        "节约额",
+        budget_label,
+        ctx.ev("three_public_saving", "three_public_budget", "three_public_total"),
+    )
+    for key, spent_key, budget_key, label in (
+        ("reception_execution_rate", "reception", "reception_budget", "公务接待费执行率"),
+        ("vehicle_execution_rate", "vehicle_total", "vehicle_budget", "公务用车费执行率"),
+    ):
+        yield from rate_issue(
+            ctx, key, label, ctx.num(spent_key), ctx.num(budget_key), "支出", "预算", ctx.ev(spent_key, budget_key)
+        )
+
+
+@rule(code="JX305", name="sangong-saving-mismatch", severity=Severity.ERROR, since="0.1")
+def sangong_saving_mismatch(ctx: Context) -> Iterator[Issue]:
+    """三公经费节约额 ≠ 预算 − 支出。
+
+    检查什么：
+        同时写明三公经费预算、支出和节约额时，节约额是否等于 预算 − 支出。
+    为什么重要：
+        节约额是预算与支出之差，对不上说明其中一个数字写错。
+    示例：
+        预算 691.60、支出 327.74，节约额应为 363.86。
+    如何修改：
+        核对预算、支出与节约额。
+    """
+    budget, total, saving = (
+        ctx.num("three_public_budget"),
+        ctx.num("three_public_total"),
+        ctx.num("three_public_saving"),
+    )
+    if budget is None or total is None or saving is None:
+        return
+    expected = budget - total
+    if abs(expected - saving) <= sum_tolerance([budget, total, saving], ctx.profile.tolerances.amount):
+        return
+    yield Issue(
+        f"“三公”经费节约额应为 预算 {fmt(budget)} − 支出 {fmt(total)} = {fmt(expected)}，报告写作 {fmt(saving)}",
+        (budget, total, saving, expected),
+        ctx.ev("three_public_saving", "three_public_budget", "three_public_total"),
+    )
+
+
+@rule(code="JX306", name="sangong-change-rate-mismatch", severity=Severity.ERROR, since="0.1")
+def sangong_change_rate_mismatch(ctx: Context) -> Iterator[Issue]:
+    """三公经费（公务接待费）增减率与增减额不符。
+
+    检查什么：
+        增减率是否等于 增减额 ÷ 上年数，上年数 = 本年数 − 增减额（允许四舍五入或截尾）。
+    为什么重要：
+        三公经费的同比变化是整体支出评价的共性指标（“三公经费变动率”）。
+    示例：
+        公务接待费 4.34，较上年减少 7.44：7.44 ÷ (4.34 + 7.44) = 63.16%，与所述相符。
+    如何修改：
+        以上年数为分母重新计算。
+    """
+    for subject, current_key, label in (
+        ("three_public", "three_public_total", "“三公”经费"),
+        ("reception", "reception", "公务接待费"),
+    ):
+        change, current = ctx.num(f"{subject}_change"), ctx.num(current_key)
+        if change is None or current is None:
+            continue
+        yield from rate_issue(
+            ctx,
+            f"{subject}_change_rate",
+            f"{label}增减率",
+            change,
+            current - change,
+            "增减额",
+            f"上年数（{fmt(current)} − ({fmt(change)})）",
+            ctx.ev(f"{subject}_change", current_key),
+        )

@@ -1,0 +1,93 @@
+"""Small exact-arithmetic helpers shared by the scoring engine and the rules: Decimal coercion,
+rounding, the stated-percentage test and sum tolerances."""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterable
+from decimal import ROUND_DOWN, ROUND_HALF_UP, Decimal, InvalidOperation
+
+from jixiao.model.report import FactValue, Report
+
+HUNDRED = Decimal(100)
+_NUMBER = re.compile(r"-?\d+(?:\.\d+)?")
+
+
+def dec(value: FactValue | float | None) -> Decimal | None:
+    """A stated value as Decimal ("52.61%" → 52.61); None when it holds no number."""
+    if value is None or isinstance(value, bool):
+        return None
+    if isinstance(value, Decimal):
+        return value
+    if isinstance(value, int):
+        return Decimal(value)
+    if isinstance(value, float):
+        return Decimal(str(value))
+    match = _NUMBER.search(value.replace(",", ""))
+    if match is None:
+        return None
+    try:
+        return Decimal(match.group())
+    except InvalidOperation:
+        return None
+
+
+def num(report: Report, key: str) -> Decimal | None:
+    """A fact's value as Decimal, None when the report does not state it."""
+    fact = report.fact(key)
+    return None if fact is None else dec(fact.value)
+
+
+def decimals_of(value: Decimal) -> int:
+    """How many decimals a stated number was written with."""
+    exponent = value.as_tuple().exponent
+    return max(0, -exponent) if isinstance(exponent, int) else 0
+
+
+def quantize(value: Decimal, decimals: int, rounding: str = ROUND_HALF_UP) -> Decimal:
+    return value.quantize(Decimal(1).scaleb(-decimals), rounding=rounding)
+
+
+def round2(value: Decimal) -> Decimal:
+    return quantize(value, 2)
+
+
+def percent(part: Decimal, whole: Decimal) -> Decimal | None:
+    """part / whole in percent, None when whole is 0."""
+    if whole == 0:
+        return None
+    return part / whole * HUNDRED
+
+
+def rate_matches(stated: Decimal, computed: Decimal) -> bool:
+    """A stated rate is right if it equals the computed one rounded or truncated to its own decimals.
+
+    100.98% for 161.58/160 = 100.9875% is right (truncated); 14.57% for 4.34/30 = 14.4667% is wrong.
+    """
+    d = decimals_of(stated)
+    return stated in (quantize(computed, d), quantize(computed, d, ROUND_DOWN))
+
+
+def shown(computed: Decimal, like: Decimal | None = None) -> Decimal:
+    """A computed number as a finding shows it: the stated number's decimals, at least two."""
+    d = 2 if like is None else max(2, decimals_of(like))
+    return quantize(computed, d).normalize() if computed != 0 else Decimal(0)
+
+
+def half_unit(value: Decimal) -> Decimal:
+    """Half a unit of the last decimal a number was written with: its own rounding error."""
+    return Decimal(5).scaleb(-decimals_of(value) - 1)
+
+
+def sum_tolerance(values: Iterable[Decimal], floor: Decimal) -> Decimal:
+    """How far a stated total may be from the sum of its stated parts: their rounding, at least `floor`."""
+    return max(floor, sum((half_unit(v) for v in values), Decimal(0)))
+
+
+def stem(name: str) -> str:
+    """A heading's stem for matching: "产出指标(50分)" → "产出", "社会效益指标" → "社会效益"."""
+    text = re.sub(r"[（(][^）)]*[）)]", "", name)
+    text = re.sub(r"\s+", "", text)
+    for suffix in ("指标", "目标"):
+        text = text.removesuffix(suffix)
+    return text
