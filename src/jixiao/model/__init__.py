@@ -26,7 +26,7 @@ from jixiao.model.report import (
     fact_kind,
     json_number,
 )
-from jixiao.model.scorecard import LevelSum, ScoreItem, Scorecard
+from jixiao.model.scorecard import LevelSum, Scorecard, ScoreItem
 
 __all__ = [
     "FACT_SECTIONS",

@@ -6,11 +6,13 @@ rejected on load (see `loader.py`, which turns validation errors into `InvalidPr
 
 from __future__ import annotations
 
+import itertools
 from decimal import Decimal
 from typing import Literal
 
 from pydantic import BaseModel, ConfigDict, Field, model_validator
 
+ReportKind = Literal["department_overall", "project", "mixed"]
 ReverseFormula = Literal["pmkpi_linear", "target_over_actual"]
 EqualFormula = Literal["as_positive", "exact"]
 
@@ -61,7 +63,7 @@ class Grades(_Strict):
         if len(self.bands) < 2:
             raise ValueError("至少需要两个等次 / at least two bands are needed")
         mins = [b.min for b in self.bands]
-        if any(a <= b for a, b in zip(mins, mins[1:], strict=False)):
+        if any(a <= b for a, b in itertools.pairwise(mins)):
             raise ValueError(f"等次下限须从高到低严格递减：{mins} / band minimums must strictly decrease")
         if mins[-1] != 0:
             raise ValueError("最低等次的下限须为 0 / the last band must start at 0")
@@ -123,11 +125,9 @@ class Scoring(_Strict):
             raise ValueError("定性指标须有三个档次 / qualitative scoring needs exactly three tiers")
         if tiers[0].max != 1 or tiers[-1].min != 0:
             raise ValueError("档次须覆盖 0–1 / tiers must cover 0–1")
-        for upper, lower in zip(tiers, tiers[1:], strict=False):
+        for upper, lower in itertools.pairwise(tiers):
             if lower.max != upper.min:
-                raise ValueError(
-                    f"档次不连续：{lower.max} ≠ {upper.min} / tiers must be contiguous from best to worst"
-                )
+                raise ValueError(f"档次不连续：{lower.max} ≠ {upper.min} / tiers must be contiguous from best to worst")
         return self
 
 
@@ -176,15 +176,16 @@ class RuleSelection(_Strict):
     ignore: list[str] = Field(default_factory=list)
 
 
+_ALL_KINDS: tuple[ReportKind, ...] = ("department_overall", "project", "mixed")
+
+
 class Applies(_Strict):
     """Where a profile applies: region prefixes (empty = anywhere), fiscal years, report kinds."""
 
     regions: list[str] = Field(default_factory=list)
     year_from: int = 2000
     year_to: int = 2100
-    report_kinds: list[Literal["department_overall", "project", "mixed"]] = Field(
-        default_factory=lambda: ["department_overall", "project", "mixed"]
-    )
+    report_kinds: list[ReportKind] = Field(default_factory=lambda: list(_ALL_KINDS))
 
 
 class Profile(_Strict):
