@@ -23,7 +23,8 @@ GOV_PAGE = f"""<!DOCTYPE html PUBLIC "-//W3C//DTD XHTML 1.0 Transitional//EN">
 </head>
 <body><form id="form1" method="post">
 <div class="header"><div class="logo">某市人民政府门户网站</div>
-  <ul class="nav"><li><a href="/">首页</a></li><li><a href="/xxgk">信息公开</a></li><li><a href="/hd">政民互动</a></li></ul>
+  <ul class="nav"><li><a href="/">首页</a></li><li><a href="/xxgk">信息公开</a></li>
+  <li><a href="/hd">政民互动</a></li></ul>
 </div>
 <div class="position">当前位置：<a href="/">首页</a> &gt; <a href="/xxgk">财政预决算</a></div>
 <div class="main">
