@@ -18,6 +18,7 @@ import math
 import re
 import warnings
 import zipfile
+import zlib
 from dataclasses import dataclass, field
 from decimal import ROUND_HALF_UP, Decimal
 from pathlib import Path, PurePosixPath
@@ -207,7 +208,15 @@ def read_xlsx(path: Path, limits: Limits) -> Document:
         with warnings.catch_warnings():
             warnings.simplefilter("ignore")  # openpyxl warns about extensions it drops (data validation, ...)
             workbook = openpyxl.load_workbook(io.BytesIO(data), data_only=True, read_only=False)
-    except (InvalidFileException, zipfile.BadZipFile, KeyError, ValueError, TypeError, etree.LxmlError) as exc:
+    except (
+        InvalidFileException,
+        zipfile.BadZipFile,
+        zlib.error,  # a damaged member, raised from inside openpyxl
+        KeyError,
+        ValueError,
+        TypeError,
+        etree.LxmlError,
+    ) as exc:
         raise CorruptFile(path, "工作簿已损坏，无法读取", f"corrupt workbook ({type(exc).__name__}: {exc})") from None
     notes: list[str] = []
     sheets: list[SheetData] = []

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import io
 import zipfile
+import zlib
 from collections.abc import Iterable
 from pathlib import Path
 
@@ -79,7 +80,7 @@ def read_member(path: Path, archive: zipfile.ZipFile, name: str, limits: Limits)
     try:
         with archive.open(info) as handle:
             data = handle.read(budget + 1)
-    except (zipfile.BadZipFile, OSError, ValueError, EOFError, RuntimeError) as exc:
+    except (zipfile.BadZipFile, zlib.error, OSError, ValueError, EOFError, RuntimeError) as exc:
         raise CorruptFile(path, f"文件已损坏（{name} 无法解压）", f"corrupt file ({name}: {exc})") from None
     if len(data) > budget:
         raise TooLarge(
