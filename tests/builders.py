@@ -199,3 +199,26 @@ def build_pdf(path: Path, spec: GridSpec = INDICATOR_TABLE) -> Path:
     document = SimpleDocTemplate(str(path), pagesize=A4)
     document.build([Paragraph(TITLE, heading), Spacer(1, 12), table, Spacer(1, 12), Paragraph(CLOSING, body)])
     return path
+
+
+# A second shape: a 2×2 merged corner (gridSpan with vMerge in Word) over a money table.
+SPENDING_TABLE = GridSpec(
+    n_rows=4,
+    n_cols=5,
+    anchors=(
+        (0, 0, 2, 2, "项目"),
+        (0, 2, 1, 3, "金额（万元）"),
+        (1, 2, 1, 1, "预算数"),
+        (1, 3, 1, 1, "执行数"),
+        (1, 4, 1, 1, "执行率"),
+        (2, 0, 2, 1, "支出"),
+        (2, 1, 1, 1, "基本支出"),
+        (2, 2, 1, 1, "3260.18"),
+        (2, 3, 1, 1, "3260.18"),
+        (2, 4, 1, 1, "100%"),
+        (3, 1, 1, 1, "项目支出"),
+        (3, 2, 1, 1, "5860.62"),
+        (3, 3, 1, 1, "5725.44"),
+        (3, 4, 1, 1, "97.69%"),
+    ),
+)
