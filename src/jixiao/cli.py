@@ -74,6 +74,22 @@ def parse(
     typer.echo(document_as_text(document))
 
 
+@app.command("extract")
+@reports_errors
+def extract_command(
+    file: Annotated[Path, typer.Argument(help="报告文件 / report file")],
+    format: Annotated[OutputFormat, typer.Option("--format", "-f", help="json 或 text")] = OutputFormat.text,
+) -> None:
+    """提取自评报告的数据（事实、指标、项目），每个数值可追溯到原文 / extract a report's typed content."""
+    data = service.extract_json(file)
+    if format is OutputFormat.json:
+        emit_json(data)
+        return
+    from jixiao.extract.show import extraction_as_text
+
+    typer.echo(extraction_as_text(data))
+
+
 # --- commands added by later layers register below (keep one section per command) ---------------
 
 

@@ -5,8 +5,9 @@ from __future__ import annotations
 from pathlib import Path
 from typing import Any
 
-from jixiao import ingest
+from jixiao import extract, ingest
 from jixiao.model.document import Document
+from jixiao.model.report import Report
 
 
 def parse_document(path: str | Path) -> Document:
@@ -16,3 +17,13 @@ def parse_document(path: str | Path) -> Document:
 
 def parse_json(path: str | Path) -> dict[str, Any]:
     return parse_document(path).to_dict()
+
+
+def extract_report(path: str | Path) -> Report:
+    """Read one file and extract its typed self-evaluation report."""
+    return extract.extract(ingest.read(path))
+
+
+def extract_json(path: str | Path) -> dict[str, Any]:
+    """`jixiao extract --format json`: the contract's shape plus the full typed report."""
+    return extract.report_json(extract_report(path))

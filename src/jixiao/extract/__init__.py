@@ -3,21 +3,233 @@
 Public API: `extract(document) -> Report` (raises NotASelfEvaluation for documents that are not
 self-evaluation reports) and `report_json(report) -> dict` (the contract's `jixiao extract` shape,
 plus the full typed report under "report" so that it loads back losslessly).
+
+Tables are read before prose, so a number stated in a table is the one kept when the prose states
+the same fact again; a different value is kept as a conflict, never overwritten.
 """
 
 from __future__ import annotations
 
+import itertools
+import re
 from typing import Any
 
-from jixiao.model.document import Document
-from jixiao.model.report import Report
+from jixiao.errors import NotASelfEvaluation
+from jixiao.extract.indicators import read_indicator_table, read_qualitative_targets
+from jixiao.extract.labelled import read_labelled_table
+from jixiao.extract.meta import find_department, find_fiscal_year, find_region, find_report_date, find_report_kind
+from jixiao.extract.narrative import TextUnit, item_budget_lines, read_narrative
+from jixiao.extract.values import compact, normalize
+from jixiao.model.document import Document, Paragraph
+from jixiao.model.report import Fact, Project, Report, json_number
+
+__all__ = ["extract", "report_json"]
+
+_REPORT_WORDS = ("绩效", "自评", "预算", "支出", "指标")
 
 
 def extract(document: Document) -> Report:
-    """Read a Document into a typed Report. (Being written in this session.)"""
-    raise NotImplementedError("extraction is being written")
+    """Read a Document into a typed Report."""
+    file = document.source.path
+    report = Report(source_path=file, source_sha256=document.source.sha256, source_format=document.source.format)
+    report.warnings.extend(document.warnings)
+    lines, pairs = _lines_and_pairs(document)
+    table_facts = _read_tables(document, report)
+    units = _prose_units(document)
+    narrative = read_narrative(units)
+    for stated in narrative.facts:
+        report.set_fact(stated.key, Fact(value=stated.value, unit=stated.unit, provenance=stated.provenance))
+    for stated in narrative.comparison_years:
+        report.comparison_years.append(Fact(value=stated.value, unit=stated.unit, provenance=stated.provenance))
+    report.projects.extend(_merge_projects(narrative.projects, units))
+    report.evaluators = _evaluators(document)
+    _identity(report, lines, pairs, bool(report.projects))
+    report.unit.layout = "table" if table_facts else "narrative"
+    if not (report.facts() or report.indicators or report.projects) or not _mentions_report_words(lines):
+        raise NotASelfEvaluation(file, "未识别为绩效自评报告", "not recognised as a performance self-evaluation report")
+    return report
+
+
+def _read_tables(document: Document, report: Report) -> int:
+    """Indicator tables, qualitative targets and labelled facts of every table; the number of facts read."""
+    file = document.source.path
+    count = 0
+    title = ""
+    for block in document.blocks:
+        if isinstance(block, Paragraph):
+            title = block.text
+            continue
+        indicators = read_indicator_table(block, file)
+        if indicators is not None:
+            report.indicators.extend(indicators.rows)
+            report.declared_weights.extend(indicators.declared)
+            report.warnings.extend(indicators.warnings)
+            if indicators.total_weight is not None:
+                report.set_fact(
+                    "weight_total",
+                    Fact(value=indicators.total_weight[0], unit="分", provenance=indicators.total_weight[1]),
+                )
+            if indicators.total_score is not None:
+                report.set_fact(
+                    "self_score", Fact(value=indicators.total_score[0], unit="分", provenance=indicators.total_score[1])
+                )
+            if indicators.rows:
+                count += 1
+                report.set_fact(
+                    "indicator_count", Fact(value=len(indicators.rows), unit="个", provenance=block.provenance(file))
+                )
+        report.targets.extend(read_qualitative_targets(block, file))
+        for found in read_labelled_table(block, file, title):
+            report.set_fact(found.key, Fact(value=found.value, unit=found.unit, provenance=found.provenance))
+            count += 1
+    return count
+
+
+def _prose_units(document: Document) -> list[TextUnit]:
+    """Paragraphs, and table cells long enough to be prose (reports often put narrative in a cell)."""
+    file = document.source.path
+    units: list[TextUnit] = []
+    for block in document.blocks:
+        if isinstance(block, Paragraph):
+            units.append(TextUnit(block.text, block.provenance(file)))
+            continue
+        if read_indicator_table(block, file) is not None:
+            continue
+        for cell in block.cells:
+            if len(cell.text) >= 40 and re.search(r"\d", cell.text):
+                for part in cell.text.split("\n"):
+                    units.append(TextUnit(part, block.cell_provenance(cell, file)))
+    return units
+
+
+def _merge_projects(projects: list[Project], units: list[TextUnit]) -> list[Project]:
+    """Numbered and listed projects, completed by the 其中 lines that name them."""
+    by_name = {compact(p.name): p for p in projects}
+    extra: dict[str, dict[str, Any]] = {}
+    for name, key, amount, prov in item_budget_lines(units):
+        project = by_name.get(compact(name))
+        if project is not None:
+            if getattr(project, key) is None:
+                setattr(project, key, amount)
+            continue
+        entry = extra.setdefault(compact(name), {"name": name, "provenance": prov})
+        entry.setdefault(key, amount)
+    merged = list(projects)
+    for entry in extra.values():
+        if "budget_initial" in entry and "budget_adjusted" in entry:
+            merged.append(Project(**entry))
+    return merged
+
+
+def _lines_and_pairs(document: Document) -> tuple[list[str], dict[str, str]]:
+    """Text lines in reading order (paragraphs and one-cell rows) and label → value pairs for identity."""
+    lines: list[str] = []
+    pairs: dict[str, str] = {}
+    for block in document.blocks:
+        if isinstance(block, Paragraph):
+            lines.extend(line for line in block.text.split("\n") if line.strip())
+            for m in re.finditer(r"([\u4e00-\u9fff()（）]{2,12})\s*[:：]\s*([^:：]{1,40}?)\s*(?=$|\s{2,})", block.text):
+                pairs.setdefault(compact(m.group(1)), m.group(2).strip())
+            continue
+        for row in block.anchor_rows():
+            texts = [c.text for c in row if c.text]
+            if len(texts) == 1:
+                lines.append(texts[0])
+            for label, value in itertools.pairwise(texts):
+                pairs.setdefault(compact(label), value)
+    return lines, pairs
+
+
+def _identity(report: Report, lines: list[str], pairs: dict[str, str], has_projects: bool) -> None:
+    unit = report.unit
+    unit.department = find_department(lines, pairs)
+    unit.region, unit.code = find_region(unit.department, normalize("".join(lines)))
+    unit.fiscal_year = find_fiscal_year(lines)
+    unit.report_date = find_report_date(lines, pairs)
+    unit.report_kind = find_report_kind(lines, has_projects)  # type: ignore[assignment]
+
+
+def _evaluators(document: Document) -> list[str]:
+    """Names under a 姓名 column of a table whose header also names 职务 or 单位 (评价人员)."""
+    names: list[str] = []
+    for table in document.tables():
+        rows = table.anchor_rows()
+        for index, row in enumerate(rows):
+            labels = [compact(c.text) for c in row]
+            if "姓名" in labels and any(lbl.startswith(("职务", "职称", "单位")) for lbl in labels):
+                col = row[labels.index("姓名")].col
+                for below in rows[index + 1 :]:
+                    cell = next((c for c in below if c.col == col), None)
+                    if cell is None or not cell.text.strip():
+                        break
+                    name = compact(cell.text)
+                    if re.fullmatch(r"[\u4e00-\u9fff·]{2,5}", name):
+                        names.append(name)
+                return names
+    return names
+
+
+def _mentions_report_words(lines: list[str]) -> bool:
+    text = "".join(lines[:200])
+    return sum(1 for word in _REPORT_WORDS if word in text) >= 2
 
 
 def report_json(report: Report) -> dict[str, Any]:
-    """The contract's JSON shape for `jixiao extract`."""
-    raise NotImplementedError("extraction is being written")
+    """The contract's JSON shape for `jixiao extract`, plus the whole typed report under "report"."""
+    facts = report.facts()
+    unit = report.unit
+    return {
+        "source": {"path": report.source_path, "sha256": report.source_sha256, "format": report.source_format},
+        "document": {
+            "department": unit.department,
+            "region": unit.region,
+            "fiscal_year": unit.fiscal_year,
+            "report_date": unit.report_date,
+            "report_kind": unit.report_kind,
+            "layout": unit.layout,
+        },
+        "facts": {key: json_number(fact.value) for key, fact in facts.items()},
+        "provenance": {key: fact.provenance.to_dict() for key, fact in facts.items()},
+        "indicators": [
+            {
+                "level1": row.level1,
+                "level2": row.level2,
+                "level3": row.level3,
+                "target": row.target.text if row.target else "",
+                "actual": row.actual.text if row.actual else "",
+                "weight": json_number(row.weight),
+                "score": json_number(row.score),
+                "deviation_reason": row.deviation_reason,
+                "provenance": row.provenance.to_dict(),
+            }
+            for row in report.indicators
+        ],
+        "projects": [
+            {
+                "name": p.name,
+                "budget_initial": json_number(p.budget_initial),
+                "budget_adjusted": json_number(p.budget_adjusted),
+                "budget_executed": json_number(p.budget_executed),
+                "execution_rate": json_number(p.execution_rate),
+                "supplement": json_number(p.supplement),
+                "amount": json_number(p.amount),
+                "self_score": json_number(p.self_score),
+                "grade": p.grade,
+                "provenance": p.provenance.to_dict(),
+            }
+            for p in report.projects
+        ],
+        "evaluators": list(report.evaluators),
+        "conflicts": [
+            {
+                "key": c.key,
+                "kept": json_number(c.kept.value),
+                "other": json_number(c.other.value),
+                "kept_provenance": c.kept.provenance.to_dict(),
+                "other_provenance": c.other.provenance.to_dict(),
+            }
+            for c in report.conflicts
+        ],
+        "warnings": list(report.warnings),
+        "report": report.model_dump(mode="json"),
+    }

@@ -1,0 +1,265 @@
+"""Label–value tables: money tables under header bands, the funds block, and label/value pairs.
+
+Three shapes, all read through the label lexicon:
+- a header band (rows of labels) over data rows of numbers: Template A's 收入 / 支出和结余 / 三公 /
+  固定资产 tables and the funds block (年初预算数 | 全年预算数 | 全年执行数 | 分值 | 执行率 | 得分);
+- a label cell followed by its value cell (人员编制 | 298 | 实有人数 | 285; 评价等次 | 优秀);
+- "label：value" inside one cell (其中：一般公共预算：57954.3).
+"""
+
+from __future__ import annotations
+
+import itertools
+import re
+from collections.abc import Iterator
+from dataclasses import dataclass
+from decimal import Decimal
+
+from jixiao.extract.grid import Slot, distinct, provenance, table_rows
+from jixiao.extract.indicators import STOP_LABELS
+from jixiao.extract.lexicon import GENERIC_HEADERS, indicator_column_role, table_label_key
+from jixiao.extract.values import (
+    compact,
+    normalize,
+    parse_amount,
+    parse_count,
+    parse_grade,
+    parse_percent,
+    parse_plain_number,
+    quantities,
+)
+from jixiao.model.document import Provenance, Table
+from jixiao.model.report import FactValue, fact_kind
+
+
+@dataclass(frozen=True, slots=True)
+class Found:
+    """A fact read from a table, before it is stored in the report."""
+
+    key: str
+    value: FactValue
+    unit: str | None
+    provenance: Provenance
+
+
+_FUNDS_ROW_LABELS = ("年度资金总额", "资金总额", "总额", "合计", "年度预算资金总额")
+_FUNDS_KEYS = frozenset({"budget_initial", "budget_adjusted", "budget_executed", "execution_rate"})
+_EXECUTION_COLUMNS = {"分值": "execution_weight", "权重": "execution_weight", "得分": "execution_score"}
+
+
+def read_value(key: str, text: str, default_unit: str | None = "万元") -> tuple[FactValue, str | None] | None:
+    """Parse a cell's text as the kind of value a fact key holds."""
+    kind = fact_kind(key)
+    if not text.strip():
+        return None
+    if kind == "count":
+        count = parse_count(text)
+        return None if count is None else (count, None)
+    if kind == "rate":
+        rate = parse_percent(text)
+        if rate is None:
+            plain = parse_plain_number(text)
+            return None if plain is None else (plain, "%")
+        return rate, "%"
+    if kind == "score":
+        score = parse_plain_number(text)
+        return None if score is None else (score, "分")
+    if kind == "text":
+        grade = parse_grade(text)
+        return None if grade is None else (grade, None)
+    amount = parse_amount(text, default_unit)
+    return None if amount is None else amount
+
+
+def read_labelled_table(table: Table, file: str, title: str = "") -> list[Found]:
+    """Every fact a table states through labels (header bands, label/value pairs, inline pairs)."""
+    rows = table_rows(table)
+    found: list[Found] = []
+    context = title
+    band: list[list[Slot]] = []
+    funds_columns: dict[int, str] | None = None
+    in_indicators = False
+    for row in rows:
+        cells = [s for s in distinct(row) if s.text]
+        if not cells:
+            continue
+        if in_indicators:  # the indicator reader owns these rows; resume at its total row
+            if not compact(cells[0].text).startswith(STOP_LABELS):
+                continue
+            in_indicators = False
+        if len(cells) == 1 and not _is_value(cells[0].text):
+            context = cells[0].text  # a title row, e.g. 年度收入情况（万元）
+            band = []
+            found.extend(_inline_pairs(table, cells[0], file))
+            continue
+        if _is_indicator_header(row):
+            band, funds_columns, in_indicators = [], None, True
+            continue
+        if all(not _is_value(s.text) for s in cells):
+            pairs = list(_pairs(table, row, file))
+            if pairs:
+                found.extend(pairs)
+                band = []
+                continue
+            band.append(row)
+            funds_columns = _funds_columns(row) or funds_columns
+            for slot in cells:
+                found.extend(_inline_pairs(table, slot, file))
+            continue
+        # a row with values
+        if funds_columns is not None and _is_funds_total(row):
+            found.extend(_funds_row(table, row, funds_columns, file))
+            funds_columns, band = None, []
+        elif band:
+            found.extend(_band_row(table, band, row, context, file))
+            band = []
+        else:
+            found.extend(_pairs(table, row, file))
+        for slot in cells:
+            found.extend(_inline_pairs(table, slot, file))
+    return found
+
+
+def _is_value(text: str) -> bool:
+    norm = normalize(text).strip()
+    return bool(norm) and (
+        parse_plain_number(norm) is not None or parse_percent(norm) is not None or parse_amount(norm) is not None
+    )
+
+
+def _is_indicator_header(row: list[Slot]) -> bool:
+    roles = {indicator_column_role(s.text) for s in row if s.text}
+    return len(roles & {"level1", "level2", "level3", "target", "actual"}) >= 2
+
+
+def _pairs(table: Table, row: list[Slot], file: str) -> Iterator[Found]:
+    """Label cell followed by its value cell: 人员编制 | 298 | 实有人数 | 285."""
+    cells = [s for s in distinct(row) if s.text]
+    for label, value in itertools.pairwise(cells):
+        key = table_label_key(label.text)
+        if key is None or key in _FUNDS_KEYS:
+            continue
+        parsed = read_value(key, value.text)
+        if parsed is not None:
+            prov = provenance(table, value, file).with_text(value.text)
+            yield Found(key, parsed[0], parsed[1], prov)
+
+
+_INLINE = re.compile(r"([\u4e00-\u9fff“”\"()（）]{2,30})[:：]\s*(-?\d[\d,]*(?:\.\d+)?)\s*(万元|亿元|元|%)?")
+
+
+def _inline_pairs(table: Table, slot: Slot, file: str) -> Iterator[Found]:
+    """'其中：一般公共预算：57954.3' inside one cell."""
+    text = normalize(slot.text)
+    for m in _INLINE.finditer(text):
+        label = m.group(1).split("其中")[-1]
+        key = table_label_key(label)
+        if key is None or key in _FUNDS_KEYS or fact_kind(key) != "money":
+            continue
+        parsed = read_value(key, m.group(2) + (m.group(3) or ""))
+        if parsed is not None:
+            yield Found(key, parsed[0], parsed[1], provenance(table, slot, file).with_text(m.group(0)))
+
+
+def _funds_columns(row: list[Slot]) -> dict[int, str] | None:
+    """Columns of the funds block header, when the row is one."""
+    columns: dict[int, str] = {}
+    for col, slot in enumerate(row):
+        label = compact(slot.text)
+        key = table_label_key(label)
+        if key in _FUNDS_KEYS:
+            columns[col] = key
+        elif label in _EXECUTION_COLUMNS:
+            columns[col] = _EXECUTION_COLUMNS[label]
+    keys = set(columns.values())
+    return (
+        columns
+        if {"budget_initial", "budget_adjusted"} <= keys or {"budget_adjusted", "budget_executed"} <= keys
+        else None
+    )
+
+
+def _is_funds_total(row: list[Slot]) -> bool:
+    labels = [compact(s.text) for s in row if s.text and not _is_value(s.text)]
+    return not labels or any(label in _FUNDS_ROW_LABELS or label.endswith("资金总额") for label in labels)
+
+
+def _funds_row(table: Table, row: list[Slot], columns: dict[int, str], file: str) -> Iterator[Found]:
+    offset = len(row) - (max(columns) + 1) if len(row) > max(columns) + 1 else 0
+    for col, key in columns.items():
+        position = col + offset
+        if position >= len(row):
+            continue
+        slot = row[position]
+        parsed = read_value(key, slot.text)
+        if parsed is not None:
+            yield Found(key, parsed[0], parsed[1], provenance(table, slot, file).with_text(slot.text))
+
+
+def _band_row(table: Table, band: list[list[Slot]], row: list[Slot], context: str, file: str) -> Iterator[Found]:
+    """Values of a data row under a header band; each column takes its lowest meaningful label."""
+    width = len(row)
+    labels = column_labels([[s.text for s in r] for r in band], width)
+    band_text = context + "".join(s.text for r in band for s in r)
+    for col, slot in enumerate(row):
+        if not slot.text or col >= len(labels):
+            continue
+        key = None
+        for label in labels[col]:
+            key = table_label_key(label, band_text)
+            if key is not None:
+                break
+        if key is None:
+            continue
+        parsed = read_value(key, slot.text)
+        if parsed is not None:
+            yield Found(key, parsed[0], parsed[1], provenance(table, slot, file).with_text(slot.text))
+
+
+def column_labels(band: list[list[str]], width: int) -> list[list[str]]:
+    """For each column, its header labels from the lowest row up.
+
+    Rows of full width sit where they are. A shorter row (a header merged across columns, in a format
+    without spans) is placed against the row below it: its cells left of the columns that have labels
+    below sit one to a column, the cell above a run of labelled columns spans them, and the rest align
+    to the right.
+    """
+    placed: list[list[str]] = [[""] * width for _ in band]
+    labelled = [False] * width
+    for index in range(len(band) - 1, -1, -1):
+        row = band[index]
+        if len(row) >= width:
+            placed[index] = row[:width]
+        else:
+            placed[index] = _place_short_row(row, width, labelled)
+        for col, text in enumerate(placed[index]):
+            if text and compact(text) not in GENERIC_HEADERS:
+                labelled[col] = True
+    return [[placed[i][col] for i in range(len(band) - 1, -1, -1) if placed[i][col]] for col in range(width)]
+
+
+def _place_short_row(row: list[str], width: int, labelled: list[bool]) -> list[str]:
+    out = [""] * width
+    excess = width - len(row)
+    col = 0
+    for position, text in enumerate(row):
+        remaining_cells = len(row) - position - 1
+        span = 1
+        if labelled[col] and excess > 0:
+            run = 0
+            while col + run < width and labelled[col + run]:
+                run += 1
+            span = max(1, min(run, excess + 1))
+        span = min(span, width - col - remaining_cells)
+        for c in range(col, col + max(1, span)):
+            out[c] = text
+        excess -= max(0, span - 1)
+        col += max(1, span)
+        if col >= width:
+            break
+    return out
+
+
+def first_number(text: str) -> Decimal | None:
+    found = quantities(normalize(text))
+    return found[0].number if found else None

@@ -1,0 +1,473 @@
+"""Facts stated in prose: "三公经费支出161.58万元，较上年减少7.44万元，下降63.16%".
+
+A sentence is read clause by clause. A clause that names a subject (三公经费, 公务接待费, 收入总计,
+基本支出 ...) makes it current until another is named (within the paragraph). Each number then takes
+its role from the words just before it: 预算 → the subject's budget, 减少/增长 → its change, 完成预算
+…% → its execution rate, 节约 → saving, 占 → share, otherwise the subject's amount. Budget words
+with no subject (年初预算, 全年预算数, 追加预算 ...) are report-level facts — except inside 其中
+lists and project paragraphs, whose figures belong to the items they name.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterator
+from dataclasses import dataclass, field
+from decimal import Decimal
+
+from jixiao.extract.values import Quantity, money_in_wan, normalize, quantities
+from jixiao.model.document import Provenance
+from jixiao.model.report import FactValue, Project
+
+
+@dataclass(frozen=True, slots=True)
+class TextUnit:
+    """A paragraph (or a long cell) of prose and where it is."""
+
+    text: str
+    provenance: Provenance
+
+
+@dataclass(frozen=True, slots=True)
+class Stated:
+    key: str
+    value: FactValue
+    unit: str | None
+    provenance: Provenance
+
+
+@dataclass
+class NarrativeFacts:
+    facts: list[Stated] = field(default_factory=list)
+    projects: list[Project] = field(default_factory=list)
+    comparison_years: list[Stated] = field(default_factory=list)
+
+
+@dataclass(frozen=True, slots=True)
+class Subject:
+    """A thing amounts are stated about, and the keys of its roles."""
+
+    amount: str | None = None
+    budget: str | None = None
+    execution_rate: str | None = None
+    change: str | None = None
+    change_rate: str | None = None
+    saving: str | None = None
+    saving_rate: str | None = None
+    share: str | None = None
+
+
+_THREE_PUBLIC = Subject(
+    "three_public_total",
+    "three_public_budget",
+    "three_public_execution_rate",
+    "three_public_change",
+    "three_public_change_rate",
+    "three_public_saving",
+    "three_public_saving_rate",
+)
+_RECEPTION = Subject(
+    "reception", "reception_budget", "reception_execution_rate", "reception_change", "reception_change_rate"
+)
+_VEHICLE = Subject("vehicle_total", "vehicle_budget", "vehicle_execution_rate")
+_INCOME = Subject("income_total", change="income_change", change_rate="income_change_rate")
+_EXPENDITURE = Subject("expenditure_total", change="expenditure_change", change_rate="expenditure_change_rate")
+
+# Subject phrases, longest first within each group.
+SUBJECTS: tuple[tuple[str, Subject], ...] = (
+    ("公务用车购置费及运行维护费", _VEHICLE),
+    ("公务用车购置及运行维护费", _VEHICLE),
+    ("公务用车购置及运行费", _VEHICLE),
+    ("公务用车运行维护费", Subject("vehicle_operation", "vehicle_operation_budget")),
+    ("公务用车运维费", Subject("vehicle_operation", "vehicle_operation_budget")),
+    ("公务用车购置费", Subject("vehicle_purchase", "vehicle_purchase_budget")),
+    ("公务用车费", _VEHICLE),
+    ("公务用车经费", _VEHICLE),
+    ("公务接待费", _RECEPTION),
+    ("公务接待", _RECEPTION),
+    ("因公出国(境)费", Subject("overseas_travel", "overseas_travel_budget")),
+    ("因公出国境费", Subject("overseas_travel", "overseas_travel_budget")),
+    ("因公出国费", Subject("overseas_travel", "overseas_travel_budget")),
+    ('"三公"经费', _THREE_PUBLIC),
+    ("“三公”经费", _THREE_PUBLIC),
+    ("三公经费", _THREE_PUBLIC),
+    ("财政拨款收入", Subject("income_fiscal_appropriation")),
+    ("一般性公共预算财政拨款", Subject("income_general_budget")),
+    ("一般公共预算财政拨款", Subject("income_general_budget")),
+    ("一般公共预算拨款", Subject("income_general_budget")),
+    ("政府性基金预算拨款", Subject("income_fund_budget")),
+    ("政府性基金拨款", Subject("income_fund_budget")),
+    ("上年结转", Subject("carryover")),
+    ("上年结余", Subject("carryover")),
+    ("收入总计", _INCOME),
+    ("收入合计", _INCOME),
+    ("总收入", _INCOME),
+    ("收入总额", _INCOME),
+    ("支出总计", _EXPENDITURE),
+    ("支出合计", _EXPENDITURE),
+    ("总支出", _EXPENDITURE),
+    ("支出总额", _EXPENDITURE),
+    ("工资福利支出", Subject("basic_wages_welfare")),
+    ("一般商品服务支出", Subject("basic_goods_services")),
+    ("商品和服务支出", Subject("basic_goods_services")),
+    ("商品服务支出", Subject("basic_goods_services")),
+    ("对个人和家庭的补助", Subject("basic_household_subsidies")),
+    ("基本支出", Subject("basic_expenditure", share="basic_expenditure_share")),
+    ("项目支出", Subject("project_expenditure", share="project_expenditure_share")),
+    ("专项支出", Subject("project_expenditure", share="project_expenditure_share")),
+    ("人员支出", Subject("personnel_expenditure")),
+    ("公用支出", Subject("public_expenditure")),
+    ("当年结余", Subject("balance_current_year")),
+    ("累计结余", Subject("balance_accumulated")),
+)
+# Budget words that state a report-level fact by themselves (the number follows them).
+BUDGET_WORDS: tuple[tuple[str, str], ...] = (
+    ("预算执行率", "execution_rate"),
+    ("年初预算安排", "budget_initial"),
+    ("年初预算数", "budget_initial"),
+    ("年初预算", "budget_initial"),
+    ("批复预算", "budget_initial"),
+    ("预算安排金额", "budget_initial"),
+    ("全年预算数", "budget_adjusted"),
+    ("全年预算安排", "budget_adjusted"),
+    ("调整后预算", "budget_adjusted"),
+    ("实际到位", "budget_adjusted"),
+    ("实际收到", "budget_adjusted"),
+    ("预算执行数", "budget_executed"),
+    ("执行数", "budget_executed"),
+    ("追加预算", "budget_supplement"),
+    ("年中追加", "budget_supplement"),
+)
+_SUBJECT_RE = re.compile("|".join(re.escape(normalize(p)) for p, _ in SUBJECTS))
+_SUBJECT_MAP = {normalize(p): s for p, s in SUBJECTS}
+_BUDGET_RE = re.compile("|".join(re.escape(w) for w, _ in BUDGET_WORDS))
+_BUDGET_MAP = dict(BUDGET_WORDS)
+_CLAUSE_SPLIT = re.compile(r"[,，;；]")
+_SENTENCE_SPLIT = re.compile(r"(?<=[。！？!?])")
+_HEADING = re.compile(
+    r"^\s*(?:[一二三四五六七八九十]+[、.]|[(（][一二三四五六七八九十\d]+[)）]|\d+[、.．]|第[一二三四五六七八九十]+)"
+)
+_DECREASE = re.compile(r"(减少|下降|降低|减支|压减|缩减|节约)")
+_INCREASE = re.compile(r"(增加|增长|上升|提高|增支)")
+
+
+def join_broken_paragraphs(units: list[TextUnit]) -> list[TextUnit]:
+    """Rejoin a sentence that a page or line break cut in two (common in PDF-made text)."""
+    out: list[TextUnit] = []
+    for unit in units:
+        text = unit.text.strip()
+        if not text:
+            continue
+        if (
+            out
+            and not re.search(r"[。！？!?；;:：]\s*$", out[-1].text)
+            and not _HEADING.match(text)
+            and len(out[-1].text) > 30
+        ):
+            previous = out[-1]
+            out[-1] = TextUnit(previous.text + text, previous.provenance)
+            continue
+        out.append(TextUnit(text, unit.provenance))
+    return out
+
+
+def read_narrative(units: list[TextUnit]) -> NarrativeFacts:
+    """Every fact the prose states, with the sentence it came from."""
+    result = NarrativeFacts()
+    for unit in join_broken_paragraphs(units):
+        text = normalize(unit.text)
+        project = _numbered_project(text, unit.provenance)
+        if project is not None:
+            result.projects.append(project)
+            continue
+        subject: Subject | None = None
+        for sentence in _SENTENCE_SPLIT.split(text):
+            if not sentence.strip():
+                continue
+            prov = unit.provenance.with_text(sentence.strip())
+            subject = _read_sentence(sentence, subject, prov, result)
+            result.facts.extend(_staff_facts(sentence, prov))
+            result.facts.extend(_score_facts(sentence, prov))
+            listed = _project_list(sentence, prov)
+            if listed:
+                count, projects = listed
+                if count is not None:
+                    result.facts.append(Stated("project_count", count, "个", prov))
+                result.projects.extend(projects)
+            result.facts.extend(_count_facts(sentence, prov))
+    return result
+
+
+def _read_sentence(sentence: str, subject: Subject | None, prov: Provenance, result: NarrativeFacts) -> Subject | None:
+    itemised = bool(re.match(r"^\s*其中", sentence)) and not _SUBJECT_RE.search(sentence[:12])
+    item_name = ""
+    for clause in _CLAUSE_SPLIT.split(sentence):
+        if not clause.strip():
+            continue
+        position = 0
+        found_subject = None
+        for m in _SUBJECT_RE.finditer(clause):
+            found_subject = m
+        first_subject = _SUBJECT_RE.search(clause)
+        if first_subject is not None:
+            subject = _SUBJECT_MAP[first_subject.group(0)]
+            position = first_subject.end()
+        for q in quantities(clause):
+            if q.start < position:
+                continue
+            cue = clause[position : q.start]
+            # A subject named between the last number and this one takes over.
+            local = None
+            for m in _SUBJECT_RE.finditer(clause, position, q.start):
+                local = m
+            if local is not None:
+                subject = _SUBJECT_MAP[local.group(0)]
+                cue = clause[local.end() : q.start]
+            position = q.end
+            _year_comparison(clause, q, subject, prov, result)
+            budget_word = _last_budget_word(cue)
+            if itemised and budget_word is not None and (subject is None or subject.budget is None):
+                item_name = _item_name(cue, budget_word) or item_name
+                continue
+            stated = _role(q, cue, subject, budget_word, clause)
+            if stated is not None:
+                key, value, unit = stated
+                result.facts.append(Stated(key, value, unit, prov))
+        del found_subject
+    del item_name
+    return subject
+
+
+def _last_budget_word(cue: str) -> str | None:
+    matches = list(_BUDGET_RE.finditer(cue))
+    return matches[-1].group(0) if matches else None
+
+
+def _item_name(cue: str, word: str) -> str:
+    return cue[: cue.rfind(word)].strip(' :：“”"')
+
+
+def _role(
+    q: Quantity, cue: str, subject: Subject | None, budget_word: str | None, clause: str
+) -> tuple[str, FactValue, str | None] | None:
+    """The fact one number states, from the words before it."""
+    if q.unit == "年" or (q.unit is None and clause[q.end : q.end + 1] == "年"):
+        return None
+    sign = Decimal(-1) if _DECREASE.search(cue) and "节约" not in cue else Decimal(1)
+    if q.unit == "%":
+        if subject is not None and subject.saving_rate and re.search(r"节约", cue):
+            return subject.saving_rate, q.number, "%"
+        if subject is not None and subject.execution_rate and re.search(r"(完成预算|执行率|控制率|完成年初预算)", cue):
+            return subject.execution_rate, q.number, "%"
+        if budget_word == "预算执行率" and (subject is None or subject.execution_rate is None):
+            return "execution_rate", q.number, "%"
+        if subject is not None and subject.change_rate and (_DECREASE.search(cue) or _INCREASE.search(cue)):
+            return subject.change_rate, sign * q.number, "%"
+        if subject is not None and subject.share and re.search(r"占", cue):
+            return subject.share, q.number, "%"
+        return None
+    amount = money_in_wan(q.number, q.unit, default_unit=None)
+    if amount is None:
+        return None
+    if subject is not None and subject.budget and "预算" in cue and "完成预算" not in cue and "决算" not in cue:
+        return subject.budget, amount, q.unit
+    if budget_word is not None and (subject is None or subject.budget is None):
+        return _BUDGET_MAP[budget_word], amount, q.unit
+    if subject is None:
+        return None
+    if subject.saving and "节约" in cue:
+        return subject.saving, amount, q.unit
+    if subject.change and (_DECREASE.search(cue) or _INCREASE.search(cue)):
+        return subject.change, sign * amount, q.unit
+    if _DECREASE.search(cue) or _INCREASE.search(cue) or re.search(r"(较|比|同比)", cue):
+        return None  # a change of a subject that has no change key: not its amount
+    if subject.amount:
+        return subject.amount, amount, q.unit
+    return None
+
+
+_COMPARED = re.compile(r"(?:与|较|比)\s*((?:19|20)\d{2})\s*年(?:度)?(?:相比|同期|比较)?")
+
+
+def _year_comparison(
+    clause: str, q: Quantity, subject: Subject | None, prov: Provenance, result: NarrativeFacts
+) -> None:
+    m = _COMPARED.match(clause, max(0, q.start - 2)) or None
+    if m is None:
+        window = clause[max(0, q.start - 2) : q.end + 6]
+        m = _COMPARED.search(window)
+    if m is None or q.unit not in (None, "年"):
+        return
+    if Decimal(m.group(1)) != q.number:
+        return
+    what = _subject_name(subject)
+    if any(s.provenance == prov and s.unit == what for s in result.comparison_years):
+        return
+    result.comparison_years.append(Stated("comparison_year", int(q.number), what, prov))
+
+
+def _subject_name(subject: Subject | None) -> str:
+    if subject is None or subject.amount is None:
+        return "unknown"
+    return {
+        "income_total": "income",
+        "expenditure_total": "expenditure",
+        "three_public_total": "three_public",
+        "reception": "reception",
+    }.get(subject.amount, subject.amount)
+
+
+# --- staff, counts, scores --------------------------------------------------------------------------
+
+_STAFF_PATTERNS: tuple[tuple[re.Pattern[str], str, str], ...] = (
+    (
+        re.compile(
+            r"(?:行政政法编制|行政编制|人员编制|编制人数|编制数|核定编制)(?:数|人数)?(?:为|共|:)?(\d+)(?:人|名)"
+        ),
+        "staff_authorized",
+        "authorized",
+    ),
+    (re.compile(r"(?:政法专项编制|政法编制)(?:为|共)?(\d+)(?:人|名)"), "staff_authorized_political", "authorized"),
+    (re.compile(r"事业编制(?:为|共)?(\d+)(?:人|名)"), "staff_authorized_institution", "authorized"),
+    (re.compile(r"实有(?:政法)?在编(?:人员)?(\d+)(?:人|名)"), "staff_actual_political", "actual"),
+    (
+        re.compile(
+            r"(?:实有人数|实际在编人数|实有在编人数|在编人数|实有在职人员|实有在职人数|在职人员|实有人员|在编人员)(?:为|共|:)?(\d+)(?:人|名)"
+        ),
+        "staff_actual",
+        "actual",
+    ),
+    (re.compile(r"(?<!编制)(?<!实有)事业编(?!制)(\d+)(?:人|名)"), "staff_actual_institution", "actual"),
+)
+_VEHICLES = re.compile(r"(?:公务用车|公务车辆)(?:保有量|编制)?(?:为|共|有)?(\d+)(?:台|辆)")
+
+
+def _staff_facts(sentence: str, prov: Provenance) -> Iterator[Stated]:
+    taken: list[tuple[int, int]] = []
+    for pattern, key, _kind in _STAFF_PATTERNS:
+        for m in pattern.finditer(sentence):
+            if any(a <= m.start(1) < b for a, b in taken):
+                continue
+            taken.append((m.start(1), m.end(1)))
+            yield Stated(key, int(m.group(1)), "人", prov)
+    for m in _VEHICLES.finditer(sentence):
+        yield Stated("official_vehicles", int(m.group(1)), "辆", prov)
+
+
+_SCORE = re.compile(
+    r"(?:自评|综合|考评|评价|绩效)[^,，。;；]{0,8}?(?:得分|总分|分数)(?:为|是|:|确定为)?\s*(\d+(?:\.\d+)?)\s*分"
+)
+_GRADE = re.compile(
+    r"(?:评价|自评|绩效|考评)?(?:等次|等级)(?:确定|评定|认定)?(?:为|是|:)?\s*[“\"]?(优秀|良好|合格|不合格|较好|一般|较差|优|良|中|差)"
+)
+
+
+def _score_facts(sentence: str, prov: Provenance) -> Iterator[Stated]:
+    for m in _SCORE.finditer(sentence):
+        yield Stated("self_score", Decimal(m.group(1)), "分", prov)
+    for m in _GRADE.finditer(sentence):
+        yield Stated("grade", m.group(1), None, prov)
+
+
+_PROJECT_COUNT = re.compile(r"项目(?:共|有|共有|合计)?(\d+)个(?:\((?:含|其中)?(\d+)个涉密项目\))?")
+_SUPPLEMENT = re.compile(r"追加(?:预算)?项目(?:共|有)?(\d+)个(?:\([^)]*\))?,?金额合计(\d+(?:\.\d+)?)(万元|元)")
+
+
+def _count_facts(sentence: str, prov: Provenance) -> Iterator[Stated]:
+    m = _SUPPLEMENT.search(sentence)
+    if m:
+        yield Stated("supplementary_project_count", int(m.group(1)), "个", prov)
+        amount = money_in_wan(Decimal(m.group(2)), m.group(3))
+        if amount is not None:
+            yield Stated("supplementary_amount", amount, m.group(3), prov)
+    if _LIST_START.search(sentence):
+        return  # the project list reader states this count
+    for m in _PROJECT_COUNT.finditer(sentence):
+        if "追加" in sentence[max(0, m.start() - 6) : m.start()]:
+            continue
+        yield Stated("project_count", int(m.group(1)), "个", prov)
+        if m.group(2):
+            yield Stated("project_count_classified", int(m.group(2)), "个", prov)
+
+
+# --- projects -----------------------------------------------------------------------------------------
+
+_NUMBERED_PROJECT = re.compile(r"^\s*\d+\s*[、.．]\s*(?P<name>[^:：。]{2,80}?)\s*[:：]\s*(?=项目)")
+_PROJECT_FIELDS: tuple[tuple[re.Pattern[str], str], ...] = (
+    (re.compile(r"年初预算(?:安排|数)?(?:为)?(\d+(?:\.\d+)?)(万元|元|万)"), "budget_initial"),
+    (re.compile(r"全年预算(?:安排|数)?(?:为)?(\d+(?:\.\d+)?)(万元|元|万)"), "budget_adjusted"),
+    (re.compile(r"(?<!预算)执行数(?:为)?(\d+(?:\.\d+)?)(万元|元|万)"), "budget_executed"),
+    (re.compile(r"预算执行率(?:为)?(\d+(?:\.\d+)?)(%)"), "execution_rate"),
+    (re.compile(r"追加预算(?:为)?(\d+(?:\.\d+)?)(万元|元|万)"), "supplement"),
+)
+
+
+def _numbered_project(text: str, prov: Provenance) -> Project | None:
+    """'1、NAME：项目年初预算安排105万元，全年预算数179.8642万元，执行数为179.8642万元，预算执行率100%。'"""
+    m = _NUMBERED_PROJECT.match(text)
+    if not m:
+        return None
+    head = text[m.end() : m.end() + 160].split("。", maxsplit=1)[0]
+    values: dict[str, Decimal] = {}
+    for pattern, key in _PROJECT_FIELDS:
+        found = pattern.search(head)
+        if found:
+            number = Decimal(found.group(1))
+            if key != "execution_rate":
+                converted = money_in_wan(number, found.group(2))
+                if converted is None:
+                    continue
+                number = converted
+            values[key] = number
+    if not values:
+        return None
+    return Project(name=m.group("name").strip(), provenance=prov.with_text(text[: m.end()] + head), **values)
+
+
+_LIST_START = re.compile(r"项目(?:有|共|共有)?(\d+)个[,，]?(?:分别是|分别为|包括|具体为)")
+_ITEM = re.compile(
+    r"^\s*(?:分别是|分别为|包括|具体为)?[“\"]?(?P<name>[^“”\"]{2,60}?)[”\"]?(?P<amount>\d+(?:\.\d+)?)(?P<unit>万元|万|元)\s*$"
+)
+
+
+def _project_list(sentence: str, prov: Provenance) -> tuple[int | None, list[Project]] | None:
+    """'项目有15个，分别是禁毒专项550万元，公安强戒人员生活补助252.72万元，…'"""
+    m = _LIST_START.search(sentence)
+    if not m:
+        return None
+    projects = []
+    rest = sentence[m.end() :]
+    for item in re.split(r"[,，;；。]", rest):
+        found = _ITEM.match(item)
+        if not found:
+            continue
+        name = found.group("name").strip()
+        name = re.sub(r"^.*(?:要求|规定)[,，]?", "", name)
+        amount = money_in_wan(Decimal(found.group("amount")), found.group("unit"))
+        if not name or amount is None:
+            continue
+        projects.append(Project(name=name, amount=amount, provenance=prov.with_text(item.strip())))
+    return int(m.group(1)), projects
+
+
+def item_budget_lines(units: list[TextUnit]) -> Iterator[tuple[str, str, Decimal, Provenance]]:
+    """Items of 其中 lists: (item name, field, 万元, where) — '其中：户口本工本费年初预算安排5万元，全年预算数0万元'."""
+    for unit in join_broken_paragraphs(units):
+        text = normalize(unit.text)
+        for sentence in _SENTENCE_SPLIT.split(text):
+            if not re.match(r"^\s*其中", sentence):
+                continue
+            name = ""
+            for clause in re.split(r"[,，;；]", sentence.removeprefix("其中").lstrip(":：")):
+                for pattern, key in _PROJECT_FIELDS:
+                    found = pattern.search(clause)
+                    if not found:
+                        continue
+                    before = clause[: found.start()].strip(" :：")
+                    if before and not _SUBJECT_RE.search(before):
+                        name = before.removeprefix("其中").strip(" :：")
+                    if not name or key == "execution_rate":
+                        continue
+                    amount = money_in_wan(Decimal(found.group(1)), found.group(2))
+                    if amount is not None:
+                        yield name, key, amount, unit.provenance.with_text(clause.strip())
