@@ -14,7 +14,7 @@ SECTOR = 512
 END, FREE, FATSECT, NOSTREAM = 0xFFFFFFFE, 0xFFFFFFFF, 0xFFFFFFFD, 0xFFFFFFFF
 
 
-def _entry(name: str, kind: int, start: int, size: int, child: int = NOSTREAM, right: int = NOSTREAM) -> bytes:
+def _entry(name: str, kind: int, start: int, size: int, *, child: int = NOSTREAM, right: int = NOSTREAM) -> bytes:
     encoded = name.encode("utf-16-le")
     out = encoded.ljust(64, b"\x00")
     out += struct.pack("<HBB", len(encoded) + 2, kind, 1)  # name length, type, colour (black)
