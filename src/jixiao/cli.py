@@ -90,6 +90,82 @@ def extract_command(
     typer.echo(extraction_as_text(data))
 
 
+# --- check / rules / rule / profiles: scoring profiles and consistency rules ----------------------
+
+
+class CheckFormat(StrEnum):
+    text = "text"
+    json = "json"
+    sarif = "sarif"
+
+
+def _selectors(values: list[str] | None) -> list[str] | None:
+    """--select JX1,JX301 --select JX4 → ["JX1", "JX301", "JX4"]."""
+    if not values:
+        return None
+    return [v.strip() for raw in values for v in raw.split(",") if v.strip()]
+
+
+@app.command()
+@reports_errors
+def check(  # noqa: PLR0917 — typer maps each parameter to an option
+    paths: Annotated[list[Path], typer.Argument(help="报告文件或文件夹 / report files or folders")],
+    profile: Annotated[
+        str | None, typer.Option("--profile", "-p", help="评分规则 ID 或 .toml 文件；默认按地区与年度选择")
+    ] = None,
+    format: Annotated[CheckFormat, typer.Option("--format", "-f", help="text、json 或 sarif")] = CheckFormat.text,
+    select: Annotated[list[str] | None, typer.Option("--select", help="只运行这些规则：ALL、前缀 JX3 或编码")] = None,
+    ignore: Annotated[list[str] | None, typer.Option("--ignore", help="不运行这些规则：前缀或编码")] = None,
+    jobs: Annotated[int, typer.Option("--jobs", "-j", min=1, help="并行进程数 / parallel processes")] = 1,
+    no_cache: Annotated[bool, typer.Option("--no-cache", help="不使用缓存 / do not use the result cache")] = False,
+) -> None:
+    """重新评分并运行全部勾稽规则 / re-score reports and run every consistency rule (exit 1 on an error finding)."""
+    results = service.check_files(
+        list(paths), profile, select=_selectors(select), ignore=_selectors(ignore), jobs=jobs, use_cache=not no_cache
+    )
+    text, code = service.check_report_output(results, format.value)
+    typer.echo(text)
+    if code == 2 and len(results) == 1 and "error" in results[0]:
+        typer.echo(f"jixiao: {results[0]['error']}", err=True)
+    raise typer.Exit(code)
+
+
+@app.command("rules")
+@reports_errors
+def rules_command(
+    format: Annotated[OutputFormat, typer.Option("--format", "-f", help="json 或 text")] = OutputFormat.text,
+) -> None:
+    """列出全部勾稽规则 / list the consistency rules."""
+    rules = service.list_rules()
+    if format is OutputFormat.json:
+        emit_json(rules)
+        return
+    for r in rules:
+        typer.echo(f"{r['code']}  {r['severity']:<7}  {r['name']:<36}  {r['summary']}")
+
+
+@app.command("rule")
+@reports_errors
+def rule_command(code: Annotated[str, typer.Argument(help="规则编码或名称，如 JX301")]) -> None:
+    """说明一条规则：检查什么、为什么重要、示例、如何修改 / explain one rule."""
+    typer.echo(service.rule_doc(code))
+
+
+@app.command("profiles")
+@reports_errors
+def profiles_command(
+    format: Annotated[OutputFormat, typer.Option("--format", "-f", help="json 或 text")] = OutputFormat.text,
+) -> None:
+    """列出评分规则（内置及 JIXIAO_PROFILE_DIR 中的） / list the scoring profiles."""
+    profiles = service.list_profiles()
+    if format is OutputFormat.json:
+        emit_json(profiles)
+        return
+    for p in profiles:
+        regions = "、".join(p["regions"]) or "全国"
+        typer.echo(f"{p['id']:<24} {regions:<8} {p['years'][0]}–{p['years'][1]}  {p['name']}")
+
+
 # --- commands added by later layers register below (keep one section per command) ---------------
 
 

@@ -27,3 +27,79 @@ def extract_report(path: str | Path) -> Report:
 def extract_json(path: str | Path) -> dict[str, Any]:
     """`jixiao extract --format json`: the contract's shape plus the full typed report."""
     return extract.report_json(extract_report(path))
+
+
+# --- checking: scoring profiles and consistency rules (jixiao check / rules / rule) ----------------
+
+
+def check_files(
+    paths: list[str | Path],
+    profile: str | None = None,
+    *,
+    select: list[str] | None = None,
+    ignore: list[str] | None = None,
+    jobs: int = 1,
+    use_cache: bool = True,
+) -> list[dict[str, Any]]:
+    """Check files and folders: one result dict per report (or its read error), cached by content hash."""
+    from jixiao import pipeline
+
+    cache = pipeline.default_cache_dir() if use_cache else None
+    return pipeline.check_paths(paths, profile, select=select, ignore=ignore, jobs=jobs, cache_dir=cache)
+
+
+def check_report_output(results: list[dict[str, Any]], format: str) -> tuple[str, int]:
+    """`jixiao check` output in text, json or sarif, and the contract's exit code."""
+    import json
+
+    from jixiao.pipeline import exit_code
+    from jixiao.rules.formats import as_sarif, as_text
+
+    if format == "json":
+        text = json.dumps({"reports": results}, ensure_ascii=False, indent=2)
+    elif format == "sarif":
+        text = json.dumps(as_sarif(results), ensure_ascii=False, indent=2)
+    else:
+        text = as_text(results)
+    return text, exit_code(results)
+
+
+def list_rules() -> list[dict[str, str]]:
+    """Every rule: code, name, default severity, since, theme and summary."""
+    from jixiao.rules import all_rules
+
+    return [
+        {
+            "code": r.code,
+            "name": r.name,
+            "severity": r.severity.value,
+            "since": r.since,
+            "theme": r.theme,
+            "summary": r.summary,
+        }
+        for r in all_rules()
+    ]
+
+
+def rule_doc(code: str) -> str:
+    """One rule's documentation (what it checks, why it matters, an example, the fix)."""
+    from jixiao.rules import get_rule
+
+    return get_rule(code).doc()
+
+
+def list_profiles() -> list[dict[str, Any]]:
+    """The scoring profiles available (built-in and from JIXIAO_PROFILE_DIR)."""
+    from jixiao.profiles import available_profiles
+
+    return [
+        {
+            "id": p.id,
+            "name": p.name,
+            "regions": p.applies.regions,
+            "years": [p.applies.year_from, p.applies.year_to],
+            "default": p.default,
+            "path": p.path,
+        }
+        for p in available_profiles().values()
+    ]

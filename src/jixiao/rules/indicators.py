@@ -82,8 +82,8 @@ def weights_total_mismatch(ctx: Context) -> Iterator[Issue]:
         调整各级指标分值，使合计为 100 分。
     """
     card = ctx.card
-    if not card.indicator_items or card.weight_sum is None:
-        return
+    if not card.recomputable or card.weight_sum is None:
+        return  # rows without points are JX409's (some) or JX507's (all) business
     stated_total = ctx.num("weight_total")
     expected = stated_total if stated_total is not None else ctx.profile.weights.total
     has_execution = card.execution is not None or ctx.num("execution_weight") is not None
@@ -120,8 +120,11 @@ def level1_weights_differ_from_profile(ctx: Context) -> Iterator[Issue]:
     wanted = {stem(k): v for k, v in ctx.profile.weights.level1.items()}
     if not wanted:
         return
+    weighted = {i.index for i in ctx.card.indicator_items if i.weight is not None}
     for s in ctx.card.level1:
         want = wanted.get(stem(s.name))
+        if s.declared is None and not weighted.issuperset(s.rows):
+            continue  # neither declared points nor points on every row: nothing to compare
         have = s.declared if s.declared is not None else s.weight
         if want is None or have == want:
             continue

@@ -9,7 +9,7 @@ from jixiao.model.findings import Issue, Severity
 from jixiao.model.report import json_number
 from jixiao.rules.common import fmt
 from jixiao.rules.registry import Context, rule
-from jixiao.scoring.arith import dec, shown, stem
+from jixiao.scoring.arith import dec, number_in_unit, shown, stem
 
 _MONEY = {"元", "万元", "亿元"}
 
@@ -19,8 +19,8 @@ def target_not_quantified(ctx: Context) -> Iterator[Issue]:
     """产出指标的指标值没有量化（无数字、无单位，或用语含糊）。
 
     检查什么：
-        产出指标（数量、质量、时效、成本）各行的年度指标值是否含有数字；“控制在预算内”“基本完成”
-        “社会治安秩序稳定”之类没有可衡量数值的写法视为未量化。
+        产出指标（数量、质量、时效、成本）各行的年度指标值是否含有数字和计量单位；“控制在预算内”
+        “基本完成”“社会治安秩序稳定”之类没有可衡量数值的写法，或只有数字没有单位，视为未量化。
     为什么重要：
         10号要求绩效指标可衡量；没有数值的指标无法判断是否完成，得分也就无法复核。
     示例：
@@ -33,7 +33,8 @@ def target_not_quantified(ctx: Context) -> Iterator[Issue]:
         if "产出" not in stem(row.level1):
             continue
         target = row.target
-        if target is None or target.number is None or target.vague:
+        # A number without a unit measures nothing either (checklist 21: target or unit missing).
+        if target is None or target.number is None or target.vague or not target.unit:
             rows.append(i)
     if not rows:
         return
@@ -98,7 +99,7 @@ def unit_mismatch(ctx: Context) -> Iterator[Issue]:
             continue
         if t.unit in _MONEY and a.unit in _MONEY:
             continue
-        if t.number is None or a.number is None:
+        if t.number is None or a.number is None or number_in_unit(a.text, t.unit) is not None:
             continue
         yield Issue(
             f"指标“{row.level3 or row.level2}”指标值单位“{t.unit}”（{t.text}）与完成值单位“{a.unit}”（{a.text}）不一致",

@@ -185,8 +185,9 @@ def run_rules(ctx: Context, rules: Iterable[Rule]) -> list[Finding]:
     for r in rules:
         try:
             for issue in r.func(ctx):
+                evidence = tuple(dict.fromkeys(issue.evidence))  # one sentence may hold several facts
                 findings.append(
-                    Finding(r.code, issue.severity or r.severity, issue.message, issue.numbers, issue.evidence, r.name)
+                    Finding(r.code, issue.severity or r.severity, issue.message, issue.numbers, evidence, r.name)
                 )
         except Exception as exc:  # the one boundary where a rule's own bug is contained
             findings.append(

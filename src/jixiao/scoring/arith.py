@@ -68,10 +68,22 @@ def rate_matches(stated: Decimal, computed: Decimal) -> bool:
     return stated in (quantize(computed, d), quantize(computed, d, ROUND_DOWN))
 
 
+def plain(value: Decimal) -> Decimal:
+    """The same number without trailing zeros and without an exponent (220, not 2.2E+2)."""
+    text = f"{value.normalize():f}"
+    return Decimal(text)
+
+
 def shown(computed: Decimal, like: Decimal | None = None) -> Decimal:
     """A computed number as a finding shows it: the stated number's decimals, at least two."""
     d = 2 if like is None else max(2, decimals_of(like))
-    return quantize(computed, d).normalize() if computed != 0 else Decimal(0)
+    return plain(quantize(computed, d))
+
+
+def number_in_unit(text: str, unit: str) -> Decimal | None:
+    """The first number in `text` written directly before `unit` ("化解1005起，化解率96.17%", "起" → 1005)."""
+    match = re.search(r"(\d+(?:\.\d+)?)\s*" + re.escape(unit), text.replace(",", ""))
+    return Decimal(match.group(1)) if match else None
 
 
 def half_unit(value: Decimal) -> Decimal:

@@ -15,7 +15,7 @@ from jixiao.model.document import Provenance
 from jixiao.model.report import DeclaredWeight, IndicatorRow, ParsedValue, Report
 from jixiao.model.scorecard import LevelSum, Scorecard, ScoreItem
 from jixiao.profiles.model import Profile
-from jixiao.scoring.arith import HUNDRED, num, quantize, stem
+from jixiao.scoring.arith import HUNDRED, num, number_in_unit, quantize, stem
 
 ZERO = Decimal(0)
 ONE = Decimal(1)
@@ -40,8 +40,8 @@ def score(report: Report, profile: Profile) -> Scorecard:
     weight_sum: Decimal | None = None
     stated_sum: Decimal | None = None
     computed_total: Decimal | None = None
-    if items:
-        weights = [i.weight for i in items if i.weight is not None]
+    weights = [i.weight for i in items if i.weight is not None]
+    if weights:
         weight_sum = sum(weights, exec_weight or ZERO)
         stated_rows = [i.stated for i in items]
         if all(s is not None for s in stated_rows):
@@ -184,6 +184,12 @@ def indicator_item(index: int, row: IndicatorRow, profile: Profile) -> ScoreItem
     )
     if quantitative and target is not None and actual is not None:
         factor = _units_factor(target, actual)
+        if factor is None and target.unit:
+            # The actual's text may hold several values; take the one in the target's unit.
+            again = number_in_unit(actual.text, target.unit)
+            if again is not None:
+                actual = actual.model_copy(update={"number": again, "unit": target.unit})
+                factor = ONE
         if factor is not None:
             return _quantitative(
                 index=index,

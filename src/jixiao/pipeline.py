@@ -1,0 +1,195 @@
+"""One document through the stages: read → extract → score → check, and the same for many files,
+in parallel and cached by content hash.
+
+`analyse(path)` is the pipeline for one file; `check_paths(paths)` runs it over files and folders,
+reusing a cached result when the file's bytes, the profiles, the rule selection and jixiao's code are
+unchanged, and listing a file that cannot be read with its error instead of stopping.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import os
+from collections.abc import Iterable, Sequence
+from concurrent.futures import ProcessPoolExecutor
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+from jixiao import __version__, ingest
+from jixiao.errors import JixiaoError
+from jixiao.extract import extract
+from jixiao.model.document import Document
+from jixiao.model.findings import Finding, Severity
+from jixiao.model.report import Report
+from jixiao.model.scorecard import Scorecard
+from jixiao.profiles import Profile, available_profiles, get_profile, select_profile
+from jixiao.rules import check, select_rules
+from jixiao.scoring import score
+
+ProfileArg = str | Path | Profile | None
+CHECKED_SUFFIXES = frozenset({".txt", ".docx", ".doc", ".xlsx", ".xls", ".pdf", ".html", ".htm", ".wps", ".et"})
+CACHE_ENV = "JIXIAO_CACHE_DIR"
+
+
+@dataclass(slots=True)
+class Analysis:
+    """Everything the pipeline produced for one file."""
+
+    document: Document
+    report: Report
+    scorecard: Scorecard
+    findings: list[Finding]
+    profile: str
+
+    def to_dict(self) -> dict[str, Any]:
+        """One entry of the contract's `reports` list (`jixiao check --format json`)."""
+        return {
+            "source": {"path": self.document.source.path, "sha256": self.document.source.sha256},
+            "profile": self.profile,
+            "score": self.scorecard.summary_dict(),
+            "findings": [f.to_dict() for f in self.findings],
+            "scorecard": self.scorecard.to_dict(),
+        }
+
+    @property
+    def has_error(self) -> bool:
+        return any(f.severity is Severity.ERROR for f in self.findings)
+
+
+def _profile_for(report: Report, profile: ProfileArg) -> Profile:
+    return profile if isinstance(profile, Profile) else select_profile(report, profile)
+
+
+def analyse(
+    path: str | Path,
+    profile: ProfileArg = None,
+    select: Sequence[str] | None = None,
+    ignore: Sequence[str] | None = None,
+) -> Analysis:
+    """Read, extract, score and check one file."""
+    document = ingest.read(path)
+    report = extract(document)
+    chosen = _profile_for(report, profile)
+    card = score(report, chosen)
+    findings = check(report, card, chosen, select, ignore)
+    return Analysis(document, report, card, findings, chosen.id)
+
+
+# --- many files: expansion, cache, process pool ----------------------------------------------------
+
+
+def expand(paths: Iterable[str | Path]) -> list[Path]:
+    """Files named directly, plus report files found in named folders (hidden files skipped)."""
+    out: list[Path] = []
+    for raw in paths:
+        path = Path(raw)
+        if path.is_dir():
+            out.extend(
+                p
+                for p in sorted(path.rglob("*"))
+                if p.is_file()
+                and p.suffix.lower() in CHECKED_SUFFIXES
+                and not any(part.startswith(".") for part in p.relative_to(path).parts)
+            )
+        else:
+            out.append(path)
+    return out
+
+
+def default_cache_dir() -> Path:
+    return Path(os.environ.get(CACHE_ENV) or Path.home() / ".cache" / "jixiao") / "check"
+
+
+def _code_fingerprint() -> str:
+    """Changes whenever jixiao's code changes (version plus each module's size and mtime)."""
+    root = Path(__file__).resolve().parent
+    h = hashlib.sha256(__version__.encode())
+    for py in sorted(root.rglob("*.py")):
+        st = py.stat()
+        h.update(f"{py.relative_to(root)}:{st.st_size}:{st.st_mtime_ns}".encode())
+    return h.hexdigest()[:16]
+
+
+def _settings_fingerprint(profile: ProfileArg, select: Sequence[str] | None, ignore: Sequence[str] | None) -> str:
+    h = hashlib.sha256(_code_fingerprint().encode())
+    if isinstance(profile, Profile):
+        h.update(profile.model_dump_json().encode())
+    else:
+        h.update(str(profile).encode())
+        if profile is not None and Path(str(profile)).is_file():
+            h.update(Path(str(profile)).read_bytes())
+        for p in available_profiles().values():  # auto-selection may pick any of them
+            h.update(p.model_dump_json().encode())
+    h.update(json.dumps([list(select or []), list(ignore or [])]).encode())
+    return h.hexdigest()[:24]
+
+
+def _check_one(path: str, profile: ProfileArg, select: list[str] | None, ignore: list[str] | None) -> dict[str, Any]:
+    """One file's result dict; a file that cannot be read gives its error instead (the batch goes on)."""
+    try:
+        result = analyse(path, profile, select, ignore).to_dict()
+    except JixiaoError as exc:
+        return {"source": {"path": path}, "error": exc.one_line(), "kind": getattr(exc, "kind", "error")}
+    result["source"]["path"] = path
+    return result
+
+
+def check_paths(
+    paths: Iterable[str | Path],
+    profile: ProfileArg = None,
+    *,
+    select: Sequence[str] | None = None,
+    ignore: Sequence[str] | None = None,
+    jobs: int = 1,
+    cache_dir: Path | None = None,
+) -> list[dict[str, Any]]:
+    """Check files and folders: results in input order, cached by content hash, in parallel when jobs > 1."""
+    files = expand(paths)
+    if profile is not None and not isinstance(profile, Profile):
+        profile = get_profile(profile)  # a bad profile stops the whole batch, before any file
+    select_rules(select, ignore)  # an unknown selector stops it too
+    sel, ign = list(select or []), list(ignore or [])
+    settings = _settings_fingerprint(profile, sel, ign) if cache_dir is not None else ""
+    results: list[dict[str, Any] | None] = [None] * len(files)
+    todo: list[tuple[int, str, Path | None]] = []
+    for i, path in enumerate(files):
+        cached_at: Path | None = None
+        if cache_dir is not None:
+            try:
+                digest = hashlib.sha256(path.read_bytes()).hexdigest()
+            except OSError:
+                digest = ""
+            if digest:
+                cached_at = cache_dir / f"{digest}-{settings}.json"
+                if cached_at.is_file():
+                    cached = json.loads(cached_at.read_text(encoding="utf-8"))
+                    cached["source"]["path"] = str(path)
+                    cached["cached"] = True
+                    results[i] = cached
+                    continue
+        todo.append((i, str(path), cached_at))
+    if jobs > 1 and len(todo) > 1:
+        with ProcessPoolExecutor(max_workers=min(jobs, len(todo))) as pool:
+            futures = [(i, at, pool.submit(_check_one, p, profile, sel, ign)) for i, p, at in todo]
+            done = [(i, at, f.result()) for i, at, f in futures]
+    else:
+        done = [(i, at, _check_one(p, profile, sel, ign)) for i, p, at in todo]
+    for i, at, result in done:
+        results[i] = result
+        if at is not None and "error" not in result:
+            at.parent.mkdir(parents=True, exist_ok=True)
+            tmp = at.with_suffix(f".{os.getpid()}.tmp")
+            tmp.write_text(json.dumps(result, ensure_ascii=False), encoding="utf-8")
+            tmp.replace(at)  # atomic: a concurrent reader never sees half a file
+    return [r for r in results if r is not None]
+
+
+def exit_code(results: Sequence[dict[str, Any]]) -> int:
+    """The contract's exit code: 1 when any error finding, else 2 when a file could not be read, else 0."""
+    if any(f["severity"] == "error" for r in results for f in r.get("findings", [])):
+        return 1
+    if not results or any("error" in r for r in results):
+        return 2
+    return 0
