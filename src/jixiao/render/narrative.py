@@ -1,0 +1,396 @@
+"""The narrative self-evaluation report (.docx, and PDF through LibreOffice) with a selectable outline.
+
+Outlines are data (templates/narrative/outlines.toml): headings, and the content blocks under each.
+Blocks draw on the report as stated, on the recomputed score and on the findings of the consistency
+rules (when the scoring and rules layers are installed; otherwise the report says 未评分), and leave
+改进措施 placeholders for the unit to write. Charts come from `charts`.
+"""
+
+from __future__ import annotations
+
+import io
+import tomllib
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from decimal import Decimal
+from functools import cache
+from pathlib import Path
+from typing import Any
+
+from jixiao.errors import JixiaoError
+from jixiao.model.document import Provenance
+from jixiao.model.findings import Finding
+from jixiao.model.report import Report
+from jixiao.model.scorecard import Scorecard
+from jixiao.render import charts
+from jixiao.render.atomic import atomic_write_bytes
+from jixiao.render.context import fmt_number
+
+OUTLINES = Path(__file__).parent / "templates" / "narrative" / "outlines.toml"
+BODY_FONT = "仿宋_GB2312"
+HEADING_FONT = "黑体"
+TITLE_FONT = "方正小标宋简体"
+SEVERITY_ZH = {"error": "错误", "warning": "警告", "info": "提示"}
+PLACEHOLDER = "（请单位填写）"
+
+
+@dataclass(frozen=True)
+class Outline:
+    id: str
+    name: str
+    sections: tuple[tuple[str, tuple[str, ...]], ...]
+
+
+@dataclass
+class Assessment:
+    """The recomputed score and the findings; `scorecard` None means 未评分."""
+
+    scorecard: Scorecard | None = None
+    findings: list[Finding] = field(default_factory=list)
+    profile: str | None = None
+    note: str = ""
+
+
+class UnknownOutline(JixiaoError):
+    def __init__(self, outline: str) -> None:
+        super().__init__(
+            f"未知报告提纲 {outline}（可用：{'、'.join(outlines())}）", f"unknown narrative outline {outline}"
+        )
+
+
+@cache
+def outlines() -> dict[str, Outline]:
+    data = tomllib.loads(OUTLINES.read_text(encoding="utf-8"))
+    return {
+        key: Outline(
+            key,
+            str(value["name"]),
+            tuple((str(s["heading"]), tuple(str(b) for b in s["blocks"])) for s in value["sections"]),
+        )
+        for key, value in data.items()
+    }
+
+
+def assess(report: Report, profile: str | None = None) -> Assessment:
+    """Score the report and run every rule, when those layers are present; else an empty assessment."""
+    try:
+        from jixiao.profiles.loader import select_profile
+        from jixiao.rules import check
+        from jixiao.scoring import score
+    except ImportError:
+        return Assessment(note="评分与勾稽检查模块未安装")
+    chosen = select_profile(report, profile)
+    card = score(report, chosen)
+    findings = check(report, card, chosen, None, None)
+    return Assessment(card, list(findings), chosen.id if hasattr(chosen, "id") else str(profile))
+
+
+# --- text helpers --------------------------------------------------------------------------------
+
+
+def _v(report: Report, key: str) -> Decimal | int | str | None:
+    return report.value(key)
+
+
+def _money(value: Any) -> str:
+    return f"{fmt_number(value)}万元"
+
+
+def _where(prov: Provenance) -> str:
+    parts = []
+    if prov.page is not None:
+        parts.append(f"第{prov.page}页")
+    if prov.sheet:
+        parts.append(f"工作表「{prov.sheet}」")
+    if prov.table is not None:
+        parts.append(f"第{prov.table + 1}个表格")
+    if prov.row is not None:
+        parts.append(f"第{prov.row + 1}行")
+    if prov.col is not None:
+        parts.append(f"第{prov.col + 1}列")
+    if prov.line is not None:
+        parts.append(f"第{prov.line}行（文本）")
+    where = "".join(parts)
+    if prov.text:
+        where += f"“{prov.text[:40]}”"
+    return where
+
+
+def _sentence(report: Report, items: list[tuple[str, str]], lead: str = "") -> str:
+    parts = [f"{label}{_money(v)}" for label, key in items if (v := _v(report, key)) is not None]
+    return (lead + "，".join(parts) + "。") if parts else ""
+
+
+# --- the document --------------------------------------------------------------------------------
+
+
+class _Writer:
+    def __init__(self, report: Report, assessment: Assessment) -> None:
+        from docx import Document
+
+        self.report = report
+        self.assessment = assessment
+        self.doc = Document()
+        self._styles()
+
+    def _styles(self) -> None:
+        from docx.oxml.ns import qn
+        from docx.shared import Cm, Pt
+
+        section = self.doc.sections[0]
+        section.page_width, section.page_height = Cm(21.0), Cm(29.7)
+        section.left_margin = section.right_margin = Cm(2.6)
+        section.top_margin, section.bottom_margin = Cm(3.7), Cm(3.5)
+        for name, font, size in (
+            ("Normal", BODY_FONT, 14),
+            ("Heading 1", HEADING_FONT, 16),
+            ("Heading 2", "楷体_GB2312", 15),
+            ("Title", TITLE_FONT, 20),
+        ):
+            style = self.doc.styles[name]
+            style.font.name = font
+            style.font.size = Pt(size)
+            rpr = style.element.get_or_add_rPr()
+            fonts = rpr.find(qn("w:rFonts"))
+            if fonts is None:
+                fonts = rpr.makeelement(qn("w:rFonts"), {})
+                rpr.append(fonts)
+            fonts.set(qn("w:eastAsia"), font)
+
+    def para(self, text: str, indent: bool = True) -> None:
+        from docx.shared import Pt
+
+        p = self.doc.add_paragraph(text)
+        if indent:
+            p.paragraph_format.first_line_indent = Pt(28)
+
+    def table(self, headers: list[str], rows: list[list[str]]) -> None:
+        from docx.shared import Pt
+
+        table = self.doc.add_table(rows=1 + len(rows), cols=len(headers))
+        table.style = "Table Grid"
+        for c, text in enumerate(headers):
+            table.cell(0, c).text = text
+        for r, row in enumerate(rows, start=1):
+            for c, text in enumerate(row):
+                table.cell(r, c).text = text
+        for row in table.rows:
+            for cell in row.cells:
+                for p in cell.paragraphs:
+                    for run in p.runs:
+                        run.font.size = Pt(10.5)
+
+    def picture(self, png: bytes | None, missing: str) -> None:
+        from docx.shared import Cm
+
+        if png is None:
+            self.para(missing)
+            return
+        self.doc.add_picture(io.BytesIO(png), width=Cm(15))
+
+    # -- blocks --
+
+    def overview(self) -> None:
+        unit, r = self.report.unit, self.report
+        kind = "项目支出" if unit.report_kind == "project" else "部门整体支出"
+        name = unit.project_name if unit.report_kind == "project" and unit.project_name else ""
+        head = f"{unit.department or '本单位'}{'（' + unit.region + '）' if unit.region else ''}"
+        year = f"{unit.fiscal_year}年度" if unit.fiscal_year else ""
+        self.para(f"{head}{year}{name}{kind}绩效自评情况报告如下。")
+        staff = [(lbl, k) for lbl, k in (("编制人数", "staff_authorized"), ("实有人数", "staff_actual"))]
+        parts = [f"{lbl}{v}人" for lbl, k in staff if (v := _v(r, k)) is not None]
+        if parts:
+            self.para("，".join(parts) + "。")
+        for section in r.sections:
+            if any(k in section.heading for k in ("职能", "职责", "概况", "主要工作")):
+                self.para(section.text)
+
+    def funds(self) -> None:
+        r = self.report
+        text = _sentence(
+            r, [("年初预算数", "budget_initial"), ("全年预算数", "budget_adjusted"), ("全年执行数", "budget_executed")]
+        )
+        rate = _v(r, "execution_rate")
+        card = self.assessment.scorecard
+        if rate is not None:
+            text += f"报告所述预算执行率{fmt_number(rate)}%。"  # type: ignore[arg-type]
+        if card is not None and card.execution_rate is not None:
+            text += (
+                f"按全年执行数/全年预算数复算，执行率为{fmt_number(card.execution_rate.quantize(Decimal('0.01')))}%。"
+            )
+        self.para(text or "报告未说明预算与执行数。")
+        income = _sentence(
+            r,
+            [
+                ("收入合计", "income_total"),
+                ("上年结转", "carryover"),
+                ("一般公共预算拨款", "income_general_budget"),
+                ("政府性基金拨款", "income_fund_budget"),
+                ("纳入专户管理的非税收入拨款", "income_special_account"),
+                ("其他收入", "income_other"),
+            ],
+        )
+        spend = _sentence(
+            r,
+            [
+                ("支出合计", "expenditure_total"),
+                ("基本支出", "basic_expenditure"),
+                ("其中人员支出", "personnel_expenditure"),
+                ("公用支出", "public_expenditure"),
+                ("项目支出", "project_expenditure"),
+            ],
+        )
+        for text in (income, spend):
+            if text:
+                self.para(text)
+        if r.projects:
+            self.table(
+                ["项目名称", "年初预算数", "全年预算数", "全年执行数", "执行率(%)"],
+                [
+                    [
+                        p.name,
+                        *[
+                            fmt_number(v) if v is not None else ""
+                            for v in (p.budget_initial, p.budget_adjusted, p.budget_executed, p.execution_rate)
+                        ],
+                    ]
+                    for p in r.projects
+                ],
+            )
+
+    def three_public(self) -> None:
+        r = self.report
+        text = _sentence(
+            r,
+            [
+                ("“三公”经费支出合计", "three_public_total"),
+                ("预算", "three_public_budget"),
+                ("其中公务接待费", "reception"),
+                ("公务用车运行维护费", "vehicle_operation"),
+                ("公务用车购置费", "vehicle_purchase"),
+                ("因公出国（境）费", "overseas_travel"),
+            ],
+        )
+        self.para(text or "报告未说明“三公”经费。")
+
+    def chart_execution(self) -> None:
+        self.picture(charts.execution_chart(self.report), "（无预算执行数据，未生成执行情况图。）")
+
+    def targets(self) -> None:
+        if not self.report.targets:
+            self.para("报告未列明年度总体目标。")
+            return
+        self.table(["预期目标", "实际完成情况"], [[t.expected, t.achieved] for t in self.report.targets])
+
+    def indicators(self) -> None:
+        rows = self.report.indicators
+        if not rows:
+            self.para("报告没有绩效指标表，指标得分无法复算。")
+            return
+        card = self.assessment.scorecard
+        computed: dict[int, Decimal | None] = {}
+        if card is not None:
+            computed = {i.index: i.result for i in card.indicator_items if i.index is not None}
+        self.para(f"绩效指标共{len(rows)}项，完成情况如下表。")
+
+        def n(v: Decimal | None) -> str:
+            return "" if v is None else fmt_number(v)
+
+        self.table(
+            ["一级指标", "二级指标", "三级指标", "年度指标值", "实际完成值", "分值", "得分", "复算得分"],
+            [
+                [
+                    row.level1,
+                    row.level2,
+                    row.level3,
+                    row.target.text if row.target else "",
+                    row.actual.text if row.actual else "",
+                    n(row.weight),
+                    n(row.score),
+                    n(computed.get(i)) if card is not None else "未评分",
+                ]
+                for i, row in enumerate(rows)
+            ],
+        )
+
+    def chart_indicators(self) -> None:
+        self.picture(charts.completion_chart(self.report), "（指标无分值或得分，未生成完成情况图。）")
+
+    def score(self) -> None:
+        r = self.report
+        stated, grade = _v(r, "self_score"), _v(r, "grade")
+        text = f"报告自评得分{fmt_number(stated)}分" if stated is not None else "报告未说明自评得分"  # type: ignore[arg-type]
+        text += f"，评价等次为{grade}。" if grade is not None else "，未说明评价等次。"
+        card = self.assessment.scorecard
+        if card is None:
+            text += "未评分（" + (self.assessment.note or "未进行复算") + "）。"
+        elif card.computed_total is None or not card.recomputable:
+            text += f"按评分规则（{self.assessment.profile}）无法复算总分：报告没有可复算的指标分值与得分。"
+        else:
+            text += (
+                f"按评分规则（{self.assessment.profile}）复算，总分{fmt_number(card.computed_total)}分，"
+                f"等次为{card.grade_computed or '—'}。"
+            )
+        self.para(text)
+
+    def findings(self) -> None:
+        self.para("存在问题：", indent=False)
+        if self.assessment.scorecard is None:
+            self.para("未评分，未进行勾稽检查。")
+            return
+        found = sorted(self.assessment.findings, key=lambda f: (f.severity.rank, f.code))
+        if not found:
+            self.para("勾稽检查未发现问题。")
+            return
+        for i, finding in enumerate(found, start=1):
+            evidence = "；".join(_where(p) for p in finding.evidence if _where(p))
+            text = f"{i}. 【{finding.code} {SEVERITY_ZH.get(finding.severity.value, '')}】{finding.message}"
+            if evidence:
+                text += f"（依据：{evidence}）"
+            self.para(text)
+
+    def measures(self) -> None:
+        found = sorted(self.assessment.findings, key=lambda f: (f.severity.rank, f.code))
+        for i, finding in enumerate(found, start=1):
+            self.para(f"{i}. 针对“{finding.message}”：{PLACEHOLDER}")
+        self.para(f"其他改进措施：{PLACEHOLDER}")
+
+    def organisation(self) -> None:
+        names = "、".join(self.report.evaluators)
+        text = f"评价人员：{names}。" if names else ""
+        self.para(f"{text}自评工作的组织、方式与过程：{PLACEHOLDER}")
+
+    def other(self) -> None:
+        self.para(f"其他需要说明的问题：{PLACEHOLDER}")
+
+
+def narrative_docx_bytes(report: Report, outline: str = "national", assessment: Assessment | None = None) -> bytes:
+    """The narrative report as .docx bytes."""
+    chosen = outlines().get(outline)
+    if chosen is None:
+        raise UnknownOutline(outline)
+    writer = _Writer(report, assessment if assessment is not None else Assessment(note="未进行复算"))
+    unit = report.unit
+    year = f"{unit.fiscal_year}年度" if unit.fiscal_year else ""
+    kind = "项目支出" if unit.report_kind == "project" else "部门整体支出"
+    writer.doc.add_paragraph(f"{unit.department or ''}{year}{kind}绩效自评报告", style="Title")
+    for heading, blocks in chosen.sections:
+        writer.doc.add_heading(heading, level=1)
+        for block in blocks:
+            method: Callable[[], None] = getattr(writer, block)
+            method()
+    out = io.BytesIO()
+    writer.doc.save(out)
+    return out.getvalue()
+
+
+def render_narrative(
+    report: Report, out: str | Path, outline: str = "national", to: str = "docx", assessment: Assessment | None = None
+) -> Path:
+    """Write the narrative report as docx or pdf, atomically."""
+    data = narrative_docx_bytes(report, outline, assessment)
+    if to == "pdf":
+        from jixiao.render.pdf import docx_bytes_to_pdf
+
+        return docx_bytes_to_pdf(data, Path(out))
+    return atomic_write_bytes(out, data)
