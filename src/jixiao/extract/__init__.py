@@ -128,21 +128,31 @@ def _lines_and_pairs(document: Document) -> tuple[list[str], dict[str, str]]:
     for block in document.blocks:
         if isinstance(block, Paragraph):
             lines.extend(line for line in block.text.split("\n") if line.strip())
-            for m in re.finditer(r"([\u4e00-\u9fff()（）]{2,12})\s*[:：]\s*([^:：]{1,40}?)\s*(?=$|\s{2,})", block.text):
-                pairs.setdefault(compact(m.group(1)), m.group(2).strip())
+            _inline_label_pairs(block.text, pairs)
             continue
         for row in block.anchor_rows():
             texts = [c.text for c in row if c.text]
             if len(texts) == 1:
                 lines.append(texts[0])
+                _inline_label_pairs(texts[0], pairs)
             for label, value in itertools.pairwise(texts):
                 pairs.setdefault(compact(label), value)
     return lines, pairs
 
 
+_LABEL_PAIR = re.compile(r"([\u4e00-\u9fff()（）]{2,12})\s*[:：]\s*([^:：]{1,40}?)\s*(?=$|\s{2,})")
+
+
+def _inline_label_pairs(text: str, pairs: dict[str, str]) -> None:
+    """'填表人：李明华　　填报日期：2024年3月15日' → {填表人: 李明华, 填报日期: 2024年3月15日}."""
+    for m in _LABEL_PAIR.finditer(text):
+        pairs.setdefault(compact(m.group(1)), m.group(2).strip())
+
+
 def _identity(report: Report, lines: list[str], pairs: dict[str, str], has_projects: bool) -> None:
     unit = report.unit
     unit.department = find_department(lines, pairs)
+    unit.project_name = pairs.get("项目名称") or None
     unit.region, unit.code = find_region(unit.department, normalize("".join(lines)))
     unit.fiscal_year = find_fiscal_year(lines)
     unit.report_date = find_report_date(lines, pairs)

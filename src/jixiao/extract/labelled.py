@@ -109,7 +109,9 @@ def read_labelled_table(table: Table, file: str, title: str = "") -> list[Found]
         # a row with values
         if funds_columns is not None and _is_funds_total(row):
             found.extend(_funds_row(table, row, funds_columns, file))
-            funds_columns, band = None, []
+            band = []
+        elif funds_columns is not None and _values_in(row, funds_columns) >= 2:
+            continue  # a source row of the funds block (财政拨款, 上年结转资金 ...): not a report-level fact
         elif band:
             found.extend(_band_row(table, band, row, context, file))
             band = []
@@ -118,6 +120,11 @@ def read_labelled_table(table: Table, file: str, title: str = "") -> list[Found]
         for slot in cells:
             found.extend(_inline_pairs(table, slot, file))
     return found
+
+
+def _values_in(row: list[Slot], columns: dict[int, str]) -> int:
+    offset = max(0, len(row) - (max(columns) + 1))
+    return sum(1 for col in columns if col + offset < len(row) and _is_value(row[col + offset].text))
 
 
 def _is_value(text: str) -> bool:

@@ -119,6 +119,9 @@ SUBJECTS: tuple[tuple[str, Subject], ...] = (
     ("公用支出", Subject("public_expenditure")),
     ("当年结余", Subject("balance_current_year")),
     ("累计结余", Subject("balance_accumulated")),
+    ("其他收入", Subject("income_other")),
+    ("车辆购置费", Subject("vehicle_purchase", "vehicle_purchase_budget")),
+    ("购置费", Subject("vehicle_purchase", "vehicle_purchase_budget")),
 )
 # Budget words that state a report-level fact by themselves (the number follows them).
 BUDGET_WORDS: tuple[tuple[str, str], ...] = (
@@ -354,6 +357,7 @@ def _staff_facts(sentence: str, prov: Provenance) -> Iterator[Stated]:
         yield Stated("official_vehicles", int(m.group(1)), "辆", prov)
 
 
+_EXECUTION_SCORE = re.compile(r"预算执行(?:率|情况)?(?:指标)?得分(?:为|是|:)?\s*(\d+(?:\.\d+)?)\s*分")
 _SCORE = re.compile(
     r"(?:自评|综合|考评|评价|绩效)[^,，。;；]{0,8}?(?:得分|总分|分数)(?:为|是|:|确定为)?\s*(\d+(?:\.\d+)?)\s*分"
 )
@@ -363,6 +367,8 @@ _GRADE = re.compile(
 
 
 def _score_facts(sentence: str, prov: Provenance) -> Iterator[Stated]:
+    for m in _EXECUTION_SCORE.finditer(sentence):
+        yield Stated("execution_score", Decimal(m.group(1)), "分", prov)
     for m in _SCORE.finditer(sentence):
         yield Stated("self_score", Decimal(m.group(1)), "分", prov)
     for m in _GRADE.finditer(sentence):
@@ -380,7 +386,8 @@ def _count_facts(sentence: str, prov: Provenance) -> Iterator[Stated]:
         amount = money_in_wan(Decimal(m.group(2)), m.group(3))
         if amount is not None:
             yield Stated("supplementary_amount", amount, m.group(3), prov)
-    if _LIST_START.search(sentence):
+    counted = _LIST_COUNT.search(sentence)
+    if counted and _LIST_START.search(sentence, counted.end()):
         return  # the project list reader states this count
     for m in _PROJECT_COUNT.finditer(sentence):
         if "追加" in sentence[max(0, m.start() - 6) : m.start()]:
@@ -424,20 +431,23 @@ def _numbered_project(text: str, prov: Provenance) -> Project | None:
     return Project(name=m.group("name").strip(), provenance=prov.with_text(text[: m.end()] + head), **values)
 
 
-_LIST_START = re.compile(r"项目(?:有|共|共有)?(\d+)个[,，]?(?:分别是|分别为|包括|具体为)")
+_LIST_COUNT = re.compile(r"项目(?:有|共|共有|合计)?(\d+)个")
+_LIST_START = re.compile(r"(?:分别是|分别为|包括|具体为|具体是)\s*[:：]?")
 _ITEM = re.compile(
-    r"^\s*(?:分别是|分别为|包括|具体为)?[“\"]?(?P<name>[^“”\"]{2,60}?)[”\"]?(?P<amount>\d+(?:\.\d+)?)(?P<unit>万元|万|元)\s*$"
+    r"^\s*[“\"]?(?P<name>[^“”\"]{2,60}?)[”\"]?\s*(?:支出|资金|金额)?(?P<amount>\d+(?:\.\d+)?)(?P<unit>万元|万|元)\s*$"
 )
 
 
 def _project_list(sentence: str, prov: Provenance) -> tuple[int | None, list[Project]] | None:
     """'项目有15个，分别是禁毒专项550万元，公安强戒人员生活补助252.72万元，…'"""
-    m = _LIST_START.search(sentence)
-    if not m:
+    counted = _LIST_COUNT.search(sentence)
+    if not counted:
+        return None
+    start = _LIST_START.search(sentence, counted.end())
+    if not start:
         return None
     projects = []
-    rest = sentence[m.end() :]
-    for item in re.split(r"[,，;；。]", rest):
+    for item in re.split(r"[,，;；。]", sentence[start.end() :]):
         found = _ITEM.match(item)
         if not found:
             continue
@@ -447,7 +457,7 @@ def _project_list(sentence: str, prov: Provenance) -> tuple[int | None, list[Pro
         if not name or amount is None:
             continue
         projects.append(Project(name=name, amount=amount, provenance=prov.with_text(item.strip())))
-    return int(m.group(1)), projects
+    return int(counted.group(1)), projects
 
 
 def item_budget_lines(units: list[TextUnit]) -> Iterator[tuple[str, str, Decimal, Provenance]]:

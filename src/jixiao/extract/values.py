@@ -181,7 +181,15 @@ def parse_count(text: str) -> int | None:
 
 # --- targets and actual values --------------------------------------------------------------------
 
-_DIRECTION_SYMBOLS: tuple[tuple[str, Direction], ...] = (("≥", ">="), (">=", ">="), ("≤", "<="), ("<=", "<="), ("=", "="), (">", ">"), ("<", "<"))
+_DIRECTION_SYMBOLS: tuple[tuple[str, Direction], ...] = (
+    ("≥", ">="),
+    (">=", ">="),
+    ("≤", "<="),
+    ("<=", "<="),
+    ("=", "="),
+    (">", ">"),
+    ("<", "<"),
+)
 _DIRECTION_WORDS: tuple[tuple[str, Direction], ...] = (
     ("不低于", ">="),
     ("不少于", ">="),
@@ -209,8 +217,14 @@ _DIRECTION_WORDS: tuple[tuple[str, Direction], ...] = (
 )
 # Words written after the number: 95%以上, 120万元以内, 12月底前.
 _DIRECTION_AFTER: tuple[tuple[str, Direction], ...] = (
-    ("及以上", ">="), ("以上", ">="), ("及以下", "<="), ("以下", "<="), ("以内", "<="), ("之内", "<="),
-    ("之前", "<="), ("前", "<="),
+    ("及以上", ">="),
+    ("以上", ">="),
+    ("及以下", "<="),
+    ("以下", "<="),
+    ("以内", "<="),
+    ("之内", "<="),
+    ("之前", "<="),
+    ("前", "<="),
 )
 QUALITATIVE_TIERS: tuple[tuple[str, int], ...] = (
     ("未达成", 3),
