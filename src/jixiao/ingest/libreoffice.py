@@ -80,16 +80,16 @@ class Converter:
                 f"LibreOffice (soffice) is required to convert {first.suffix or 'this'} files; it is not installed",
             )
         outdir.mkdir(parents=True, exist_ok=True)
-        outputs: list[Path] = []
-        # soffice names each output after its input's stem: inputs sharing a stem go in separate calls.
-        for batch in _batches_by_stem(files):
-            expected = [outdir / f"{f.stem}.{_extension(to)}" for f in batch]
-            for source, stale in zip(batch, expected, strict=True):
-                if stale.resolve() == source:
-                    raise ValueError(f"converting {source} to its own format in its own folder would overwrite it")
-                stale.unlink(missing_ok=True)  # an old output must not pass for a new one
-            self._run(batch, to, outdir)
-            outputs.extend(expected)
+        # soffice names each output after its input's stem: two inputs with one stem would overwrite.
+        stems = [f.stem for f in files]
+        if len(set(stems)) != len(stems):
+            raise ValueError(f"inputs share a file name stem and would overwrite each other: {stems}")
+        outputs = [outdir / f"{f.stem}.{_extension(to)}" for f in files]
+        for source, stale in zip(files, outputs, strict=True):
+            if stale.resolve() == source:
+                raise ValueError(f"converting {source} to its own format in its own folder would overwrite it")
+            stale.unlink(missing_ok=True)  # an old output must not pass for a new one
+        self._run(files, to, outdir)
         for source, output in zip(files, outputs, strict=True):
             if not output.is_file() or output.stat().st_size == 0:
                 raise ConversionFailed(
@@ -140,18 +140,6 @@ class Converter:
                     f"LibreOffice 转换超时（{self.timeout_s:g} 秒）",
                     f"LibreOffice conversion timed out after {self.timeout_s:g} s",
                 ) from None
-
-
-def _batches_by_stem(files: list[Path]) -> list[list[Path]]:
-    batches: list[list[Path]] = []
-    for path in files:
-        for batch in batches:
-            if all(other.stem != path.stem for other in batch):
-                batch.append(path)
-                break
-        else:
-            batches.append([path])
-    return batches
 
 
 def convert(files: list[Path], to: str, outdir: Path, timeout_s: float = 120) -> list[Path]:
