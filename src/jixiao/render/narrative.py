@@ -82,7 +82,7 @@ def assess(report: Report, profile: str | None = None) -> Assessment:
     chosen = select_profile(report, profile)
     card = score(report, chosen)
     findings = check(report, card, chosen, None, None)
-    return Assessment(card, list(findings), chosen.id if hasattr(chosen, "id") else str(profile))
+    return Assessment(card, list(findings), chosen.id)
 
 
 # --- text helpers --------------------------------------------------------------------------------
