@@ -166,6 +166,85 @@ def profiles_command(
         typer.echo(f"{p['id']:<24} {regions:<8} {p['years'][0]}–{p['years'][1]}  {p['name']}")
 
 
+# --- forms / render / template / import: official outputs and the entry template ---------------
+
+
+class RenderTarget(StrEnum):
+    xlsx = "xlsx"
+    docx = "docx"
+    pdf = "pdf"
+
+
+@app.command("forms")
+@reports_errors
+def forms_command(
+    format: Annotated[OutputFormat, typer.Option("--format", "-f", help="json 或 text")] = OutputFormat.text,
+) -> None:
+    """列出可输出的表单与报告提纲 / list the forms and narrative outlines that render can write."""
+    forms = service.list_forms()
+    if format is OutputFormat.json:
+        emit_json(forms)
+        return
+    for form in forms:
+        typer.echo(f"{form['id']:<28} {'/'.join(form['formats']):<16} {form['name']}")
+
+
+@app.command("render")
+@reports_errors
+def render_command(
+    report: Annotated[Path, typer.Argument(help="报告文件或 jixiao extract 的 JSON / report file or extract JSON")],
+    form: Annotated[str, typer.Option("--form", help="表单编号，见 jixiao forms / form id")],
+    out: Annotated[Path, typer.Option("--out", "-o", help="输出文件 / output file")],
+    to: Annotated[RenderTarget | None, typer.Option("--to", help="xlsx、docx 或 pdf（默认按输出文件后缀）")] = None,
+    profile: Annotated[str | None, typer.Option("--profile", help="评分规则（叙述报告复算用）")] = None,
+) -> None:
+    """按官方表式输出自评表或自评报告 / write an official form or the narrative report."""
+    target = to.value if to is not None else out.suffix.lstrip(".").lower()
+    if target not in {t.value for t in RenderTarget}:
+        typer.echo("jixiao: 请用 --to 指定 xlsx、docx 或 pdf / use --to xlsx|docx|pdf", err=True)
+        raise typer.Exit(2)
+    written = service.render_output(report, form, target, out, profile)
+    typer.echo(str(written))
+
+
+@app.command("template")
+@reports_errors
+def template_command(
+    form: Annotated[str, typer.Option("--form", help="表单编号，见 jixiao forms / form id")],
+    out: Annotated[Path, typer.Option("--out", "-o", help="输出的 .xlsx / output .xlsx")],
+    report: Annotated[Path | None, typer.Option("--report", help="用已有报告预填 / pre-fill from a report")] = None,
+) -> None:
+    """生成单位填报用的 Excel 模板 / write the Excel entry template for units."""
+    typer.echo(str(service.write_entry_template(form, out, report)))
+
+
+@app.command("import")
+@reports_errors
+def import_command(
+    file: Annotated[Path, typer.Argument(help="填好的填报模板 .xlsx / filled entry template")],
+    format: Annotated[OutputFormat, typer.Option("--format", "-f", help="json 或 text")] = OutputFormat.text,
+) -> None:
+    """读取填好的 Excel 模板；有问题时逐条列出（工作表、行、列），不做部分导入 / import an entry template.
+
+    Exit code 1 when the template has problems (nothing is imported), 2 when the file cannot be read.
+    """
+    from jixiao.errors import ImportProblems
+
+    try:
+        data = service.import_entry_json(file)
+    except ImportProblems as exc:
+        typer.echo(f"jixiao: {exc.one_line()}", err=True)
+        for line in exc.problems:
+            typer.echo(f"  - {line}", err=True)
+        raise typer.Exit(1) from None
+    if format is OutputFormat.json:
+        emit_json(data)
+        return
+    from jixiao.extract.show import extraction_as_text
+
+    typer.echo(extraction_as_text(data))
+
+
 # --- commands added by later layers register below (keep one section per command) ---------------
 
 

@@ -103,3 +103,46 @@ def list_profiles() -> list[dict[str, Any]]:
         }
         for p in available_profiles().values()
     ]
+
+
+# --- official outputs: forms, narrative report, entry template (jixiao forms/render/template/import) ----
+
+
+def load_report(path: str | Path) -> Report:
+    """A report from any readable report file, or from a JSON written by `jixiao extract`."""
+    from jixiao.render.api import report_from_json
+
+    report = report_from_json(Path(path))
+    return report if report is not None else extract_report(path)
+
+
+def list_forms() -> list[dict[str, Any]]:
+    """The forms and narrative outlines `render` can write."""
+    from jixiao.render.api import catalog
+
+    return catalog()
+
+
+def render_output(report_path: str | Path, form_id: str, to: str, out: str | Path, profile: str | None = None) -> Path:
+    """Render one form or narrative report from a report file."""
+    from jixiao.render.api import render
+
+    return render(load_report(report_path), form_id, to, out, profile)
+
+
+def write_entry_template(form_id: str, out: str | Path, report_path: str | Path | None = None) -> Path:
+    """The Excel entry template for a form (pre-filled from a report when one is given)."""
+    from jixiao.render.api import write_entry_template
+
+    return write_entry_template(form_id, out, load_report(report_path) if report_path else None)
+
+
+def import_entry(path: str | Path) -> Report:
+    """Read a filled entry template back into a typed report (ImportProblems lists every problem)."""
+    from jixiao.render.api import import_entry
+
+    return import_entry(path)
+
+
+def import_entry_json(path: str | Path) -> dict[str, Any]:
+    return extract.report_json(import_entry(path))
