@@ -1,4 +1,4 @@
-"""The same merged-cell table written as docx, xlsx, xls and html reads back as the same grid.
+"""The same merged-cell table written as docx, xlsx, xls, html and pdf reads back as the same grid.
 
 To add a format, append a `build_<format>(path, spec) -> Path` to tests/builders.py and one entry to
 BUILDERS (and to NEEDS_SOFFICE when it needs LibreOffice to build).
@@ -12,7 +12,16 @@ from pathlib import Path
 
 import pytest
 
-from builders import INDICATOR_TABLE, SPENDING_TABLE, GridSpec, build_docx, build_html, build_xls, build_xlsx
+from builders import (
+    INDICATOR_TABLE,
+    SPENDING_TABLE,
+    GridSpec,
+    build_docx,
+    build_html,
+    build_pdf,
+    build_xls,
+    build_xlsx,
+)
 from jixiao.ingest import read
 from jixiao.model.document import Table
 
@@ -23,6 +32,7 @@ BUILDERS: dict[str, Callable[[Path, GridSpec], Path]] = {
     "xlsx": build_xlsx,
     "xls": build_xls,
     "html": build_html,
+    "pdf": build_pdf,
 }
 NEEDS_SOFFICE = {"xls"}
 HAVE_SOFFICE = shutil.which("soffice") is not None
