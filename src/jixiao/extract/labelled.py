@@ -165,7 +165,7 @@ def _inline_pairs(table: Table, slot: Slot, file: str) -> Iterator[Found]:
             continue
         parsed = read_value(key, m.group(2) + (m.group(3) or ""))
         if parsed is not None:
-            yield Found(key, parsed[0], parsed[1], provenance(table, slot, file).with_text(m.group(0)))
+            yield Found(key, parsed[0], parsed[1], provenance(table, slot, file).with_text(slot.text))
 
 
 def _funds_columns(row: list[Slot]) -> dict[int, str] | None:

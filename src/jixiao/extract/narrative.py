@@ -15,7 +15,7 @@ from collections.abc import Iterator
 from dataclasses import dataclass, field
 from decimal import Decimal
 
-from jixiao.extract.values import Quantity, money_in_wan, normalize, quantities
+from jixiao.extract.values import CLAUSE_SPLIT, Quantity, money_in_wan, normalize, quantities
 from jixiao.model.document import Provenance
 from jixiao.model.report import FactValue, Project
 
@@ -145,7 +145,6 @@ _SUBJECT_RE = re.compile("|".join(re.escape(normalize(p)) for p, _ in SUBJECTS))
 _SUBJECT_MAP = {normalize(p): s for p, s in SUBJECTS}
 _BUDGET_RE = re.compile("|".join(re.escape(w) for w, _ in BUDGET_WORDS))
 _BUDGET_MAP = dict(BUDGET_WORDS)
-_CLAUSE_SPLIT = re.compile(r"[,，;；]")
 _SENTENCE_SPLIT = re.compile(r"(?<=[。！？!?])")
 _HEADING = re.compile(
     r"^\s*(?:[一二三四五六七八九十]+[、.]|[(（][一二三四五六七八九十\d]+[)）]|\d+[、.．]|第[一二三四五六七八九十]+)"
@@ -175,19 +174,19 @@ def join_broken_paragraphs(units: list[TextUnit]) -> list[TextUnit]:
 
 
 def read_narrative(units: list[TextUnit]) -> NarrativeFacts:
-    """Every fact the prose states, with the sentence it came from."""
+    """Every fact the prose states; each keeps the sentence it came from, as written."""
     result = NarrativeFacts()
     for unit in join_broken_paragraphs(units):
-        text = normalize(unit.text)
-        project = _numbered_project(text, unit.provenance)
+        project = _numbered_project(normalize(unit.text), unit.provenance.with_text(unit.text.split("。")[0]))
         if project is not None:
             result.projects.append(project)
             continue
         subject: Subject | None = None
-        for sentence in _SENTENCE_SPLIT.split(text):
-            if not sentence.strip():
+        for written in _SENTENCE_SPLIT.split(unit.text):
+            if not written.strip():
                 continue
-            prov = unit.provenance.with_text(sentence.strip())
+            sentence = normalize(written)
+            prov = unit.provenance.with_text(written.strip())
             subject = _read_sentence(sentence, subject, prov, result)
             result.facts.extend(_staff_facts(sentence, prov))
             result.facts.extend(_score_facts(sentence, prov))
@@ -204,7 +203,7 @@ def read_narrative(units: list[TextUnit]) -> NarrativeFacts:
 def _read_sentence(sentence: str, subject: Subject | None, prov: Provenance, result: NarrativeFacts) -> Subject | None:
     itemised = bool(re.match(r"^\s*其中", sentence)) and not _SUBJECT_RE.search(sentence[:12])
     item_name = ""
-    for clause in _CLAUSE_SPLIT.split(sentence):
+    for clause in CLAUSE_SPLIT.split(sentence):
         if not clause.strip():
             continue
         position = 0
@@ -428,14 +427,13 @@ def _numbered_project(text: str, prov: Provenance) -> Project | None:
             values[key] = number
     if not values:
         return None
-    return Project(name=m.group("name").strip(), provenance=prov.with_text(text[: m.end()] + head), **values)
+    return Project(name=m.group("name").strip(), provenance=prov, **values)
 
 
 _LIST_COUNT = re.compile(r"项目(?:有|共|共有|合计)?(\d+)个")
 _LIST_START = re.compile(r"(?:分别是|分别为|包括|具体为|具体是)\s*[:：]?")
-_ITEM = re.compile(
-    r"^\s*[“\"]?(?P<name>[^“”\"]{2,60}?)[”\"]?\s*(?:支出|资金|金额)?(?P<amount>\d+(?:\.\d+)?)(?P<unit>万元|万|元)\s*$"
-)
+_ITEM = re.compile(r"^\s*(?P<name>[^\d]{2,60}?)\s*(?:支出|资金|金额)?(?P<amount>\d+(?:\.\d+)?)(?P<unit>万元|万|元)\s*$")
+_WRAPPING_QUOTES = re.compile(r'^[“"](?P<inner>[^“”"]+)[”"]$')
 
 
 def _project_list(sentence: str, prov: Provenance) -> tuple[int | None, list[Project]] | None:
@@ -447,12 +445,13 @@ def _project_list(sentence: str, prov: Provenance) -> tuple[int | None, list[Pro
     if not start:
         return None
     projects = []
-    for item in re.split(r"[,，;；。]", sentence[start.end() :]):
+    for item in CLAUSE_SPLIT.split(sentence[start.end() :].rstrip("。")):
         found = _ITEM.match(item)
         if not found:
             continue
-        name = found.group("name").strip()
-        name = re.sub(r"^.*(?:要求|规定)[,，]?", "", name)
+        name = re.sub(r"^.*(?:要求|规定)[,，]?", "", found.group("name").strip())
+        wrapped = _WRAPPING_QUOTES.match(name)
+        name = wrapped.group("inner") if wrapped else name
         amount = money_in_wan(Decimal(found.group("amount")), found.group("unit"))
         if not name or amount is None:
             continue
@@ -468,7 +467,7 @@ def item_budget_lines(units: list[TextUnit]) -> Iterator[tuple[str, str, Decimal
             if not re.match(r"^\s*其中", sentence):
                 continue
             name = ""
-            for clause in re.split(r"[,，;；]", sentence.removeprefix("其中").lstrip(":：")):
+            for clause in CLAUSE_SPLIT.split(sentence.removeprefix("其中").lstrip(":：")):
                 for pattern, key in _PROJECT_FIELDS:
                     found = pattern.search(clause)
                     if not found:

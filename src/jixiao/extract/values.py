@@ -17,12 +17,15 @@ from jixiao.model.report import Direction, ParsedValue
 # Variant and Japanese forms seen in Chinese government documents, mapped to the simplified form.
 _VARIANTS = str.maketrans({"黒": "黑", "査": "查", "経": "经", "収": "收", "従": "从", "転": "转", "県": "县"})
 _CJK = r"\u3400-\u9fff"
-_SPACE_BETWEEN = re.compile(rf"(?<=[{_CJK}\d%.,:;()]) +(?=[{_CJK}\d%(])|(?<=[{_CJK}]) +(?=[A-Za-z])")
+# Clauses end at a Chinese comma or semicolon, or an ASCII comma that is not a thousands separator.
+CLAUSE_SPLIT = re.compile(r"[，;；]|,(?!\d{3}(?!\d))")
+_SPACE_BETWEEN = re.compile(rf"(?<=[{_CJK}\d%.,，:;()]) +(?=[{_CJK}\d%(])|(?<=[{_CJK}]) +(?=[A-Za-z])")
 
 
 def normalize(text: str) -> str:
     """NFKC (full-width digits and punctuation to ASCII), variant forms, no spaces around CJK."""
-    text = unicodedata.normalize("NFKC", text).translate(_VARIANTS)
+    # The Chinese comma stays: after NFKC an ASCII comma could not be told from a thousands separator.
+    text = unicodedata.normalize("NFKC", text.replace("，", "\x00")).replace("\x00", "，").translate(_VARIANTS)
     text = text.replace("\u3000", " ").replace("\xa0", " ")
     return _SPACE_BETWEEN.sub("", text)
 

@@ -15,7 +15,7 @@ from pydantic import BaseModel, ConfigDict, Field
 
 from jixiao.model.document import Provenance
 
-FactValue = Decimal | int | str
+FactValue = int | Decimal | str
 ReportKind = Literal["department_overall", "project", "mixed"]
 Layout = Literal["table", "narrative", "mixed"]
 Direction = Literal[">=", ">", "=", "<=", "<", "qualitative"]
@@ -28,7 +28,8 @@ class _Model(BaseModel):
 class Fact(_Model):
     """One stated value: the value in the canonical unit, the unit as written, where it came from."""
 
-    value: FactValue
+    # left to right, so that a JSON dump loads back as the same types: 285 → int, "45854.66" → Decimal
+    value: FactValue = Field(union_mode="left_to_right")
     unit: str | None = None  # as stated: 万元, 元, %, 人, 辆 ...
     provenance: Provenance = Field(default_factory=Provenance)
 
