@@ -56,6 +56,7 @@ class Cell:
     line: int | None = None  # text files: the line the cell starts on
     bbox: tuple[float, float, float, float] | None = None  # PDF: the cell's rectangle
     hidden: bool = False  # workbooks: in a hidden row or column
+    page: int | None = None  # PDF: the cell's own page, where its table continues from an earlier page
 
     def to_dict(self) -> dict[str, Any]:
         out: dict[str, Any] = {
@@ -69,6 +70,8 @@ class Cell:
             out["line"] = self.line
         if self.hidden:
             out["hidden"] = True
+        if self.page is not None:
+            out["page"] = self.page
         return out
 
 
@@ -160,7 +163,7 @@ class Table:
     def cell_provenance(self, cell: Cell, file: str | None = None) -> Provenance:
         return Provenance(
             file=file,
-            page=self.page,
+            page=self.page if cell.page is None else cell.page,
             sheet=self.sheet,
             block=self.index,
             table=self.table_index,
