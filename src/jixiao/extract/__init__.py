@@ -34,8 +34,8 @@ def extract(document: Document) -> Report:
     report = Report(source_path=file, source_sha256=document.source.sha256, source_format=document.source.format)
     report.warnings.extend(document.warnings)
     lines, pairs = _lines_and_pairs(document)
-    table_facts = _read_tables(document, report)
-    units = _prose_units(document)
+    table_facts, indicator_tables = _read_tables(document, report)
+    units = _prose_units(document, indicator_tables)
     narrative = read_narrative(units)
     for stated in narrative.facts:
         report.set_fact(stated.key, Fact(value=stated.value, unit=stated.unit, provenance=stated.provenance))
@@ -50,10 +50,14 @@ def extract(document: Document) -> Report:
     return report
 
 
-def _read_tables(document: Document, report: Report) -> int:
-    """Indicator tables, qualitative targets and labelled facts of every table; the number of facts read."""
+def _read_tables(document: Document, report: Report) -> tuple[int, set[int]]:
+    """Indicator tables, qualitative targets and labelled facts of every table.
+
+    Returns the number of facts read from tables and the indices of the indicator tables.
+    """
     file = document.source.path
     count = 0
+    indicator_tables: set[int] = set()
     title = ""
     for block in document.blocks:
         if isinstance(block, Paragraph):
@@ -73,6 +77,7 @@ def _read_tables(document: Document, report: Report) -> int:
                 report.set_fact(
                     "self_score", Fact(value=indicators.total_score[0], unit="分", provenance=indicators.total_score[1])
                 )
+            indicator_tables.add(block.index)
             if indicators.rows:
                 count += 1
                 report.set_fact(
@@ -82,10 +87,10 @@ def _read_tables(document: Document, report: Report) -> int:
         for found in read_labelled_table(block, file, title):
             report.set_fact(found.key, Fact(value=found.value, unit=found.unit, provenance=found.provenance))
             count += 1
-    return count
+    return count, indicator_tables
 
 
-def _prose_units(document: Document) -> list[TextUnit]:
+def _prose_units(document: Document, indicator_tables: set[int]) -> list[TextUnit]:
     """Paragraphs, and table cells long enough to be prose (reports often put narrative in a cell)."""
     file = document.source.path
     units: list[TextUnit] = []
@@ -93,7 +98,7 @@ def _prose_units(document: Document) -> list[TextUnit]:
         if isinstance(block, Paragraph):
             units.append(TextUnit(block.text, block.provenance(file)))
             continue
-        if read_indicator_table(block, file) is not None:
+        if block.index in indicator_tables:
             continue
         for cell in block.cells:
             if len(cell.text) >= 40 and re.search(r"\d", cell.text):

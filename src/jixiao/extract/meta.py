@@ -33,6 +33,7 @@ _DEPARTMENT_LABELS = (
     "填报单位",
     "评价单位",
 )
+_DEPARTMENT_KEYS = tuple(compact(label) for label in _DEPARTMENT_LABELS)
 _TITLE = re.compile(
     rf"^(?:\d{{4}}\s*年度?)?\s*(?P<name>[\u4e00-\u9fff()（）]{{2,40}}?{_ORG_SUFFIX})\s*(?:\d{{4}}\s*年度?)?\s*"
     r"(?:部门整体|整体|部门|单位|项目)?[^，。]{0,12}?(?:绩效|自评)"
@@ -47,8 +48,7 @@ def find_department(lines: list[str], pairs: dict[str, str]) -> str | None:
             return compact(value)
     for line in lines[:40]:
         text = compact(line)
-        for label in _DEPARTMENT_LABELS:
-            key = compact(label)
+        for key in _DEPARTMENT_KEYS:
             if text.startswith(key):
                 value = text[len(key) :].lstrip(":：")
                 if value and re.fullmatch(rf"[\u4e00-\u9fff()（）]{{2,40}}{_ORG_SUFFIX}", value):

@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import re
 import unicodedata
+from functools import lru_cache
 from dataclasses import dataclass
 from decimal import Decimal, InvalidOperation
 
@@ -15,21 +16,26 @@ import cn2an
 from jixiao.model.report import Direction, ParsedValue
 
 # Variant and Japanese forms seen in Chinese government documents, mapped to the simplified form.
-_VARIANTS = str.maketrans({"黒": "黑", "査": "查", "経": "经", "収": "收", "従": "从", "転": "转", "県": "县"})
+_VARIANTS = {"黒": "黑", "査": "查", "経": "经", "収": "收", "従": "从", "転": "转", "県": "县"}
+_VARIANT_RE = re.compile("[" + "".join(_VARIANTS) + "]")
 _CJK = r"\u3400-\u9fff"
 # Clauses end at a Chinese comma or semicolon, or an ASCII comma that is not a thousands separator.
 CLAUSE_SPLIT = re.compile(r"[，;；]|,(?!\d{3}(?!\d))")
 _SPACE_BETWEEN = re.compile(rf"(?<=[{_CJK}\d%.,，:;()]) +(?=[{_CJK}\d%(])|(?<=[{_CJK}]) +(?=[A-Za-z])")
 
 
+@lru_cache(maxsize=16384)
 def normalize(text: str) -> str:
     """NFKC (full-width digits and punctuation to ASCII), variant forms, no spaces around CJK."""
     # The Chinese comma stays: after NFKC an ASCII comma could not be told from a thousands separator.
-    text = unicodedata.normalize("NFKC", text.replace("，", "\x00")).replace("\x00", "，").translate(_VARIANTS)
+    if not unicodedata.is_normalized("NFKC", text):
+        text = unicodedata.normalize("NFKC", text.replace("，", "\x00")).replace("\x00", "，")
+    text = _VARIANT_RE.sub(lambda m: _VARIANTS[m.group(0)], text)
     text = text.replace("\u3000", " ").replace("\xa0", " ")
-    return _SPACE_BETWEEN.sub("", text)
+    return _SPACE_BETWEEN.sub("", text) if " " in text else text
 
 
+@lru_cache(maxsize=16384)
 def compact(text: str) -> str:
     """A label for matching: normalized, without whitespace, numbering or trailing punctuation."""
     text = re.sub(r"\s+", "", normalize(text))
