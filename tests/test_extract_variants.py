@@ -130,8 +130,8 @@ def test_the_subject_carries_across_sentences_but_not_paragraphs(tmp_path: Path)
 def test_project_list_and_count(tmp_path: Path) -> None:
     report = from_text(
         tmp_path,
-        TITLE
-        + "本年度共实施项目3个，项目支出480万元，分别为：文物保护修缮300万元；“送戏下乡”经费80万元；图书馆免费开放100万元。\n",
+        TITLE + "本年度共实施项目3个，项目支出480万元，分别为："
+        "文物保护修缮300万元；“送戏下乡”经费80万元；图书馆免费开放100万元。\n",
     )
     assert report.value("project_count") == 3
     assert [(p.name, p.amount) for p in report.projects] == [
