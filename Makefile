@@ -36,6 +36,7 @@ accuracy: $(STAMP)
 
 docs: $(STAMP)
 	$(BIN)/python scripts/gen_docs.py
+	$(BIN)/python scripts/gen_schema.py
 
 clean:
 	rm -rf $(VENV) .pytest_cache .mypy_cache .ruff_cache build src/*.egg-info
