@@ -14,7 +14,10 @@ ROOT = Path(__file__).resolve().parents[1]
 
 def test_generated_docs_are_current() -> None:
     run = subprocess.run(
-        [sys.executable, str(ROOT / "scripts" / "gen_schema.py"), "--check"], check=False, capture_output=True, text=True
+        [sys.executable, str(ROOT / "scripts" / "gen_schema.py"), "--check"],
+        check=False,
+        capture_output=True,
+        text=True,
     )
     assert run.returncode == 0, run.stderr
 
