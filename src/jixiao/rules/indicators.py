@@ -27,6 +27,8 @@ def _declared_vs_rows(ctx: Context, sums: tuple[LevelSum, ...], level_label: str
     for s in sums:
         if s.declared is None or abs(s.declared - s.weight) <= tol:
             continue
+        if any(ctx.card.indicator_items[i].weight is None for i in s.rows):
+            continue  # rows without points: JX409 / JX507 report that
         name = s.name.split("/")[-1]
         weights = [ctx.card.indicator_items[i].weight for i in s.rows]
         listing = "+".join(fmt(w) for w in weights if w is not None)

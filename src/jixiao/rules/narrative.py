@@ -164,14 +164,13 @@ def deviation_unexplained(ctx: Context) -> Iterator[Issue]:
     如何修改：
         在偏差原因栏写明原因和改进措施；指标值明显偏低的，下年度调高。
     """
-    tol = ctx.profile.tolerances.score
     at = ctx.profile.thresholds.completion_explain_at
     for item in ctx.card.indicator_items:
         row = ctx.report.indicators[item.index or 0]
         if row.deviation_reason.strip():
             continue
         evidence = (row.cells.get("deviation_reason", row.provenance),)
-        if item.weight is not None and item.stated is not None and item.stated < item.weight - tol:
+        if item.weight is not None and item.stated is not None and item.stated < item.weight:
             yield Issue(
                 f"指标“{item.name}”得分 {fmt(item.stated)} 分低于分值 {fmt(item.weight)} 分，未写偏差原因",
                 (item.stated, item.weight),

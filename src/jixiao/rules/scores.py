@@ -56,8 +56,8 @@ def row_score_recomputed_differs(ctx: Context) -> Iterator[Issue]:
     for item in ctx.card.indicator_items:
         if not item.recomputed or item.tier is not None or item.result is None or item.stated is None:
             continue
-        if abs(item.result - item.stated) <= tol:
-            continue
+        if abs(item.result - item.stated) <= tol or (item.weight is not None and item.stated > item.weight):
+            continue  # a score above its points is JX405's finding
         row = ctx.report.indicators[item.index or 0]
         yield Issue(
             f"指标“{item.name}”（指标值 {item.inputs.get('指标值')}，完成值 {item.inputs.get('完成值')}，"

@@ -1,0 +1,1 @@
+"""Bundled fictional sample reports (data files) and the generator of consistent typed reports."""
