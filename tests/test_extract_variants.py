@@ -275,3 +275,42 @@ def test_template_a_money_tables_in_word_with_real_spans(tmp_path: Path) -> None
         "balance_current_year": Decimal(12),
         "balance_accumulated": Decimal(30),
     }
+
+
+def test_row_label_tables_budget_and_actual_columns(tmp_path: Path) -> None:
+    """A 三公 table with one row per item and 预算数 / 决算数 / 增减率 columns."""
+    text = (
+        TITLE + "“三公”经费预决算情况（万元）\n\n"
+        "\t项目\n\t预算数\n\t决算数\n\t上年决算数\n\t增减率\n\n"
+        "\t因公出国（境）费\n\t0\n\t0\n\t0\n\t0%\n\n"
+        "\t公务接待费\n\t30\n\t4.34\n\t11.78\n\t-63.16%\n\n"
+        "\t公务用车购置及运行维护费\n\t130\n\t157.24\n\t150\n\t4.83%\n\n"
+        "\t合计\n\t160\n\t161.58\n\t161.78\n\t-0.12%\n"
+    )
+    got = values(from_text(tmp_path, text))
+    assert got == {
+        "overseas_travel_budget": Decimal(0),
+        "overseas_travel": Decimal(0),
+        "reception_budget": Decimal(30),
+        "reception": Decimal("4.34"),
+        "reception_change_rate": Decimal("-63.16"),
+        "vehicle_budget": Decimal(130),
+        "vehicle_total": Decimal("157.24"),
+        "three_public_budget": Decimal(160),
+        "three_public_total": Decimal("161.58"),
+        "three_public_change_rate": Decimal("-0.12"),
+    }
+
+
+@pytest.mark.parametrize(
+    ("sentence", "grade"),
+    [
+        ("自评结果为优。", "优"),
+        ("评价等级为“良好”。", "良好"),
+        ("等次确定为合格。", "合格"),
+        ("被评为优秀单位。", None),
+    ],
+)
+def test_grade_phrasings(tmp_path: Path, sentence: str, grade: str | None) -> None:
+    report = from_text(tmp_path, TITLE + "本年收入合计100万元。" + sentence + "\n")
+    assert report.value("grade") == grade

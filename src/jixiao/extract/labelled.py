@@ -29,7 +29,7 @@ from jixiao.extract.values import (
     quantities,
 )
 from jixiao.model.document import Provenance, Table
-from jixiao.model.report import FactValue, fact_kind
+from jixiao.model.report import FACT_SECTIONS, FactValue, fact_kind
 
 
 @dataclass(frozen=True, slots=True)
@@ -77,6 +77,7 @@ def read_labelled_table(table: Table, file: str, title: str = "") -> list[Found]
     found: list[Found] = []
     context = title
     band: list[list[Slot]] = []
+    band_used = False  # a data row has been read under the band: the next label row starts a new one
     funds_columns: dict[int, str] | None = None
     in_indicators = False
     for row in rows:
@@ -101,6 +102,8 @@ def read_labelled_table(table: Table, file: str, title: str = "") -> list[Found]
                 found.extend(pairs)
                 band = []
                 continue
+            if band_used:
+                band, band_used = [], False
             band.append(row)
             funds_columns = _funds_columns(row) or funds_columns
             for slot in cells:
@@ -114,7 +117,7 @@ def read_labelled_table(table: Table, file: str, title: str = "") -> list[Found]
             continue  # a source row of the funds block (财政拨款, 上年结转资金 ...): not a report-level fact
         elif band:
             found.extend(_band_row(table, band, row, context, file))
-            band = []
+            band_used = True
         else:
             found.extend(_pairs(table, row, file))
         for slot in cells:
@@ -204,23 +207,70 @@ def _funds_row(table: Table, row: list[Slot], columns: dict[int, str], file: str
 
 
 def _band_row(table: Table, band: list[list[Slot]], row: list[Slot], context: str, file: str) -> Iterator[Found]:
-    """Values of a data row under a header band; each column takes its lowest meaningful label."""
+    """Values of a data row under a header band.
+
+    Either each column names a fact (收入合计 | 上年结转 | ...: the row is one unit's figures), or the
+    row's label names the fact and the columns name its role (公务接待费 | 预算数 30 | 决算数 4.34).
+    """
     width = len(row)
     labels = column_labels([[s.text for s in r] for r in band], width)
     band_text = context + "".join(s.text for r in band for s in r)
+    row_key = _row_label_key(row, band_text)
     for col, slot in enumerate(row):
-        if not slot.text or col >= len(labels):
+        if not slot.text or col >= len(labels) or not _is_value(slot.text):
             continue
         key = None
-        for label in labels[col]:
-            key = table_label_key(label, band_text)
-            if key is not None:
-                break
+        if row_key is not None:
+            key = next((k for k in (_role_key(row_key, label) for label in labels[col]) if k), None)
+        if key is None and row_key is None:
+            key = next((k for k in (table_label_key(label, band_text) for label in labels[col]) if k), None)
         if key is None:
             continue
         parsed = read_value(key, slot.text)
         if parsed is not None:
             yield Found(key, parsed[0], parsed[1], provenance(table, slot, file).with_text(slot.text))
+
+
+def _row_label_key(row: list[Slot], context: str) -> str | None:
+    label = next((s.text for s in row if s.text and not _is_value(s.text)), None)
+    if label is None:
+        return None
+    key = table_label_key(label, context)
+    return key if key is not None and fact_kind(key) == "money" else None
+
+
+# Column words of row-label tables, and the role they give the row's fact.
+_ROLE_WORDS: tuple[tuple[str, str], ...] = (
+    ("上年", "skip"),
+    ("增减率", "change_rate"),
+    ("增减幅度", "change_rate"),
+    ("增长率", "change_rate"),
+    ("变动率", "change_rate"),
+    ("增减", "change"),
+    ("执行率", "execution_rate"),
+    ("控制率", "execution_rate"),
+    ("完成率", "execution_rate"),
+    ("决算", "amount"),
+    ("实际", "amount"),
+    ("执行数", "amount"),
+    ("支出数", "amount"),
+    ("本年", "amount"),
+    ("金额", "amount"),
+    ("预算", "budget"),
+)
+
+
+def _role_key(row_key: str, column_label: str) -> str | None:
+    """The fact a column states about the row's subject: reception + 预算数 → reception_budget."""
+    label = compact(column_label)
+    role = next((r for word, r in _ROLE_WORDS if word in label), None)
+    if role is None or role == "skip":
+        return None
+    if role == "amount":
+        return row_key
+    prefix = row_key.removesuffix("_total")
+    key = f"{prefix}_{role}"
+    return key if key in FACT_SECTIONS else None
 
 
 def column_labels(band: list[list[str]], width: int) -> list[list[str]]:

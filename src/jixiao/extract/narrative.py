@@ -132,6 +132,8 @@ BUDGET_WORDS: tuple[tuple[str, str], ...] = (
     ("批复预算", "budget_initial"),
     ("预算安排金额", "budget_initial"),
     ("全年预算数", "budget_adjusted"),
+    ("全年预算", "budget_adjusted"),
+    ("调整预算数", "budget_adjusted"),
     ("全年预算安排", "budget_adjusted"),
     ("调整后预算", "budget_adjusted"),
     ("实际到位", "budget_adjusted"),
@@ -139,6 +141,7 @@ BUDGET_WORDS: tuple[tuple[str, str], ...] = (
     ("预算执行数", "budget_executed"),
     ("执行数", "budget_executed"),
     ("追加预算", "budget_supplement"),
+    ("执行率", "execution_rate"),
     ("年中追加", "budget_supplement"),
 )
 _SUBJECT_RE = re.compile("|".join(re.escape(normalize(p)) for p, _ in SUBJECTS))
@@ -261,7 +264,7 @@ def _role(
             return subject.saving_rate, q.number, "%"
         if subject is not None and subject.execution_rate and re.search(r"(完成预算|执行率|控制率|完成年初预算)", cue):
             return subject.execution_rate, q.number, "%"
-        if budget_word == "预算执行率" and (subject is None or subject.execution_rate is None):
+        if budget_word in ("预算执行率", "执行率") and (subject is None or subject.execution_rate is None):
             return "execution_rate", q.number, "%"
         if subject is not None and subject.change_rate and (_DECREASE.search(cue) or _INCREASE.search(cue)):
             return subject.change_rate, sign * q.number, "%"
@@ -361,7 +364,8 @@ _SCORE = re.compile(
     r"(?:自评|综合|考评|评价|绩效)[^,，。;；]{0,8}?(?:得分|总分|分数)(?:为|是|:|确定为)?\s*(\d+(?:\.\d+)?)\s*分"
 )
 _GRADE = re.compile(
-    r"(?:评价|自评|绩效|考评)?(?:等次|等级)(?:确定|评定|认定)?(?:为|是|:)?\s*[“\"]?(优秀|良好|合格|不合格|较好|一般|较差|优|良|中|差)"
+    r"(?:评价|自评|绩效|考评)?(?:等次|等级|评价结果|自评结果|评价结论|自评结论)(?:确定|评定|认定)?(?:为|是|:)?\s*[“\"]?"
+    r"(优秀|良好|合格|不合格|较好|一般|较差|优|良|中|差)(?![\u4e00-\u9fff]{2})"
 )
 
 
