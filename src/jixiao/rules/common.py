@@ -76,3 +76,12 @@ def rate_issue(  # noqa: PLR0917 — reads like the sentence: label = part ÷ wh
     c = shown(computed, stated)
     message = f"{label}应为 {part_label} {fmt(part)} ÷ {whole_label} {fmt(whole)} = {fmt(c)}%，报告写作 {fmt(stated)}%"
     yield Issue(message, (part, whole, stated, c), (*ctx.ev(rate_key), *evidence), severity)
+
+
+def _sign_word(change: Decimal) -> str:
+    return "+" if change < 0 else "−"
+
+
+def prior_label(current: Decimal, change: Decimal) -> str:
+    """上年数 written as its derivation: 本年数 − 增减额 ("上年数（5028.61 + 761.39）")."""
+    return f"上年数（{fmt(current)} {_sign_word(change)} {fmt(abs(change))}）"

@@ -6,7 +6,7 @@ from __future__ import annotations
 from collections.abc import Iterator
 
 from jixiao.model.findings import Issue, Severity
-from jixiao.rules.common import fmt, parts_issue, rate_issue
+from jixiao.rules.common import fmt, parts_issue, prior_label, rate_issue
 from jixiao.rules.registry import Context, rule
 from jixiao.scoring.arith import sum_tolerance
 
@@ -154,7 +154,7 @@ def _change_rate(ctx: Context, subject: str, label: str, current_key: str) -> It
         change,
         prior,
         "增减额",
-        f"上年数（{fmt(current)} − ({fmt(change)})）",
+        prior_label(current, change),
         ctx.ev(f"{subject}_change", current_key),
     )
 

@@ -6,7 +6,7 @@ from collections.abc import Iterator
 from decimal import Decimal
 
 from jixiao.model.findings import Issue, Severity
-from jixiao.rules.common import fmt, parts_issue, rate_issue
+from jixiao.rules.common import fmt, parts_issue, prior_label, rate_issue
 from jixiao.rules.registry import Context, rule
 from jixiao.scoring.arith import percent, shown, sum_tolerance
 
@@ -223,6 +223,6 @@ def sangong_change_rate_mismatch(ctx: Context) -> Iterator[Issue]:
             change,
             current - change,
             "增减额",
-            f"上年数（{fmt(current)} − ({fmt(change)})）",
+            prior_label(current, change),
             ctx.ev(f"{subject}_change", current_key),
         )
