@@ -314,3 +314,11 @@ def test_row_label_tables_budget_and_actual_columns(tmp_path: Path) -> None:
 def test_grade_phrasings(tmp_path: Path, sentence: str, grade: str | None) -> None:
     report = from_text(tmp_path, TITLE + "本年收入合计100万元。" + sentence + "\n")
     assert report.value("grade") == grade
+
+
+def test_a_number_about_something_else_is_not_the_subjects_amount(tmp_path: Path) -> None:
+    report = from_text(
+        tmp_path, TITLE + "2023年度收入总计500万元，主要是财政拨款。全年组织培训20次，投入资金15万元。\n"
+    )
+    assert report.value("income_total") == Decimal(500)
+    assert report.conflicts == []

@@ -286,9 +286,17 @@ def _role(
         return subject.change, sign * amount, q.unit
     if _DECREASE.search(cue) or _INCREASE.search(cue) or re.search(r"(较|比|同比)", cue):
         return None  # a change of a subject that has no change key: not its amount
-    if subject.amount:
+    if subject.amount and _AMOUNT_CUE.fullmatch(cue):
         return subject.amount, amount, q.unit
     return None
+
+
+# The only words that may stand between a subject and its amount: anything else (投入资金, 培训经费 ...)
+# means the number is about something the subject does not name.
+_AMOUNT_CUE = re.compile(
+    r"(?:支出|决算|总额|金额|合计|共计|总计|实际|完成|发生|为|是|共|计|达|本年度?|全年|年度|数|额|了|的|总|"
+    r"[:：\s]|(?:19|20)\d{2}年度?|[“”\"])*"
+)
 
 
 _COMPARED = re.compile(r"(?:与|较|比)\s*((?:19|20)\d{2})\s*年(?:度)?(?:相比|同期|比较)?")
