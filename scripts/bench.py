@@ -334,10 +334,10 @@ SECTIONS: list[tuple[str, Callable[[], str]]] = [
 ]
 
 
-def extra_sections() -> list[tuple[str, Callable[[], str]]]:
-    """Sections from scripts/bench_*.py modules that expose `run() -> str`."""
+def extra_sections(folder: Path = SCRIPTS) -> list[tuple[str, Callable[[], str]]]:
+    """Sections from bench_*.py modules beside this script that expose `run() -> str`."""
     found: list[tuple[str, Callable[[], str]]] = []
-    for path in sorted(SCRIPTS.glob("bench_*.py")):
+    for path in sorted(folder.glob("bench_*.py")):
         name = path.stem.removeprefix("bench_")
 
         def run(path: Path = path) -> str:

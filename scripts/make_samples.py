@@ -16,12 +16,15 @@ The generated files are committed, so the package never needs LibreOffice at run
 from __future__ import annotations
 
 import argparse
+import datetime as dt
 import html
 import json
 import os
+import re
 import shutil
 import subprocess
 import tempfile
+import zipfile
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from decimal import ROUND_HALF_UP, Decimal
@@ -871,6 +874,21 @@ def _set_run_font(run: Any, name: str, size_pt: float, bold: bool = False) -> No
         fonts.set(qn(attr), name)
 
 
+def stable_zip(path: Path) -> None:
+    """Rewrite a zip with fixed timestamps, so regenerating an unchanged sample changes no byte."""
+    with zipfile.ZipFile(path) as source:
+        entries = [(info, source.read(info)) for info in source.infolist()]
+    with zipfile.ZipFile(path, "w", zipfile.ZIP_DEFLATED) as target:
+        for info, raw in entries:
+            data = raw
+            if info.filename == "docProps/core.xml":  # openpyxl stamps the save time whatever we set
+                data = re.sub(rb"(<dcterms:modified[^>]*>)[^<]*", rb"\g<1>2024-01-01T00:00:00Z", raw)
+            fixed = zipfile.ZipInfo(info.filename, date_time=(2024, 1, 1, 0, 0, 0))
+            fixed.compress_type = zipfile.ZIP_DEFLATED
+            fixed.external_attr = 0o644 << 16
+            target.writestr(fixed, data)
+
+
 def write_docx(sample: Sample, path: Path) -> None:
     """A Word document with real merges (gridSpan / vMerge), fixed column widths and CJK fonts."""
     import docx
@@ -915,7 +933,11 @@ def write_docx(sample: Sample, path: Path) -> None:
                 _set_run_font(para.add_run(block.text), CJK_FONT, 10.5)
             continue
         add_docx_table(document, block)
+    fixed = dt.datetime(2024, 1, 1)
+    document.core_properties.created = document.core_properties.modified = fixed
+    document.core_properties.author = document.core_properties.last_modified_by = "jixiao"
     document.save(str(path))
+    stable_zip(path)
 
 
 def add_docx_table(document: Any, grid: Grid) -> Any:
@@ -923,6 +945,7 @@ def add_docx_table(document: Any, grid: Grid) -> Any:
     from docx.enum.table import WD_CELL_VERTICAL_ALIGNMENT, WD_TABLE_ALIGNMENT
     from docx.enum.text import WD_ALIGN_PARAGRAPH
     from docx.shared import Mm
+    from docx.table import _Cell
 
     table = document.add_table(rows=grid.n_rows, cols=grid.n_cols)
     table.style = "Table Grid"
@@ -930,10 +953,12 @@ def add_docx_table(document: Any, grid: Grid) -> Any:
     table.autofit = False
     for i, width in enumerate(grid.widths_mm):
         table.columns[i].width = Mm(width)
+    # python-docx's table.cell() rebuilds the whole cell list on each call: take the plain grid once.
+    plain = [[_Cell(tc, table) for tc in tr.tc_lst] for tr in table._tbl.tr_lst]
     for cell in grid.cells:
-        target = table.cell(cell.row, cell.col)
+        target = plain[cell.row][cell.col]
         if cell.rowspan > 1 or cell.colspan > 1:
-            target = target.merge(table.cell(cell.row + cell.rowspan - 1, cell.col + cell.colspan - 1))
+            target = target.merge(plain[cell.row + cell.rowspan - 1][cell.col + cell.colspan - 1])
         target.width = Mm(sum(grid.widths_mm[cell.col : cell.col + cell.colspan]))
         target.vertical_alignment = WD_CELL_VERTICAL_ALIGNMENT.CENTER
         lines = cell.text.split("\n")
@@ -949,10 +974,27 @@ def add_docx_table(document: Any, grid: Grid) -> Any:
     return table
 
 
+def merge(sheet: Any, first_row: int, first_col: int, last_row: int, last_col: int) -> None:
+    """sheet.merge_cells without its overlap check (linear in the merges made so far) and without
+    its edge-border pass (write_xlsx styles every covered cell itself): on a 5000-row sheet those
+    two took minutes. The grid was checked for overlaps when it was completed."""
+    from openpyxl.cell.cell import MergedCell
+    from openpyxl.worksheet.cell_range import CellRange
+    from openpyxl.worksheet.merge import MergedCellRange
+
+    coord = CellRange(min_col=first_col, min_row=first_row, max_col=last_col, max_row=last_row).coord
+    merged = MergedCellRange(sheet, coord)
+    sheet.merged_cells.ranges.add(merged)
+    for row in range(first_row, last_row + 1):
+        for col in range(first_col, last_col + 1):
+            if (row, col) != (first_row, first_col):
+                sheet._cells[row, col] = MergedCell(sheet, row, col)
+
+
 def write_xlsx(sample: Sample, path: Path) -> None:
     """A workbook laid out like the form: title rows merged across, then the grid with merged ranges."""
     from openpyxl import Workbook
-    from openpyxl.styles import Alignment, Border, Font, Side
+    from openpyxl.styles import Alignment, Border, Font, NamedStyle, Side
     from openpyxl.utils import get_column_letter
 
     workbook = Workbook()
@@ -963,6 +1005,16 @@ def write_xlsx(sample: Sample, path: Path) -> None:
     n_cols = grid.n_cols
     thin = Side(style="thin")
     border = Border(left=thin, right=thin, top=thin, bottom=thin)
+    # Named styles: one registration per style instead of hashing a new Font/Alignment per cell.
+    styles: dict[tuple[str, bool], str] = {}
+    for align in ("center", "left"):
+        for bold in (False, True):
+            style = NamedStyle(name=f"jixiao-{align}{'-bold' if bold else ''}")
+            style.font = Font(name=CJK_FONT, size=10, bold=bold)
+            style.alignment = Alignment(horizontal=align, vertical="center", wrap_text=True)
+            style.border = border
+            workbook.add_named_style(style)
+            styles[(align, bold)] = style.name
     row = 1
     for block in sample.blocks:
         if isinstance(block, Para):
@@ -984,22 +1036,16 @@ def write_xlsx(sample: Sample, path: Path) -> None:
             cell.value = float(gc.number) if gc.number is not None else (gc.text or None)
             if gc.number is None and gc.text.startswith("="):
                 cell.data_type = "s"  # a target such as "=15所" is text, not a formula
+            cell.style = styles[(gc.align, gc.bold)]  # before number_format, which the style resets
             if gc.number is not None and "." in gc.text:  # show the decimals the form shows
                 cell.number_format = "0." + "0" * len(gc.text.split(".")[1])
-            cell.font = Font(name=CJK_FONT, size=10, bold=gc.bold)
-            cell.alignment = Alignment(
-                horizontal="left" if gc.align == "left" else "center", vertical="center", wrap_text=True
-            )
             if gc.rowspan > 1 or gc.colspan > 1:
-                sheet.merge_cells(
-                    start_row=top + gc.row,
-                    start_column=1 + gc.col,
-                    end_row=top + gc.row + gc.rowspan - 1,
-                    end_column=gc.col + gc.colspan,
-                )
-        for r in range(top, top + block.n_rows):  # borders on every position, covered ones included
-            for c in range(1, n_cols + 1):
-                sheet.cell(row=r, column=c).border = border
+                merge(sheet, top + gc.row, 1 + gc.col, top + gc.row + gc.rowspan - 1, gc.col + gc.colspan)
+        for gc in block.cells:  # borders on every covered position too, or merged cells print open
+            for r in range(gc.row, gc.row + gc.rowspan):
+                for c in range(gc.col, gc.col + gc.colspan):
+                    if (r, c) != (gc.row, gc.col):
+                        sheet.cell(row=top + r, column=1 + c).style = styles[("center", False)]
         for gc in block.cells:  # long texts need taller rows
             width_chars = sum(block.widths_mm[gc.col : gc.col + gc.colspan]) / 2.0
             lines = sum(max(1, int(len(part) / max(width_chars / 1.8, 1)) + 1) for part in gc.text.split("\n"))
@@ -1015,7 +1061,10 @@ def write_xlsx(sample: Sample, path: Path) -> None:
     sheet.page_setup.fitToHeight = 0
     sheet.sheet_properties.pageSetUpPr.fitToPage = True
     sheet.print_area = f"A1:{get_column_letter(n_cols)}{row - 1}"
+    workbook.properties.created = workbook.properties.modified = dt.datetime(2024, 1, 1)
+    workbook.properties.creator = "jixiao"
     workbook.save(str(path))
+    stable_zip(path)
 
 
 def pdf_with_soffice(docx_path: Path, pdf_path: Path) -> None:
@@ -1072,7 +1121,7 @@ def pdf_story(blocks: Sequence[Block], width_pt: float, font: str) -> list[Any]:
 
     body = ParagraphStyle("body", fontName=font, fontSize=10, leading=14, wordWrap="CJK")
     title = ParagraphStyle("title", parent=body, fontSize=16, leading=22, alignment=1)
-    cell_style = ParagraphStyle("cell", parent=body, fontSize=8, leading=10, alignment=1)
+    cell_style = ParagraphStyle("cell", parent=body, fontSize=7.5, leading=9, alignment=1)
     left_style = ParagraphStyle("left", parent=cell_style, alignment=0)
     story: list[Any] = []
     for block in blocks:
@@ -1086,6 +1135,8 @@ def pdf_story(blocks: Sequence[Block], width_pt: float, font: str) -> list[Any]:
             ("GRID", (0, 0), (-1, -1), 0.5, colors.black),
             ("VALIGN", (0, 0), (-1, -1), "MIDDLE"),
             ("FONTNAME", (0, 0), (-1, -1), font),
+            ("TOPPADDING", (0, 0), (-1, -1), 1),
+            ("BOTTOMPADDING", (0, 0), (-1, -1), 2),
         ]
         for cell in block.cells:
             style = left_style if cell.align == "left" else cell_style

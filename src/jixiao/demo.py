@@ -10,10 +10,18 @@ from jixiao import service
 from jixiao.errors import JixiaoError
 from jixiao.model.document import Table
 
+# What a bundled report can be; the samples package also holds code (the corpus generator).
+REPORT_SUFFIXES = frozenset({".txt", ".docx", ".doc", ".wps", ".xlsx", ".xls", ".et", ".pdf", ".html", ".htm"})
+
 
 def sample_files() -> list[Path]:
+    """The bundled sample reports: files of samples/ (not its folders, such as labels/) with a report suffix."""
     root = Path(str(resources.files("jixiao") / "samples"))
-    return sorted(p for p in root.iterdir() if p.is_file() and not p.name.startswith(("_", ".")))
+    return sorted(
+        p
+        for p in root.iterdir()
+        if p.is_file() and p.suffix.lower() in REPORT_SUFFIXES and not p.name.startswith(("_", "."))
+    )
 
 
 def main() -> int:
