@@ -585,8 +585,7 @@ NARRATIVE = {
 }
 
 
-# .html joins once jixiao.ingest.html exists (the demo must read every bundled file).
-NARRATIVE_FORMATS: tuple[str, ...] = ("txt",)
+NARRATIVE_FORMATS: tuple[str, ...] = ("txt", "html")
 
 
 def build_narrative() -> Sample:

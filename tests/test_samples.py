@@ -66,7 +66,7 @@ def all_text(document: Document) -> str:
 def test_the_bundle_has_every_promised_format() -> None:
     names = {p.name for p in FILES}
     assert {f"{PROJECT}.docx", f"{PROJECT}.xlsx", f"{PROJECT}.pdf"} <= names
-    assert {f"{DEPT_TABLE}.docx", f"{DEPT_TABLE}.txt", f"{NARRATIVE}.txt"} <= names
+    assert {f"{DEPT_TABLE}.docx", f"{DEPT_TABLE}.txt", f"{NARRATIVE}.txt", f"{NARRATIVE}.html"} <= names
     assert not any(p.name.endswith(".json") for p in FILES), "labels must live in samples/labels/"
 
 
@@ -216,3 +216,11 @@ def test_committed_samples_and_labels_match_the_generator(tmp_path: Path) -> Non
         if name.endswith(".txt"):
             gen.write_txt(sample.blocks, tmp_path / name)
             assert (SAMPLES / name).read_text(encoding="utf-8") == (tmp_path / name).read_text(encoding="utf-8")
+
+
+def test_narrative_web_page_reads_as_the_text_without_site_chrome() -> None:
+    page = [p.text for p in parsed(f"{NARRATIVE}.html").paragraphs()]
+    text = [p.text for p in parsed(f"{NARRATIVE}.txt").paragraphs()]
+    assert page[-len(text) :] == text  # the article: the same paragraphs, after the page's 发布时间 line
+    chrome = ("版权所有", "当前位置", "分享到", "政务公开")
+    assert not [p for p in page if any(word in p for word in chrome)]
