@@ -30,7 +30,7 @@ import re
 import struct
 import zlib
 from bisect import bisect_right
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from itertools import pairwise
 from pathlib import Path
 from statistics import median
@@ -63,6 +63,9 @@ _PAGE_NUMBER = re.compile(
     r"^\s*([-—–－]\s*\d+\s*[-—–－]|第\s*\d+\s*页(\s*[,，/]?\s*共\s*\d+\s*页)?|\d+\s*/\s*\d+|\d+)\s*$"
 )
 _CLOSING = tuple("。！？；：!?;:”」』）)")
+_NO_LINE_START = set("，。、；：？！）》」』”’,.;:?!)%")  # punctuation that never starts a line
+_NO_LINE_END = set("（《「『“‘(")  # punctuation that never ends a line
+_CELL_PADDING = 6.0  # points; Word, LibreOffice and reportlab pad cells by about 5-6 pt
 _GRID_TOLERANCE = 1.5  # points: cell edges closer than this are the same grid line
 _MARGIN_BAND = 0.08  # share of the page height at top and bottom where page numbers live
 
@@ -77,6 +80,7 @@ class _Line:
     top: float
     bottom: float
     size: float
+    lead: float  # width of the line's unbreakable start (see _lead_width)
 
     @property
     def first_char(self) -> str:
@@ -98,6 +102,9 @@ class _PageText:
     open_end: bool = False
     # The page's first paragraph may continue the previous page's (not indented, not a heading).
     open_start: bool = False
+    # Per table (by id): anchors whose text runs over several lines down to the cell's bottom edge,
+    # the cells a page break may have cut.
+    full_cells: dict[int, set[tuple[int, int]]] = field(default_factory=dict)
 
 
 def read_pdf(path: Path, limits: Limits) -> Document:
@@ -184,9 +191,11 @@ def _read_page(page: Any, number: int) -> _PageText:
     boxes: list[BBox] = []
     if page.lines or page.rects or page.curves:  # no ruling at all: no lattice table to find
         for found in page.find_tables(TABLE_SETTINGS):
-            table = _grid(found.cells, chars)
-            if table is not None:
+            grid = _grid(found.cells, chars)
+            if grid is not None:
+                table, full = grid
                 table.page = number
+                out.full_cells[id(table)] = full
                 tables.append(table)
                 boxes.append(found.bbox)
     free = [c for c in chars if not _inside_any(c, boxes)] if boxes else chars
@@ -210,7 +219,7 @@ def _read_page(page: Any, number: int) -> _PageText:
     out.blocks.sort(key=lambda item: item[0])
     if out.blocks and isinstance(out.blocks[-1][1], Paragraph) and lines:
         last = lines[-1]
-        out.open_end = last.x1 >= margins[1] - 1.5 * last.size and not last.text.endswith(_CLOSING)
+        out.open_end = last.x1 >= margins[1] - 2.5 * last.size and not last.text.endswith(_CLOSING)
     if out.blocks and not isinstance(out.blocks[0][1], Paragraph):
         out.open_start = False
     return out
@@ -244,7 +253,7 @@ def _index(bounds: list[float], value: float) -> int:
     return i if bounds[i] - value < value - bounds[i - 1] else i - 1
 
 
-def _grid(cell_boxes: list[BBox], chars: list[Char]) -> Table | None:
+def _grid(cell_boxes: list[BBox], chars: list[Char]) -> tuple[Table, set[tuple[int, int]]] | None:
     """Rebuild a table's full grid (anchors with spans) from the rectangles of its cells."""
     if len(cell_boxes) < 2:
         return None  # a single framed box is a text frame, not a table: its text stays a paragraph
@@ -281,30 +290,73 @@ def _grid(cell_boxes: list[BBox], chars: list[Char]) -> Table | None:
         r = min(max(bisect_right(ys, cy) - 1, 0), n_rows - 1)
         c = min(max(bisect_right(xs, cx) - 1, 0), n_cols - 1)
         contents[owner[(r, c)]].append(char)
-    cells = [
-        Cell(row=r, col=c, rowspan=rs, colspan=cs, text=_cell_text(contents[i], box), bbox=_round_box(box))
-        for i, (r, c, rs, cs, box) in enumerate(spans)
-    ]
+    cells: list[Cell] = []
+    full: set[tuple[int, int]] = set()
+    for i, (r, c, rs, cs, box) in enumerate(spans):
+        text, reaches_bottom = _cell_text(contents[i], box)
+        cells.append(Cell(row=r, col=c, rowspan=rs, colspan=cs, text=text, bbox=_round_box(box)))
+        if reaches_bottom:
+            full.add((r, c))
     cells.sort(key=lambda cell: (cell.row, cell.col))
-    return Table(n_rows=n_rows, n_cols=n_cols, cells=cells)
+    return Table(n_rows=n_rows, n_cols=n_cols, cells=cells), full
 
 
 def _round_box(box: BBox) -> BBox:
     return (round(box[0], 2), round(box[1], 2), round(box[2], 2), round(box[3], 2))
 
 
-def _cell_text(chars: list[Char], box: BBox) -> str:
-    """A cell's lines: a line that wraps at the cell's right edge continues; a short line ends a paragraph."""
+def _cell_text(chars: list[Char], box: BBox) -> tuple[str, bool]:
+    """A cell's lines: a line that wrapped continues without a break; a line that stopped short ends a paragraph.
+
+    Also whether the text runs over several lines down to the cell's bottom edge (a page break may cut it).
+    """
     lines = _lines(chars)
     if not lines:
-        return ""
+        return "", False
+    last = lines[-1]
+    reaches_bottom = len(lines) > 1 and box[3] - last.bottom < 1.5 * last.size + _CELL_PADDING
+    room = max((box[2] - box[0]) - 2 * _CELL_PADDING, *(ln.x1 - ln.x0 for ln in lines))
     parts: list[str] = [lines[0].text]
     for prev, line in pairwise(lines):
-        # Cell padding is a few points; a wrapped line reaches within about one character of it.
-        wrapped = prev.x1 >= box[2] - 8 - 1.5 * prev.size
+        # Wrapped when the next line's first word could not have fitted (by width, so centred text counts too).
+        wrapped = not _would_fit(room - (prev.x1 - prev.x0), line)
         parts.append(_joiner(prev.last_char, line.first_char) if wrapped else "\n")
         parts.append(line.text)
-    return "".join(parts).strip()
+    return "".join(parts).strip(), reaches_bottom
+
+
+def _lead_width(visible: list[Char]) -> float:
+    """Width of what a line break cannot separate from a line's start, measured on its characters:
+    the first Latin word or number, or the first CJK character with the punctuation that line-breaking
+    rules keep with it (an opening bracket and what follows it, a closing mark after it)."""
+    first = visible[0]
+    end = 0
+    if _is_cjk(first["text"][:1]):
+        while end + 1 < len(visible) and visible[end]["text"] in _NO_LINE_END:
+            end += 1
+        while end + 1 < len(visible) and visible[end + 1]["text"] in _NO_LINE_START:
+            end += 1
+    else:
+        while (
+            end + 1 < len(visible)
+            and not _is_cjk(visible[end + 1]["text"][:1])
+            and visible[end + 1]["x0"] - visible[end]["x1"] < 0.25 * float(first.get("size") or 10)
+        ):
+            end += 1
+    return float(visible[end]["x1"] - first["x0"])
+
+
+def _would_fit(slack: float, line: _Line) -> bool:
+    """Whether `line`'s unbreakable start would have fitted in `slack` points at the end of the line before.
+
+    Generous to the wrap: renderers leave more room than the glyphs need (LibreOffice was seen to
+    wrap 「和」 with 1.6 characters to spare, and to keep 「率99.8%」 together), so a line counts as
+    ended only with a character (CJK) or one and a half (a number or Latin word) more than its need.
+    The price: a paragraph whose last line nearly fills the width, followed by one with no indent
+    and no spacing, reads as one paragraph.
+    """
+    tolerance = (1.0 if _is_cjk(line.first_char) else 1.5) * line.size
+    return slack > line.lead + tolerance
 
 
 # --- lines and paragraphs ---------------------------------------------------------------------
@@ -366,6 +418,7 @@ def _line(chars: list[Char]) -> _Line | None:
         top=min(c["top"] for c in visible),
         bottom=max(c["bottom"] for c in visible),
         size=median(float(c.get("size") or 10) for c in visible),
+        lead=_lead_width(visible),
     )
 
 
@@ -438,17 +491,18 @@ def _breaks(prev: _Line, line: _Line, margins: tuple[float, float], typical_gap:
     return (
         line.top - prev.bottom > max(typical_gap, 0.0) + 0.5 * size  # paragraph spacing
         or abs(line.size - prev.size) > 1  # a heading or a note in another size
-        or prev.x1 < margins[1] - 1.5 * prev.size  # the previous line stopped short: paragraph end
+        or _would_fit(margins[1] - prev.x1, line)  # the next line's start would have fitted
         or line.x0 > prev.x0 + line.size  # first-line indent
         or _HEADING.match(line.text) is not None
     )
 
 
 def _joiner(left: str, right: str) -> str:
-    """What goes between two wrapped lines: nothing next to CJK or a hyphen, else one space."""
-    if not left or not right or _is_cjk(left) or _is_cjk(right) or left == "-":
-        return ""
-    return " "
+    """What goes between two wrapped lines: a space only between two Latin words (a line wraps at a
+    space there); nothing next to CJK, inside a number cut by a narrow cell ("57954" / ".3") or a hyphen."""
+    if left.isascii() and right.isascii() and left.isalnum() and right.isalnum():
+        return "" if left.isdigit() and right.isdigit() else " "
+    return ""
 
 
 def _join_lines(lines: list[_Line]) -> str:
@@ -462,19 +516,110 @@ def _join_lines(lines: list[_Line]) -> str:
 
 
 def _join_pages(pages: list[_PageText]) -> list[Block]:
-    """Concatenate the pages' blocks, joining a paragraph that runs on onto the next page."""
+    """Concatenate the pages' blocks: a paragraph that runs on onto the next page is joined, and so is
+    a table that continues at the top of the next page with the same columns."""
     blocks: list[Block] = []
     carry = False
+    full_cells: dict[int, set[tuple[int, int]]] = {}
     for page in pages:
+        full_cells.update(page.full_cells)
         page_blocks = [b for _, b in page.blocks]
-        if carry and page.open_start and page_blocks and blocks and isinstance(blocks[-1], Paragraph):
+        if page_blocks and blocks and isinstance(page_blocks[0], Table) and isinstance(blocks[-1], Table):
+            if _continue_table(blocks[-1], page_blocks[0], full_cells):
+                page_blocks.pop(0)
+        elif carry and page.open_start and page_blocks and blocks and isinstance(blocks[-1], Paragraph):
             head = page_blocks.pop(0)
             assert isinstance(head, Paragraph)
             previous = blocks[-1]
             previous.text += _joiner(previous.text[-1:], head.text[:1]) + head.text
-            if not page_blocks:
-                carry = page.open_end
-                continue
+        if not page_blocks:
+            carry = carry and page.open_end
+            continue
         blocks.extend(page_blocks)
-        carry = page.open_end and bool(page_blocks)
+        carry = page.open_end
     return blocks
+
+
+def _continue_table(first: Table, rest: Table, full_cells: dict[int, set[tuple[int, int]]]) -> bool:
+    """Append `rest` (the top of the next page) to `first` when they share their columns.
+
+    Both grids are put on the union of their column boundaries, which must be one of the two (a part
+    whose rows merge some columns has fewer boundaries). A header row repeated on the new page is
+    dropped. A row broken by the page is mended (its texts continue the cells above) when each text
+    at the top of the new page sits under a cell of the last row whose text ran over several lines
+    down to its bottom edge; otherwise it stays a row of its own. Cells from the new page keep their
+    own page and bbox.
+    """
+    xs_first = _cell_boundaries(first)
+    xs_rest = _cell_boundaries(rest)
+    xs = _boundaries(xs_first + xs_rest)
+    if len(xs) != max(len(xs_first), len(xs_rest)) or len(xs) < 2:
+        return False
+    if abs(xs_first[0] - xs_rest[0]) > _GRID_TOLERANCE or abs(xs_first[-1] - xs_rest[-1]) > _GRID_TOLERANCE:
+        return False
+    head = _on_columns(first.cells, xs, 0, None)
+    tail = _on_columns(rest.cells, xs, first.n_rows, rest.page)
+    n_rows = first.n_rows + rest.n_rows
+    tail, dropped = _drop_repeated_header(head, tail, first.n_rows)
+    if not dropped:
+        tail, dropped = _mend_broken_row(head, tail, first.n_rows, full_cells.get(id(first), set()))
+    n_rows -= dropped
+    offset = first.n_rows - dropped
+    full_cells[id(first)] = {(r + offset, c) for r, c in full_cells.get(id(rest), set())}
+    first.cells = sorted(head + tail, key=lambda c: (c.row, c.col))
+    first.n_rows, first.n_cols = n_rows, len(xs) - 1
+    first._anchor_at = None  # the grid changed: drop the position index
+    return True
+
+
+def _cell_boundaries(table: Table) -> list[float]:
+    return _boundaries([v for c in table.cells if c.bbox for v in (c.bbox[0], c.bbox[2])])
+
+
+def _on_columns(cells: list[Cell], xs: list[float], row_offset: int, page: int | None) -> list[Cell]:
+    out = []
+    for cell in cells:
+        box = cell.bbox or (xs[cell.col], 0.0, xs[cell.col + cell.colspan], 0.0)
+        c0, c1 = _index(xs, box[0]), _index(xs, box[2])
+        out.append(replace(cell, row=cell.row + row_offset, col=c0, colspan=max(c1 - c0, 1), page=page))
+    return out
+
+
+def _row(cells: list[Cell], row: int) -> list[Cell]:
+    return sorted((c for c in cells if c.row == row), key=lambda c: c.col)
+
+
+def _shift(cells: list[Cell], below: int) -> list[Cell]:
+    return [replace(c, row=c.row - 1) if c.row > below else c for c in cells]
+
+
+def _drop_repeated_header(head: list[Cell], tail: list[Cell], start: int) -> tuple[list[Cell], int]:
+    header = [(c.col, c.colspan, c.text) for c in _row(head, 0)]
+    repeated = _row(tail, start)
+    same = header == [(c.col, c.colspan, c.text) for c in repeated]
+    if same and any(text for _, _, text in header) and all(c.rowspan == 1 for c in repeated):
+        return _shift([c for c in tail if c.row != start], start), 1
+    return tail, 0
+
+
+def _mend_broken_row(
+    head: list[Cell], tail: list[Cell], start: int, full: set[tuple[int, int]]
+) -> tuple[list[Cell], int]:
+    last = start - 1
+    above = {c.col: c for c in head if c.row <= last < c.row + c.rowspan}
+    continued = _row(tail, start)
+    if not any(c.text for c in continued) or any(c.rowspan != 1 for c in continued):
+        return tail, 0
+    for cell in continued:
+        target = above.get(cell.col)
+        if target is None or target.colspan != cell.colspan:
+            return tail, 0
+        if cell.text and (target.row != last or (target.row, target.col) not in full):
+            return tail, 0
+    for cell in continued:
+        if cell.text:
+            target = above[cell.col]
+            index = head.index(target)
+            joined = target.text + _joiner(target.text[-1:], cell.text[:1]) + cell.text
+            head[index] = replace(target, text=joined)
+    return _shift([c for c in tail if c.row != start], start), 1
