@@ -224,3 +224,16 @@ def test_narrative_web_page_reads_as_the_text_without_site_chrome() -> None:
     assert page[-len(text) :] == text  # the article: the same paragraphs, after the page's 发布时间 line
     chrome = ("版权所有", "当前位置", "分享到", "政务公开")
     assert not [p for p in page if any(word in p for word in chrome)]
+
+
+def test_demo_reads_every_sample(capsys: pytest.CaptureFixture[str]) -> None:
+    from jixiao.demo import main
+
+    assert main() == 0
+    out = capsys.readouterr().out
+    assert f"读取 {len(FILES)} 个内置示例报告" in out
+    for path in FILES:
+        line = next(ln for ln in out.splitlines() if path.name in ln)
+        assert line.lstrip().startswith("✓"), line
+    merged = next(ln for ln in out.splitlines() if f"{PROJECT}.docx" in ln)
+    assert merged.rstrip().endswith("合并单元格  41")  # the anchors with a span > 1 in the project form

@@ -28,6 +28,7 @@ def main() -> int:
     files = sample_files()
     print(f"jixiao 演示：读取 {len(files)} 个内置示例报告\n")
     failures = 0
+    width = max((len(p.name) for p in files), default=0)
     for path in files:
         try:
             document = service.parse_document(path)
@@ -38,7 +39,7 @@ def main() -> int:
         tables = [b for b in document.blocks if isinstance(b, Table)]
         merged = sum(1 for t in tables for c in t.cells if c.rowspan > 1 or c.colspan > 1)
         print(
-            f"  ✓ {path.name:<40} {document.source.format:<5} 段落 {len(document.blocks) - len(tables):>3}"
+            f"  ✓ {path.name:<{width}} {document.source.format:<5} 段落 {len(document.blocks) - len(tables):>3}"
             f"  表格 {len(tables):>2}  合并单元格 {merged:>3}"
         )
     return 1 if failures else 0
