@@ -218,3 +218,92 @@ def test_page_limit(tmp_path: Path) -> None:
         read_pdf(path, Limits(max_pdf_pages=2))
     assert "3" in caught.value.reason_zh
     assert read_pdf(path, Limits(max_pdf_pages=3)).source.pages == 3
+
+
+def _long_table_pdf(path: Path, rows: list[list[str]], *, split_in_row: bool, header: int = 1) -> Path:
+    from reportlab.platypus import Paragraph as PdfParagraph
+    from reportlab.platypus import Table as PdfTable
+    from reportlab.platypus import TableStyle
+
+    _register_font()
+    cell_style = _style(10, 0)
+    data = [[PdfParagraph(text, cell_style) for text in row] for row in rows]
+    table = PdfTable(data, colWidths=[90, 150, 150], repeatRows=header, splitInRow=int(split_in_row))
+    table.setStyle(TableStyle([("GRID", (0, 0), (-1, -1), 0.5, "black"), ("VALIGN", (0, 0), (-1, -1), "TOP")]))
+    return _story_pdf(path, [table])
+
+
+def test_table_continued_on_the_next_page_is_one_table(tmp_path: Path) -> None:
+    rows = [["三级指标", "年度指标值", "实际完成值"]] + [[f"指标{i}", f"≥{i}个", f"{i + 1}个"] for i in range(70)]
+    path = _long_table_pdf(tmp_path / "long.pdf", rows, split_in_row=False)
+    document = read(path)
+    assert document.source.pages is not None and document.source.pages >= 2
+    (table,) = document.tables()
+    assert (table.n_rows, table.n_cols) == (71, 3), "the header repeated on page 2 is dropped"
+    assert [c.text for c in table.anchor_rows()[0]] == rows[0]
+    assert [[c.text for c in r] for r in table.anchor_rows()] == rows
+    last = table.cell_at(70, 2)
+    assert last is not None and last.page == document.source.pages
+    provenance = table.cell_provenance(last)
+    assert provenance.page == document.source.pages and provenance.bbox == last.bbox
+    assert table.cell_provenance(table.cells[0]).page == 1
+
+
+def _draw_rows(sheet: Any, xs: list[float], top: float, rows: list[list[list[str]]], line_height: float = 14) -> None:
+    """Draw ruled rows the way a word processor does: each cell's lines from its top, rules around.
+
+    Coordinates are from the page top; each row is as tall as its tallest cell (plus 4 pt padding).
+    """
+    height = 842
+    y = top
+    sheet.setFont(FONT, 10)
+    sheet.line(xs[0], height - y, xs[-1], height - y)
+    for row in rows:
+        row_height = max(len(lines) for lines in row) * line_height + 4
+        for x0, lines in zip(xs, row, strict=False):
+            for i, text in enumerate(lines):
+                sheet.drawString(x0 + 4, height - (y + (i + 1) * line_height - 2), text)
+        y += row_height
+        sheet.line(xs[0], height - y, xs[-1], height - y)
+    for x in xs:
+        sheet.line(x, height - top, x, height - y)
+
+
+def test_row_cut_by_a_page_break_is_mended(tmp_path: Path) -> None:
+    from reportlab.pdfgen import canvas
+
+    _register_font()
+    xs = [72.0, 162.0, 252.0, 412.0]
+    wrapped = ["受疫情影响，部分培训改为线上", "进行，下一年度加强线下组织，", "确保培训人次达到年度目标。"]
+    header = [["三级指标"], ["实际完成值"], ["偏差原因分析"]]
+    path = tmp_path / "cut.pdf"
+    sheet = canvas.Canvas(str(path), pagesize=(595, 842))
+    first_part = [header] + [[[f"指标{i}"], [f"{i}个"], [""]] for i in range(36)]  # down to y = 770
+    _draw_rows(sheet, xs, 72, [*first_part, [["培训人次"], ["480人次"], wrapped[:2]]])
+    sheet.showPage()
+    _draw_rows(sheet, xs, 72, [[[""], [""], wrapped[2:]], [["合格率"], ["96%"], [""]]])
+    sheet.showPage()
+    sheet.save()
+    (table,) = read(path).tables()
+    texts = [[c.text for c in r] for r in table.anchor_rows()]
+    assert texts[-2] == ["培训人次", "480人次", "".join(wrapped)], "the reason cut by the page comes back whole"
+    assert texts[-1] == ["合格率", "96%", ""]
+    assert table.n_rows == len(first_part) + 2
+    assert texts[-3] == ["指标35", "35个", ""], "single-line rows before it stay as they were"
+    last = table.cell_at(table.n_rows - 1, 0)
+    assert last is not None and last.page == 2
+
+
+def test_number_wrapped_in_a_narrow_cell_is_rejoined(tmp_path: Path) -> None:
+    from reportlab.platypus import Paragraph as PdfParagraph
+    from reportlab.platypus import Table as PdfTable
+    from reportlab.platypus import TableStyle
+
+    _register_font()
+    style = _style(10, 0)
+    data = [[PdfParagraph("年初预算数", style), PdfParagraph("57954.3", style)], [PdfParagraph("执行率", style), "98%"]]
+    table = PdfTable(data, colWidths=[60, 34])
+    table.setStyle(TableStyle([("GRID", (0, 0), (-1, -1), 0.5, "black"), ("FONTNAME", (0, 0), (-1, -1), FONT)]))
+    grid = _only_table(_story_pdf(tmp_path / "narrow.pdf", [table]))
+    amount = grid.cell_at(0, 1)
+    assert amount is not None and amount.text == "57954.3"
