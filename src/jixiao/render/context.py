@@ -88,6 +88,7 @@ def _indicator_items(report: Report) -> list[dict[str, Any]]:
         same1 = previous is not None and previous.level1 == row.level1
         same2 = same1 and previous is not None and previous.level2 == row.level2
         target = row.target
+        split = _sichuan_target(target)
         items.append(
             {
                 "head": MERGE,
@@ -101,9 +102,9 @@ def _indicator_items(report: Report) -> list[dict[str, Any]]:
                 "weight": row.weight,
                 "score": row.score,
                 "deviation_reason": row.deviation_reason,
-                "direction": DIRECTION_SYMBOLS.get(target.direction or "", "") if target else "",
-                "target_number": target.number if target and target.number is not None else _value_text(target),
-                "target_unit": (target.unit or "") if target else "",
+                "direction": split[0],
+                "target_number": split[1],
+                "target_unit": split[2],
                 "goal": _goal_text(row),
             }
         )
@@ -112,12 +113,26 @@ def _indicator_items(report: Report) -> list[dict[str, Any]]:
 
 
 def _goal_text(row: IndicatorRow) -> str:
-    """Template A's 绩效目标 cell: the indicator, and its target value where one is stated."""
-    text = f"指标：{row.level3}" if row.level3 else ""
+    """Template A's 绩效目标 cell: one text for the indicator and its target ("指标：…" as the form writes)."""
     target = _value_text(row.target)
-    if target and target != row.level3:
-        text = f"{text}；目标值：{target}" if text else target
-    return text
+    if target and (not row.level3 or row.level3 in target):
+        return target
+    text = f"指标：{row.level3}" if row.level3 else ""
+    return f"{text}，目标值：{target}" if target else text
+
+
+def _sichuan_target(target: ParsedValue | None) -> tuple[str, Decimal | str, str]:
+    """指标性质 / 指标值 / 度量单位, split only where the three give back the target's text exactly;
+    otherwise the whole text stays in 指标值 (下降2%以上 is not ≥ 2 %)."""
+    if target is None:
+        return "", "", ""
+    if target.number is not None and target.direction not in (None, "qualitative"):
+        symbol = DIRECTION_SYMBOLS[target.direction]
+        unit = target.unit or ""
+        number = fmt_number(target.number)
+        if "".join(target.text.split()) in (f"{symbol}{number}{unit}", f"{symbol}{number}"):
+            return symbol, target.number, unit
+    return "", target.text, ""
 
 
 def _section(report: Report, *keywords: str) -> str:
