@@ -159,3 +159,41 @@ def test_unknown_compound_file(tmp_path: Path) -> None:
     path.write_bytes(build_ole({"PowerPoint Document": b"\x00" * 100}))
     result = CliRunner().invoke(app, ["parse", str(path)])
     assert result.exit_code == 2 and "PowerPoint" in result.stderr
+
+
+def _xlrd_fails(path: Path, limits: Any) -> Any:
+    from jixiao.errors import CorruptFile
+
+    raise CorruptFile(path, "工作簿已损坏，无法读取", "corrupt workbook (xlrd could not read it)")
+
+
+@needs_soffice
+@pytest.mark.libreoffice
+def test_xls_that_xlrd_cannot_read_goes_through_libreoffice(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    from builders import build_xls
+    from jixiao.ingest import xlsx
+
+    path = build_xls(tmp_path / "budget.xls")
+    monkeypatch.setattr(xlsx, "read_xls", _xlrd_fails)
+    document = read(path)
+    assert document.source.format == "xls" and document.source.converted_from == "xls"
+    assert document.source.path == str(path)
+    (table,) = [b for b in document.blocks if isinstance(b, Table)]
+    assert tuple((c.row, c.col, c.rowspan, c.colspan, c.text) for c in table.cells) == INDICATOR_TABLE.anchors
+
+
+def test_xls_that_xlrd_cannot_read_without_libreoffice_keeps_the_xlrd_error(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from jixiao.errors import CorruptFile
+    from jixiao.ingest import xlsx
+
+    monkeypatch.setenv("PATH", str(tmp_path))
+    monkeypatch.delenv(libreoffice.SOFFICE_ENV, raising=False)
+    monkeypatch.setattr(xlsx, "read_xls", _xlrd_fails)
+    path = tmp_path / "budget.xls"
+    path.write_bytes(workbook())
+    with pytest.raises(CorruptFile) as caught:
+        read(path)
+    assert not isinstance(caught.value, ConverterMissing)
+    assert "xlrd" in caught.value.reason_en
