@@ -79,9 +79,17 @@ def _value_text(value: ParsedValue | None) -> str:
     return "" if value is None else value.text
 
 
+_POINTS_SUFFIX = re.compile(r"\s*[（(]\s*\d+(?:\.\d+)?\s*分\s*[)）]\s*$")
+
+
+def _bare(name: str) -> str:
+    """'产出指标(50分)' → '产出指标': declared weights may keep the points in their name."""
+    return _POINTS_SUFFIX.sub("", name)
+
+
 def _indicator_items(report: Report) -> list[dict[str, Any]]:
-    points1 = {w.name: w.points for w in report.declared_weights if w.level == 1}
-    points2 = {w.name: w.points for w in report.declared_weights if w.level == 2}
+    points1 = {_bare(w.name): w.points for w in report.declared_weights if w.level == 1}
+    points2 = {_bare(w.name): w.points for w in report.declared_weights if w.level == 2}
     items: list[dict[str, Any]] = []
     previous: IndicatorRow | None = None
     for row in report.indicators:
