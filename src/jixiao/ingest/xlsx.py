@@ -35,6 +35,12 @@ _MAIN = "{http://schemas.openxmlformats.org/spreadsheetml/2006/main}"
 _REL = "{http://schemas.openxmlformats.org/officeDocument/2006/relationships}"
 _PKG_REL = "{http://schemas.openxmlformats.org/package/2006/relationships}"
 _PARSER = etree.XMLParser(resolve_entities=False, no_network=True)
+# A cell holding a formula and its content up to the cell's end (a regex: parsing the sheet twice costs more).
+_FORMULA_CELL = re.compile(
+    rb"<(?:\w+:)?c\b([^>]*?)(?<!/)>((?:(?!</(?:\w+:)?c>).)*?<(?:\w+:)?f\b.*?)</(?:\w+:)?c>", re.DOTALL
+)
+_CACHED = re.compile(rb"<(?:\w+:)?v\b[^>]*>\s*[^<\s]")
+_REF = re.compile(rb'\br="([^"]+)"')
 _QUOTED = re.compile(r'"[^"]*"|\[[^\]]*\]|\\.|_.|\*.')
 
 
@@ -54,6 +60,10 @@ def render_number(value: int | float | Decimal, number_format: str | None) -> st
     """A number as Excel shows it under its format (decimals, percent), without float noise."""
     if isinstance(value, float) and not math.isfinite(value):
         return str(value)
+    if number_format in (None, "General") and not isinstance(value, Decimal):
+        shown = str(value) if isinstance(value, int) else format(value, ".15g")
+        if "e" not in shown:
+            return shown  # the common case, without the Decimal round trip
     number = Decimal(value) if isinstance(value, int | Decimal) else Decimal(format(value, ".15g"))
     section = _QUOTED.sub("", (number_format or "General").split(";")[0])
     if section.strip().lower() in ("general", "@", ""):
@@ -159,22 +169,16 @@ def _table(sheet: SheetData, top: int, bottom: int, left: int, right: int) -> Ta
         covered.update((r, c) for r in range(r0, r1 + 1) for c in range(c0, c1 + 1) if (r, c) != (r0, c0))
     cells: list[Cell] = []
     values = sheet.values
+    hidden_rows, hidden_cols = sheet.hidden_rows, sheet.hidden_cols
+    # the hot loop of big sheets: positional Cell arguments and plain lookups keep it cheap
     for r in range(top, bottom + 1):
-        row_hidden = r in sheet.hidden_rows
+        row_hidden = r in hidden_rows
         for c in range(left, right + 1):
             if (r, c) in covered:
                 continue
             rowspan, colspan = spans.get((r, c), (1, 1))
-            cells.append(
-                Cell(
-                    row=r - top,
-                    col=c - left,
-                    text=values.get((r, c), ""),
-                    rowspan=rowspan,
-                    colspan=colspan,
-                    hidden=row_hidden or c in sheet.hidden_cols,
-                )
-            )
+            hidden = row_hidden or c in hidden_cols
+            cells.append(Cell(r - top, c - left, values.get((r, c), ""), rowspan, colspan, None, None, hidden))
     n_rows, n_cols = bottom - top + 1, right - left + 1
     return Table(n_rows=n_rows, n_cols=n_cols, cells=cells, sheet=sheet.name, hidden=sheet.hidden)
 
@@ -194,20 +198,40 @@ def _document(
 
 def read_xlsx(path: Path, limits: Limits) -> Document:
     """Read an .xlsx workbook: merged ranges, cached formula values, hidden rows, columns and sheets."""
-    import openpyxl
-    from openpyxl.utils.exceptions import InvalidFileException
-
     path = Path(path)
     data = path.read_bytes()
+    notes: list[str] = []
+    sheets: list[SheetData] = []
     with open_zip(path, data) as archive:
         if "EncryptedPackage" in archive.namelist():
             raise EncryptedFile(path, "文件已加密，无法读取", "the file is encrypted")
         check_archive(path, archive, limits)
-        uncached = _formulas_without_value(path, archive, limits)
+        workbook = _load_workbook(path, data)
+        parts = _sheet_parts(path, archive, limits)
+        for ws in workbook.worksheets:
+            sheet, blanks = _sheet_data(ws)
+            part = parts.get(ws.title)
+            # a formula never calculated comes back as a blank: only then is the sheet's XML searched
+            refs = _formulas_without_value(read_member(path, archive, part, limits)) if blanks and part else []
+            if refs:
+                shown = "、".join(refs[:10]) + ("…" if len(refs) > 10 else "")
+                notes.append(
+                    f"工作表 {ws.title} 有 {len(refs)} 个公式没有缓存值（{shown}），按空白读取 / "
+                    f"sheet {ws.title}: {len(refs)} formula(s) without a cached value read as empty"
+                )
+            sheets.append(sheet)
+        workbook.close()
+    return _document(path, data, "xlsx", sheets, limits=limits, notes=notes)
+
+
+def _load_workbook(path: Path, data: bytes) -> Any:
+    import openpyxl
+    from openpyxl.utils.exceptions import InvalidFileException
+
     try:
         with warnings.catch_warnings():
             warnings.simplefilter("ignore")  # openpyxl warns about extensions it drops (data validation, ...)
-            workbook = openpyxl.load_workbook(io.BytesIO(data), data_only=True, read_only=False)
+            return openpyxl.load_workbook(io.BytesIO(data), data_only=True, read_only=False)
     except (
         InvalidFileException,
         zipfile.BadZipFile,
@@ -218,59 +242,61 @@ def read_xlsx(path: Path, limits: Limits) -> Document:
         etree.LxmlError,
     ) as exc:
         raise CorruptFile(path, "工作簿已损坏，无法读取", f"corrupt workbook ({type(exc).__name__}: {exc})") from None
-    notes: list[str] = []
-    sheets: list[SheetData] = []
-    for ws in workbook.worksheets:
-        sheet = SheetData(name=ws.title, hidden=ws.sheet_state != "visible")
-        for (row, col), cell in ws._cells.items():
-            text = render_value(cell.value, cell.number_format)
-            if text:
-                sheet.values[(row - 1, col - 1)] = text
-        for rng in ws.merged_cells.ranges:
-            sheet.merges.append((rng.min_row - 1, rng.min_col - 1, rng.max_row - 1, rng.max_col - 1))
-        sheet.hidden_rows = {r - 1 for r, dim in ws.row_dimensions.items() if dim.hidden}
-        for dim in ws.column_dimensions.values():
-            if dim.hidden and dim.min is not None and dim.max is not None:
-                sheet.hidden_cols.update(range(dim.min - 1, dim.max))
-        refs = uncached.get(ws.title)
-        if refs:
-            shown = "、".join(refs[:10]) + ("…" if len(refs) > 10 else "")
-            notes.append(
-                f"工作表 {ws.title} 有 {len(refs)} 个公式没有缓存值（{shown}），按空白读取 / "
-                f"sheet {ws.title}: {len(refs)} formula(s) without a cached value read as empty"
-            )
-        sheets.append(sheet)
-    workbook.close()
-    return _document(path, data, "xlsx", sheets, limits=limits, notes=notes)
 
 
-def _formulas_without_value(path: Path, archive: zipfile.ZipFile, limits: Limits) -> dict[str, list[str]]:
-    """Sheet name → references of formula cells with no cached value (never recalculated and saved)."""
+def _sheet_data(ws: Any) -> tuple[SheetData, int]:
+    """One openpyxl worksheet's rendered values, merges and hidden marks; and how many cells were blank."""
+    sheet = SheetData(name=ws.title, hidden=ws.sheet_state != "visible")
+    values = sheet.values
+    blanks = 0  # cells openpyxl kept without a value: styled blanks, or formulas never calculated
+    for (row, col), cell in ws._cells.items():
+        value = cell.value
+        if value is None:
+            blanks += 1
+            continue
+        if isinstance(value, str):
+            text = value.replace("\r\n", "\n").strip()
+        elif isinstance(value, int | float) and not isinstance(value, bool):
+            text = render_number(value, cell.number_format)
+        else:
+            text = render_value(value, cell.number_format)
+        if text:
+            values[(row - 1, col - 1)] = text
+    for rng in ws.merged_cells.ranges:
+        sheet.merges.append((rng.min_row - 1, rng.min_col - 1, rng.max_row - 1, rng.max_col - 1))
+    sheet.hidden_rows = {r - 1 for r, dim in ws.row_dimensions.items() if dim.hidden}
+    for dim in ws.column_dimensions.values():
+        if dim.hidden and dim.min is not None and dim.max is not None:
+            sheet.hidden_cols.update(range(dim.min - 1, dim.max))
+    return sheet, blanks
+
+
+def _sheet_parts(path: Path, archive: zipfile.ZipFile, limits: Limits) -> dict[str, str]:
+    """Sheet name → its part in the package (xl/worksheets/sheetN.xml), from the workbook's relationships."""
     try:
         workbook = etree.fromstring(read_member(path, archive, "xl/workbook.xml", limits), _PARSER)
         rels = etree.fromstring(read_member(path, archive, "xl/_rels/workbook.xml.rels", limits), _PARSER)
     except (etree.XMLSyntaxError, CorruptFile):
-        return {}  # openpyxl reports the broken workbook itself
+        return {}  # openpyxl has read it; only the formula check is lost
     targets = {rel.get("Id"): rel.get("Target", "") for rel in rels.iter(_PKG_REL + "Relationship")}
-    out: dict[str, list[str]] = {}
+    names = set(archive.namelist())
+    out: dict[str, str] = {}
     for sheet in workbook.iter(_MAIN + "sheet"):
-        target = targets.get(sheet.get(_REL + "id"), "")
+        target = targets.get(sheet.get(_REL + "id"), "") or ""
         part = target.lstrip("/") if target.startswith("/") else str(PurePosixPath("xl") / target)
-        if part not in archive.namelist():
-            continue
-        xml = read_member(path, archive, part, limits)
-        if b"<f" not in xml and b":f" not in xml:
-            continue  # no formulas at all: skip the parse
-        try:
-            root = etree.fromstring(xml, _PARSER)
-        except etree.XMLSyntaxError:
-            continue
-        refs = root.xpath(
-            "//m:c[m:f and not(m:v[string-length(normalize-space()) > 0])]/@r", namespaces={"m": _MAIN[1:-1]}
-        )
-        if isinstance(refs, list) and refs:
-            out[sheet.get("name", "")] = [str(ref) for ref in refs]
+        if part in names:
+            out[sheet.get("name", "")] = part
     return out
+
+
+def _formulas_without_value(xml: bytes) -> list[str]:
+    """References of formula cells with no cached value (written by a program, never recalculated)."""
+    refs = []
+    for match in _FORMULA_CELL.finditer(xml):
+        if not _CACHED.search(match.group(2)):
+            ref = _REF.search(match.group(1))
+            refs.append(ref.group(1).decode("ascii", "replace") if ref else "?")
+    return refs
 
 
 # --- xls --------------------------------------------------------------------------------------------
