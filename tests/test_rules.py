@@ -414,3 +414,23 @@ def test_report_date_and_missing_year() -> None:
     report.unit.report_date = "2023-04-12"
     assert run(report, ["JX7"]) == []
     assert codes(run(report_with(fiscal_year=None), ["JX7"])) == {"JX703"}
+
+
+def test_budget_of_zero_with_spending() -> None:
+    # 池州: 年度资金总额 0/0/0 while the rows below it are not
+    report = report_with(budget_initial="90", budget_adjusted="0", budget_executed="89.974")
+    found = {f.code: f for f in run(report, ["JX107"])}
+    assert found["JX107"].numbers == (D(0), D("89.974"), D(90))
+
+
+def test_missing_satisfaction_block() -> None:
+    report = Report()
+    report.indicators = [ind("产出指标", "60", "60"), ind("效益指标", "30", "30", level2="社会效益指标")]
+    (finding,) = run(report, ["JX407"])
+    assert "满意度指标" in finding.message
+    report.indicators.append(ind("满意度指标", "10", "10", level2="服务对象满意度指标"))
+    assert run(report, ["JX407"]) == []
+    # Hunan Template A puts 社会公众或服务对象满意度 under 效益目标: that counts
+    template_a = Report()
+    template_a.indicators = [ind("效益目标", "0", "0", level2="社会公众或服务对象满意度")]
+    assert run(template_a, ["JX407"]) == []

@@ -467,6 +467,16 @@ def _d_declared_level2(r: Report) -> None:
     r.declared_weights[i] = d.model_copy(update={"points": d.points + 1})
 
 
+def _d_declared_level1(r: Report) -> None:
+    i = next(k for k, d in enumerate(r.declared_weights) if d.level == 1)
+    d = r.declared_weights[i]
+    r.declared_weights[i] = d.model_copy(update={"points": d.points + 2})
+
+
+def _d_total(r: Report) -> None:
+    _set(r, "self_score", _v(r, "self_score") + 2)
+
+
 def _d_weight_total(r: Report) -> None:
     _set(r, "weight_total", 90)
 
@@ -628,12 +638,14 @@ DEFECTS: dict[str, tuple[Callable[[Report], None], frozenset[str]]] = {
     "reception_rate": (_d_reception_rate, frozenset({"JX304"})),
     "saving": (_d_saving, frozenset({"JX305"})),
     "reception_change_rate": (_d_reception_change_rate, frozenset({"JX306"})),
+    "declared_level1": (_d_declared_level1, frozenset({"JX401", "JX404"})),  # also off the profile's 50/30/10
     "declared_level2": (_d_declared_level2, frozenset({"JX402"})),
     "weight_total": (_d_weight_total, frozenset({"JX403"})),
     "score_over_weight": (_d_score_over_weight, frozenset({"JX405"})),
     "level2_misplaced": (_d_level2_misplaced, frozenset({"JX406"})),
     "indicator_count": (_d_count, frozenset({"JX408"})),
     "one_weight_missing": (_d_one_weight_missing, frozenset({"JX409", "JX507"})),
+    "total": (_d_total, frozenset({"JX501"})),
     "score_not_earned": (_d_score_not_earned, frozenset({"JX502"})),
     "qualitative_tier": (_d_qualitative_tier, frozenset({"JX503"})),
     "grade": (_d_grade, frozenset({"JX504"})),
