@@ -10,6 +10,7 @@ from jixiao.model.report import json_number
 from jixiao.rules.common import fmt
 from jixiao.rules.registry import Context, rule
 from jixiao.scoring.arith import dec, number_in_unit, shown, stem
+from jixiao.scoring.engine import qualitative_tier
 
 _MONEY = {"元", "万元", "亿元"}
 
@@ -113,7 +114,8 @@ def actual_copies_target(ctx: Context) -> Iterator[Issue]:
     """完成值照抄指标值。
 
     检查什么：
-        实际完成值与年度指标值的文字完全相同。
+        实际完成值与年度指标值的文字完全相同，且既不是数字（恰好达到数值目标不算），也不是定性档次的
+        规范写法（如“达成预期指标”）。
     为什么重要：
         照抄指标值不是完成情况，说明没有据实统计完成结果。
     示例：
@@ -124,6 +126,10 @@ def actual_copies_target(ctx: Context) -> Iterator[Issue]:
     for row in ctx.report.indicators:
         t, a = row.target, row.actual
         if t is None or a is None or not t.text.strip() or t.text.strip() != a.text.strip():
+            continue
+        # Reaching a numeric target exactly ("100%" → "100%") is a result; so is the official
+        # qualitative wording of a tier (达成预期指标).
+        if t.number is not None or qualitative_tier(a, ctx.profile) is not None:
             continue
         yield Issue(
             f"指标“{row.level3 or row.level2}”的完成值照抄指标值“{t.text.strip()}”",

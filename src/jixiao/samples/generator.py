@@ -558,10 +558,9 @@ def _d_unit_mismatch(r: Report) -> None:
 
 
 def _d_copied(r: Report) -> None:
-    i = _row_of(r, _full_positive)
-    row = r.indicators[i]
-    assert row.target is not None
-    _replace_row(r, i, actual=row.target.model_copy(update={"direction": None}))
+    i = _row_of(r, lambda row: row.level1 != "产出指标")
+    text = "达到全市平均水平"
+    _replace_row(r, i, target=ParsedValue(text=text), actual=ParsedValue(text=text))
 
 
 def _d_deviation_reason(r: Report) -> None:
