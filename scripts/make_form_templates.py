@@ -244,8 +244,8 @@ def hunan_dept_a() -> Form:
         Row(
             [
                 V("{{ r.head }}"),
-                V("{{ r.level1_cell }}"),
-                V("{{ r.level2_cell }}"),
+                V("{{ r.level1_plain }}"),
+                V("{{ r.level2_plain }}"),
                 T("{{ r.goal }}", 2),
                 T("{{ r.actual }}", 3),
             ],

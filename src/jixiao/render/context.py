@@ -104,6 +104,9 @@ def _indicator_items(report: Report) -> list[dict[str, Any]]:
                 "level2": row.level2,
                 "level1_cell": MERGE if same1 else level_label(row.level1, points1.get(row.level1)),
                 "level2_cell": MERGE if same2 else level_label(row.level2, points2.get(row.level2)),
+                # forms without points on their headings (Template A) use the bare names
+                "level1_plain": MERGE if same1 else row.level1,
+                "level2_plain": MERGE if same2 else row.level2,
                 "level3": row.level3,
                 "target": _value_text(target),
                 "actual": _value_text(row.actual),
