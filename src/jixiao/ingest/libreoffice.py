@@ -8,6 +8,7 @@ process group, killed as a whole when the timeout passes.
 
 from __future__ import annotations
 
+import atexit
 import os
 import shutil
 import signal
@@ -47,10 +48,15 @@ class Converter:
     """Converts files with one soffice call per batch; reuses its private profile across batches."""
 
     def __init__(self, soffice: str | None = None, timeout_s: float = 120) -> None:
-        self.soffice = soffice or soffice_path()
+        self._soffice = soffice
         self.timeout_s = timeout_s
         self._profile: Path | None = None
         self._lock = threading.Lock()  # one soffice per profile at a time
+
+    @property
+    def soffice(self) -> str | None:
+        """The executable given, else the one installed now (looked up at each use)."""
+        return self._soffice or soffice_path()
 
     def __enter__(self) -> Converter:
         return self
@@ -71,7 +77,8 @@ class Converter:
         files = [Path(f).resolve() for f in files]
         if not files:
             return []
-        if self.soffice is None:
+        soffice = self.soffice
+        if soffice is None:
             first = files[0]
             raise ConverterMissing(
                 first,
@@ -89,7 +96,7 @@ class Converter:
             if stale.resolve() == source:
                 raise ValueError(f"converting {source} to its own format in its own folder would overwrite it")
             stale.unlink(missing_ok=True)  # an old output must not pass for a new one
-        self._run(files, to, outdir)
+        self._run(soffice, files, to, outdir)
         for source, output in zip(files, outputs, strict=True):
             if not output.is_file() or output.stat().st_size == 0:
                 raise ConversionFailed(
@@ -104,11 +111,10 @@ class Converter:
             self._profile = Path(tempfile.mkdtemp(prefix="jixiao-lo-profile-"))
         return self._profile.as_uri()
 
-    def _run(self, files: list[Path], to: str, outdir: Path) -> None:
-        assert self.soffice is not None
+    def _run(self, soffice: str, files: list[Path], to: str, outdir: Path) -> None:
         with self._lock:
             command = [
-                self.soffice,
+                soffice,
                 f"-env:UserInstallation={self._profile_uri()}",
                 "--headless",
                 "--invisible",
@@ -140,6 +146,22 @@ class Converter:
                     f"LibreOffice 转换超时（{self.timeout_s:g} 秒）",
                     f"LibreOffice conversion timed out after {self.timeout_s:g} s",
                 ) from None
+
+
+_shared: Converter | None = None
+_shared_lock = threading.Lock()
+
+
+def shared_converter(timeout_s: float = 120) -> Converter:
+    """The process's converter for reading legacy files: its profile is made once (the slow part of
+    LibreOffice's first start) and removed when the process exits."""
+    global _shared  # noqa: PLW0603 - one profile per process is the point
+    with _shared_lock:
+        if _shared is None:
+            _shared = Converter(timeout_s=timeout_s)
+            atexit.register(_shared.close)
+        _shared.timeout_s = timeout_s
+        return _shared
 
 
 def convert(files: list[Path], to: str, outdir: Path, timeout_s: float = 120) -> list[Path]:

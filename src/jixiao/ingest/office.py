@@ -24,7 +24,7 @@ from dataclasses import replace
 from pathlib import Path
 
 from jixiao.errors import EncryptedFile, UnreadableFile, UnsupportedFormat
-from jixiao.ingest.libreoffice import Converter
+from jixiao.ingest.libreoffice import Converter, shared_converter
 from jixiao.ingest.limits import Limits
 from jixiao.ingest.ole import CompoundFile
 from jixiao.model.document import Document, Format
@@ -102,7 +102,7 @@ def _read_workbook(path: Path, data: bytes, kind: Format, limits: Limits) -> Doc
         raise
     except UnreadableFile as xlrd_failed:
         # xlrd reads BIFF2-8 only, and not every writer's dialect: LibreOffice reads more.
-        converter = Converter(timeout_s=limits.conversion_timeout_s)
+        converter = shared_converter(limits.conversion_timeout_s)
         if converter.soffice is None:
             raise xlrd_failed from None
         return _converted(path, data, kind, "xlsx", limits, converter=converter)
@@ -115,8 +115,8 @@ def _converted(
     path: Path, data: bytes, kind: Format, target: str, limits: Limits, *, converter: Converter | None = None
 ) -> Document:
     """Convert a copy with LibreOffice and read the result as the original file."""
-    converter = converter or Converter(timeout_s=limits.conversion_timeout_s)
-    with converter, tempfile.TemporaryDirectory(prefix="jixiao-convert-") as tmp:
+    converter = converter or shared_converter(limits.conversion_timeout_s)
+    with tempfile.TemporaryDirectory(prefix="jixiao-convert-") as tmp:
         folder = Path(tmp)
         (folder / "in").mkdir()
         # A name of our own with the kind's suffix: LibreOffice picks its import filter by suffix, and
