@@ -40,7 +40,9 @@ def profile_from_dict(data: dict[str, object], path: str | Path = "<profile>") -
     try:
         profile = Profile.model_validate({**data, "path": str(path)})
     except ValidationError as exc:
-        err = exc.errors()[0]
+        errors = exc.errors()
+        # An unknown key is the likeliest typo and may explain other errors: report it first.
+        err = next((e for e in errors if e["type"] == "extra_forbidden"), errors[0])
         key = ".".join(str(p) for p in err["loc"]) or "-"
         if err["type"] == "extra_forbidden":
             raise InvalidProfile(path, key, "未知的配置项", "unknown key") from None
