@@ -10,6 +10,7 @@ cell above (一级/二级 indicator cells merged vertically, as on the official 
 from __future__ import annotations
 
 import io
+import re
 import tomllib
 from dataclasses import dataclass
 from decimal import Decimal
@@ -60,6 +61,23 @@ class FormSpec:
 
     def to_dict(self) -> dict[str, Any]:
         return {"id": self.id, "name": self.name, "formats": list(self.formats), "kind": self.kind}
+
+    def fact_keys(self) -> frozenset[str]:
+        """The vocabulary keys the form has a place for (its `f.<key>` placeholders)."""
+        return _template_fact_keys(self.xlsx) if self.xlsx is not None else frozenset()
+
+
+@cache
+def _template_fact_keys(path: Path) -> frozenset[str]:
+    from openpyxl import load_workbook
+
+    keys: set[str] = set()
+    for ws in load_workbook(path).worksheets:
+        for row in ws.iter_rows():
+            for cell in row:
+                if isinstance(cell.value, str):
+                    keys.update(re.findall(r"\bf\.([a-z_]+)", cell.value))
+    return frozenset(keys)
 
 
 def _load_spec(path: Path) -> FormSpec:
