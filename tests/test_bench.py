@@ -54,19 +54,23 @@ def test_page_is_rewritten_whole_and_a_failing_section_is_reported(
 
 
 def test_document_layer_verdicts(bench: ModuleType) -> None:
+    timing = bench.Timing
     rows = [
-        ("docx", "a.docx", 1024, 0.100, 0.120, 5),
-        ("pdf", "b.pdf", 2048, 1.000, 1.800, 3),
-        ("xlsx", "c.xlsx", 4096, 0.200, 0.300, 5),
-        ("xlsx", "d.xlsx", 4096, 0.200, 0.700, 5),
+        timing("docx", "a.docx", 1024, 0.100, 0.120, 5, 60, open_only=0.060),
+        timing("pdf", "b.pdf", 2048, 1.000, 1.800, 3, 900),
+        timing("xlsx", "c.xlsx", 4096, 0.200, 0.300, 5, 100),
+        timing("xlsx", "d.xlsx", 4096, 0.200, 0.700, 5, 100),
+        timing("txt", "e.txt", 100, 0.001, 0.010, 15, 50),
     ]
-    page = bench.document_layer_markdown(rows, ["- `e.pdf`: ScannedPdf: no text layer"])
-    assert "| docx | a.docx | 1 KiB | 100.0 | 120.0 | 1.20× | 5 |" in page
+    page = bench.document_layer_markdown(rows, ["- `f.pdf`: ScannedPdf: no text layer"])
+    assert "| docx | a.docx | 1 KiB | 60 | 100.0 | 120.0 | 1.20× | 2000.0 | 5 |" in page
     assert "| docx | 1 | 100.0 | 120.0 | 1.20× | goal met |" in page
     assert "| pdf | 1 | 1000.0 | 1800.0 | 1.80× | required met |" in page
     assert "| xlsx | 2 | 400.0 | 1000.0 | 2.50× | **over 2×** |" in page
-    assert "e.pdf`: ScannedPdf" in page
-    assert "| txt |" not in page  # a format without files gets no row
+    assert "a.docx 60.0 ms (jixiao 2.00×)" in page  # against python-docx opening the file alone
+    assert "no parser can" in page  # the txt note appears when text is over 2×
+    assert "f.pdf`: ScannedPdf" in page
+    assert "| html |" not in page  # a format without files gets no row
 
 
 def test_synthetic_table_has_the_promised_merges(bench: ModuleType) -> None:
