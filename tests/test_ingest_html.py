@@ -5,7 +5,10 @@ from __future__ import annotations
 import codecs
 from pathlib import Path
 
+import pytest
+
 from builders import INDICATOR_TABLE, TITLE, build_html, html_table
+from jixiao.errors import CorruptFile
 from jixiao.ingest import read
 from jixiao.ingest.html import read_html
 from jixiao.ingest.limits import DEFAULT_LIMITS
@@ -143,3 +146,24 @@ def test_densest_container_without_named_hints(tmp_path: Path) -> None:
     path = tmp_path / "t.html"
     path.write_text(page, encoding="utf-8")
     assert texts(read(path)) == [BODY, BODY]
+
+
+def test_caption_and_hostile_nesting(tmp_path: Path) -> None:
+    page = "<html><body><table><caption>表1 收支情况</caption><tr><td>收入</td><td>100</td></tr></table></body></html>"
+    path = tmp_path / "cap.html"
+    path.write_text(page, encoding="utf-8")
+    doc = read(path)
+    caption, table = doc.blocks
+    assert isinstance(caption, Paragraph) and (caption.text, caption.style) == ("表1 收支情况", "caption")
+    assert isinstance(table, Table) and table.filled_grid() == [["收入", "100"]]
+    # 600 tables nested in each other: each is a block, each knows its parent
+    nested = "<tr><td>表<table>" * 600 + "x" + "</table></td></tr>" * 600
+    path.write_text(f'<html><body><div class="content"><table>{nested}</table></div></body></html>', encoding="utf-8")
+    tables = list(read(path).tables())
+    assert len(tables) == 600 and tables[-1].parent_table == 598
+    # elements nested thousands deep: a one-line error, not a RecursionError traceback
+    deep = tmp_path / "deep.html"
+    chain = "<div>" * 3000 + "文字" + "</div>" * 3000
+    deep.write_text(f'<html><body><div class="content"><p>{BODY}</p>{chain}</div></body></html>', encoding="utf-8")
+    with pytest.raises(CorruptFile, match=r"deep\.html"):
+        read(deep)

@@ -57,7 +57,6 @@ class _Names:
         self.ppr, self.pstyle, self.outline = w + "pPr", w + "pStyle", w + "outlineLvl"
         self.tcpr, self.grid_span, self.vmerge = w + "tcPr", w + "gridSpan", w + "vMerge"
         self.trpr, self.grid_before, self.grid_after = w + "trPr", w + "gridBefore", w + "gridAfter"
-        self.tbl_grid, self.grid_col = w + "tblGrid", w + "gridCol"
         self.txbx = w + "txbxContent"
         self.no_break_hyphen = w + "noBreakHyphen"
         self.val, self.type = w + "val", w + "type"
@@ -188,10 +187,7 @@ class _Walker:
         drafts: list[_Draft] = []
         last_at_col: dict[int, _Draft] = {}  # the cell that last occupied a grid column, for vMerge
         nested: list[etree._Element] = []
-        width = 0
-        grid = tbl.find(n.tbl_grid)
-        if grid is not None:
-            width = sum(1 for _ in grid.iterchildren(n.grid_col))
+        width = 0  # the rows decide: w:tblGrid often keeps columns no row uses any more
         rows = list(self._rows(tbl))
         for r, tr in enumerate(rows):
             col = _int_prop(tr.find(n.trpr), n.grid_before, n.val, 0)

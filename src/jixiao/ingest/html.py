@@ -18,6 +18,7 @@ from pathlib import Path
 from bs4 import BeautifulSoup, Comment, Tag
 from bs4.element import NavigableString
 
+from jixiao.errors import CorruptFile
 from jixiao.ingest.limits import Limits
 from jixiao.ingest.text import decode_text
 from jixiao.model.document import Block, Cell, Document, Paragraph, Source, Table, number_blocks
@@ -124,7 +125,24 @@ def read_html(path: Path, limits: Limits) -> Document:
     """Read a web page: the article's paragraphs and tables in reading order."""
     path = Path(path)
     data = path.read_bytes()
-    soup = BeautifulSoup(decode_html(path, data), "lxml")
+    text = decode_html(path, data)
+    try:
+        builder, title = _build(text)
+    except RecursionError:
+        # only a hostile or broken page nests elements hundreds deep; say so instead of crashing
+        raise CorruptFile(path, "网页结构嵌套过深，无法读取", "page nesting too deep to read") from None
+    blocks = builder.blocks
+    if not blocks and title:
+        blocks.append(Paragraph(text=title))
+    blocks = number_blocks(blocks)
+    for nested, enclosing in builder.parents:
+        nested.parent_table = enclosing.table_index
+    source = Source(path=str(path), sha256=hashlib.sha256(data).hexdigest(), format="html")
+    return Document(source=source, blocks=blocks)
+
+
+def _build(text: str) -> tuple[_Builder, str]:
+    soup = BeautifulSoup(text, "lxml")
     title = soup.title.get_text(" ", strip=True) if soup.title else ""
     _drop_chrome(soup)
     root = soup.body or soup
@@ -135,14 +153,7 @@ def read_html(path: Path, limits: Limits) -> Document:
         builder.blocks.append(Paragraph(text=heading, style="Title"))
     builder.walk(container)
     builder.flush()
-    blocks = builder.blocks
-    if not blocks and title:
-        blocks.append(Paragraph(text=title))
-    blocks = number_blocks(blocks)
-    for nested, enclosing in builder.parents:
-        nested.parent_table = enclosing.table_index
-    source = Source(path=str(path), sha256=hashlib.sha256(data).hexdigest(), format="html")
-    return Document(source=source, blocks=blocks)
+    return builder, title
 
 
 def _drop_chrome(soup: BeautifulSoup) -> None:
@@ -231,10 +242,11 @@ def _title_before(root: Tag, container: Tag) -> str | None:
     if container is root:
         return None
     last: str | None = None
+    enclosing = {id(parent) for parent in container.parents}  # identity: Tag equality compares whole subtrees
     for node in root.descendants:
         if node is container:
             return last
-        if not isinstance(node, Tag) or node in container.parents:
+        if not isinstance(node, Tag) or id(node) in enclosing:
             continue
         if node.name in ("h1", "h2", "h3") or any(
             "title" in token.lower() for token in _TOKEN_SPLIT.split(_names(node))
@@ -288,6 +300,9 @@ class _Builder:
     def table(self, element: Tag, parent: Table | None) -> None:
         """Append the table and then its nested tables, depth first."""
         nested: list[Tag] = []
+        caption = element.find("caption", recursive=False)
+        if isinstance(caption, Tag) and (title := _SPACE.sub(" ", caption.get_text(" ", strip=True))):
+            self.blocks.append(Paragraph(text=title, style="caption"))
         rows = _rows(element)
         occupied: set[tuple[int, int]] = set()
         cells: list[Cell] = []
