@@ -44,6 +44,7 @@ def _style(size: float = 10.5, indent: float = 21) -> Any:
     from reportlab.lib.enums import TA_JUSTIFY
     from reportlab.lib.styles import ParagraphStyle
 
+    _register_font()
     return ParagraphStyle(
         f"body{size}{indent}",
         fontName=FONT,
@@ -307,3 +308,18 @@ def test_number_wrapped_in_a_narrow_cell_is_rejoined(tmp_path: Path) -> None:
     grid = _only_table(_story_pdf(tmp_path / "narrow.pdf", [table]))
     amount = grid.cell_at(0, 1)
     assert amount is not None and amount.text == "57954.3"
+
+
+def test_running_header_and_footer_are_dropped(tmp_path: Path) -> None:
+    from reportlab.platypus import Paragraph as PdfParagraph
+
+    def furniture(canvas: Any, doc: Any) -> None:
+        canvas.setFont(FONT, 9)
+        canvas.drawString(72, 842 - 40, "青山县教育局2023年度项目支出绩效自评报告")
+        canvas.drawString(72, 30, f"第{doc.page}页 内部资料")
+
+    body = [PdfParagraph(f"第{i}段。项目资金执行情况良好，各项指标均已完成。", _style()) for i in range(120)]
+    document = read(_story_pdf(tmp_path / "heads.pdf", body, furniture))
+    assert document.source.pages is not None and document.source.pages >= 3
+    texts = [p.text for p in document.paragraphs()]
+    assert texts == [f"第{i}段。项目资金执行情况良好，各项指标均已完成。" for i in range(120)]

@@ -62,6 +62,7 @@ _HEADING = re.compile(
 _PAGE_NUMBER = re.compile(
     r"^\s*([-—–－]\s*\d+\s*[-—–－]|第\s*\d+\s*页(\s*[,，/]?\s*共\s*\d+\s*页)?|\d+\s*/\s*\d+|\d+)\s*$"
 )
+_DIGITS = re.compile(r"\d+")
 _CLOSING = tuple("。！？；：!?;:”」』）)")
 _NO_LINE_START = set("，。、；：？！）》」』”’,.;:?!)%")  # punctuation that never starts a line
 _NO_LINE_END = set("（《「『“‘(")  # punctuation that never ends a line
@@ -98,10 +99,12 @@ class _PageText:
     blocks: list[tuple[float, Block]] = field(default_factory=list)
     has_text: bool = False
     has_images: bool = False
-    # The page's last paragraph may continue on the next page (its last line reached the margin).
-    open_end: bool = False
-    # The page's first paragraph may continue the previous page's (not indented, not a heading).
-    open_start: bool = False
+    # Per paragraph (by id): whether it visibly starts a paragraph (indent, heading marker) and whether
+    # it may run on (its last line reaches the margin without closing punctuation).
+    flags: dict[int, tuple[bool, bool]] = field(default_factory=dict)
+    # Paragraphs lying in the top or bottom margin band, by id, with their text (digits masked):
+    # running headers and footers when the same text recurs on most pages.
+    margin_text: dict[int, str] = field(default_factory=dict)
     # Per table (by id): anchors whose text runs over several lines down to the cell's bottom edge,
     # the cells a page break may have cut.
     full_cells: dict[int, set[tuple[int, int]]] = field(default_factory=dict)
@@ -203,25 +206,22 @@ def _read_page(page: Any, number: int) -> _PageText:
     segments = _segments(lines, [b[1] for b in boxes])
     margins = _margins(lines, float(page.width))
     typical_gap = _typical_gap(lines)
-    first = True
+    band = _MARGIN_BAND * float(page.height)
     for segment in segments:
-        paragraphs = _paragraphs(segment, margins, typical_gap)
-        for para_lines in paragraphs:
+        for para_lines in _paragraphs(segment, margins, typical_gap):
             text = _join_lines(para_lines)
             if not text:
                 continue
-            if first:
-                out.open_start = not _starts_paragraph(para_lines[0], margins)
-                first = False
-            out.blocks.append((para_lines[0].top, Paragraph(text=text, page=number)))
+            paragraph = Paragraph(text=text, page=number)
+            first, last = para_lines[0], para_lines[-1]
+            runs_on = last.x1 >= margins[1] - 2.5 * last.size and not last.text.endswith(_CLOSING)
+            out.flags[id(paragraph)] = (_starts_paragraph(first, margins), runs_on)
+            if last.bottom < band or first.top > float(page.height) - band:
+                out.margin_text[id(paragraph)] = _DIGITS.sub("#", text.replace(" ", ""))
+            out.blocks.append((first.top, paragraph))
     for table, box in zip(tables, boxes, strict=True):
         out.blocks.append((box[1], table))
     out.blocks.sort(key=lambda item: item[0])
-    if out.blocks and isinstance(out.blocks[-1][1], Paragraph) and lines:
-        last = lines[-1]
-        out.open_end = last.x1 >= margins[1] - 2.5 * last.size and not last.text.endswith(_CLOSING)
-    if out.blocks and not isinstance(out.blocks[0][1], Paragraph):
-        out.open_start = False
     return out
 
 
@@ -447,15 +447,14 @@ def _segments(lines: list[_Line], table_tops: list[float]) -> list[list[_Line]]:
 def _margins(lines: list[_Line], page_width: float) -> tuple[float, float]:
     """The text column's left and right edges: edges shared by at least two lines (outliers ignored).
 
-    Where no two lines end alike (a page of short lines), the right margin mirrors the left one.
+    The right edge is at least the mirror of the left one (page margins are symmetric or wider on the
+    left, as in GB/T 9704), so a page of short lines that all end alike is not taken for full lines.
     """
     if not lines:
         return (0.0, 0.0)
     left = _shared_extreme([ln.x0 for ln in lines], lowest=True) or min(ln.x0 for ln in lines)
-    right = _shared_extreme([ln.x1 for ln in lines], lowest=False)
-    if right is None:
-        right = max(*(ln.x1 for ln in lines), page_width - left)
-    return (left, right)
+    right = _shared_extreme([ln.x1 for ln in lines], lowest=False) or max(ln.x1 for ln in lines)
+    return (left, max(right, page_width - left))
 
 
 def _shared_extreme(values: list[float], *, lowest: bool) -> float | None:
@@ -516,28 +515,43 @@ def _join_lines(lines: list[_Line]) -> str:
 
 
 def _join_pages(pages: list[_PageText]) -> list[Block]:
-    """Concatenate the pages' blocks: a paragraph that runs on onto the next page is joined, and so is
-    a table that continues at the top of the next page with the same columns."""
+    """Concatenate the pages' blocks: running headers and footers are dropped, a paragraph that runs
+    on onto the next page is joined, and so is a table that continues at the top of the next page
+    with the same columns."""
+    furniture = _running_heads(pages)
     blocks: list[Block] = []
     carry = False
     full_cells: dict[int, set[tuple[int, int]]] = {}
     for page in pages:
         full_cells.update(page.full_cells)
-        page_blocks = [b for _, b in page.blocks]
-        if page_blocks and blocks and isinstance(page_blocks[0], Table) and isinstance(blocks[-1], Table):
-            if _continue_table(blocks[-1], page_blocks[0], full_cells):
+        page_blocks = [b for _, b in page.blocks if page.margin_text.get(id(b)) not in furniture]
+        head = page_blocks[0] if page_blocks else None
+        if isinstance(head, Table) and blocks and isinstance(blocks[-1], Table):
+            if _continue_table(blocks[-1], head, full_cells):
                 page_blocks.pop(0)
-        elif carry and page.open_start and page_blocks and blocks and isinstance(blocks[-1], Paragraph):
-            head = page_blocks.pop(0)
-            assert isinstance(head, Paragraph)
+        elif isinstance(head, Paragraph) and carry and not page.flags[id(head)][0]:
             previous = blocks[-1]
+            assert isinstance(previous, Paragraph)
             previous.text += _joiner(previous.text[-1:], head.text[:1]) + head.text
+            page_blocks.pop(0)
         if not page_blocks:
-            carry = carry and page.open_end
+            # Nothing left: the page held only the continuation, which may run on again.
+            carry = carry and isinstance(head, Paragraph) and page.flags[id(head)][1]
             continue
         blocks.extend(page_blocks)
-        carry = page.open_end
+        tail = page_blocks[-1]
+        carry = isinstance(tail, Paragraph) and page.flags[id(tail)][1]
     return blocks
+
+
+def _running_heads(pages: list[_PageText]) -> set[str]:
+    """Margin texts that recur on at least half the pages (and on three or more): headers, footers."""
+    counts: dict[str, int] = {}
+    for page in pages:
+        for text in set(page.margin_text.values()):
+            counts[text] = counts.get(text, 0) + 1
+    with_text = sum(1 for p in pages if p.has_text)
+    return {text for text, n in counts.items() if n >= 3 and n >= 0.5 * with_text}
 
 
 def _continue_table(first: Table, rest: Table, full_cells: dict[int, set[tuple[int, int]]]) -> bool:
