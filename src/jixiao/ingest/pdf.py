@@ -6,17 +6,25 @@ Per page:
   distinct x and y boundaries of all cell rectangles make the full grid, and each cell's rowspan and
   colspan are the boundaries its rectangle covers. Each character of the table goes to the cell its
   centre falls in (one pass, bisect on the boundaries), so a table costs one walk over its characters.
+  Inside a cell, a line that wrapped (the next line's first word would not have fitted) continues
+  without a break; a line that stopped short ends a paragraph ("\n").
 - the characters outside tables become lines (clustered by their top), then paragraphs: a paragraph
-  ends at a larger vertical gap than the page's usual line gap, a change of font size, a short line
-  (not reaching the right margin), an indented next line, a heading marker (一、 （二） 3.) or a table.
-  Wrapped lines are joined without a space where either side is CJK, so Chinese text comes back as
-  written; spaces are inserted between Latin words by the gap between characters.
-- bare page numbers (「- 3 -」, 「第3页 共9页」) in the top or bottom margin are dropped.
+  ends at a larger vertical gap than the page's usual line gap, a change of font size, a line that
+  stopped short of the right margin, an indented next line, a heading marker (一、 （二） 3.) or a
+  table. Wrapped lines are joined without a space where either side is CJK or inside a number, so
+  Chinese text comes back as written; spaces are inserted between Latin words by the character gaps.
+- bare page numbers (「- 3 -」, 「第3页 共9页」) in the top or bottom margin are dropped, and so are
+  running headers and footers (margin text recurring on half the pages or more).
 
 Across pages: a paragraph whose last line runs to the margin without closing punctuation continues
-with the next page's first paragraph (one Paragraph, on the page it starts). A table that continues
-on the next page stays two tables (both with their own page); the extraction layer joins indicator
-tables by their headers. Multi-column page layouts are read line by line across the columns.
+with the next page's first paragraph unless that one visibly starts a paragraph (one Paragraph, on
+the page it starts). A table at the top of a page continues the table that ended the previous page
+when their column boundaries agree: a repeated header row is dropped, and a row cut by the page
+break is mended where each text on the new page sits under a cell whose text ran over several lines
+down to its bottom edge (a row cut after its first line stays two rows). Cells from later pages
+carry their own `page` beside their bbox. Two different tables with the same columns on either side
+of a page break are joined too. Not handled: tables without ruling lines (their text reads as
+paragraphs with spaces between the columns) and multi-column page layouts (read across the columns).
 
 A PDF without a text layer (no characters on any page, or on fewer than 5% of pages while pages carry
 images) raises ScannedPdf; a PDF that needs a password raises EncryptedFile; anything pdfminer cannot
