@@ -39,6 +39,8 @@ def parts_issue(
         return
     complete = len(values) == len(parts)
     s = sum((v for _, _, v in values), Decimal(0))
+    if s == total:
+        return
     tol = sum_tolerance([total, *(v for _, _, v in values)], ctx.profile.tolerances.amount)
     if abs(s - total) <= tol:
         return

@@ -9,6 +9,7 @@ from decimal import Decimal
 from jixiao.model.document import Provenance
 from jixiao.model.findings import Issue, Severity
 from jixiao.model.scorecard import LevelSum
+from jixiao.profiles.model import Profile
 from jixiao.rules.common import fmt
 from jixiao.rules.registry import Context, rule
 from jixiao.scoring.arith import stem
@@ -160,6 +161,18 @@ def row_score_over_weight(ctx: Context) -> Iterator[Issue]:
         )
 
 
+_ALLOWED: dict[int, tuple[Profile, dict[str, set[str]]]] = {}
+
+
+def _allowed(profile: Profile) -> dict[str, set[str]]:
+    """The profile's allowed level-2 stems per level-1 stem, computed once per profile object."""
+    entry = _ALLOWED.get(id(profile))
+    if entry is None or entry[0] is not profile:
+        entry = (profile, {stem(k): {stem(v) for v in vs} for k, vs in profile.level2_allowed.items()})
+        _ALLOWED[id(profile)] = entry
+    return entry[1]
+
+
 @rule(code="JX406", name="level2-not-allowed", severity=Severity.INFO, since="0.1")
 def level2_not_allowed(ctx: Context) -> Iterator[Issue]:
     """二级指标名称不属于其一级指标的规定类别。
@@ -174,7 +187,7 @@ def level2_not_allowed(ctx: Context) -> Iterator[Issue]:
     如何修改：
         把指标移到正确的一级指标下，或改用规定的二级指标名称。
     """
-    allowed = {stem(k): {stem(v) for v in vs} for k, vs in ctx.profile.level2_allowed.items()}
+    allowed = _allowed(ctx.profile)
     if not allowed:
         return
     seen: set[tuple[str, str]] = set()

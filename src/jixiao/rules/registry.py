@@ -45,19 +45,30 @@ class Context:
     report: Report
     card: Scorecard
     profile: Profile
+    _facts: dict[str, Fact] | None = None
+    _nums: dict[str, Decimal | None] = field(default_factory=dict)
 
     def num(self, key: str) -> Decimal | None:
-        fact = self.report.fact(key)
-        return None if fact is None else dec(fact.value)
+        if self._facts is None:
+            self._load()
+        return self._nums.get(key)
 
     def fact(self, key: str) -> Fact | None:
-        return self.report.fact(key)
+        if self._facts is None:
+            self._load()
+        assert self._facts is not None
+        return self._facts.get(key)
+
+    def _load(self) -> None:
+        # Every rule asks for facts: read the report's sections once per report.
+        self._facts = self.report.facts()
+        self._nums = {k: dec(f.value) for k, f in self._facts.items()}
 
     def ev(self, *keys: str) -> tuple[Provenance, ...]:
         """Evidence: the provenance of each stated fact among `keys`."""
         out: list[Provenance] = []
         for key in keys:
-            fact = self.report.fact(key)
+            fact = self.fact(key)
             if fact is not None:
                 out.append(fact.provenance)
         return tuple(out)

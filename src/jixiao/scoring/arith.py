@@ -6,6 +6,7 @@ from __future__ import annotations
 import re
 from collections.abc import Iterable
 from decimal import ROUND_DOWN, ROUND_HALF_UP, Decimal, InvalidOperation
+from functools import lru_cache
 
 from jixiao.model.report import FactValue, Report
 
@@ -40,6 +41,10 @@ def num(report: Report, key: str) -> Decimal | None:
 
 def decimals_of(value: Decimal) -> int:
     """How many decimals a stated number was written with."""
+    text = str(value)  # faster than as_tuple(), which builds the digit tuple
+    if "E" not in text:
+        dot = text.find(".")
+        return 0 if dot < 0 else len(text) - dot - 1
     exponent = value.as_tuple().exponent
     return max(0, -exponent) if isinstance(exponent, int) else 0
 
@@ -86,9 +91,13 @@ def number_in_unit(text: str, unit: str) -> Decimal | None:
     return Decimal(match.group(1)) if match else None
 
 
+_HALF_UNITS = tuple(Decimal(5).scaleb(-d - 1) for d in range(12))
+
+
 def half_unit(value: Decimal) -> Decimal:
     """Half a unit of the last decimal a number was written with: its own rounding error."""
-    return Decimal(5).scaleb(-decimals_of(value) - 1)
+    d = decimals_of(value)
+    return _HALF_UNITS[d] if d < len(_HALF_UNITS) else Decimal(5).scaleb(-d - 1)
 
 
 def sum_tolerance(values: Iterable[Decimal], floor: Decimal) -> Decimal:
@@ -96,10 +105,14 @@ def sum_tolerance(values: Iterable[Decimal], floor: Decimal) -> Decimal:
     return max(floor, sum((half_unit(v) for v in values), Decimal(0)))
 
 
+_PARENTHESES = re.compile(r"[（(][^）)]*[）)]")
+_SPACE = re.compile(r"\s+")
+
+
+@lru_cache(maxsize=16384)
 def stem(name: str) -> str:
     """A heading's stem for matching: "产出指标(50分)" → "产出", "社会效益指标" → "社会效益"."""
-    text = re.sub(r"[（(][^）)]*[）)]", "", name)
-    text = re.sub(r"\s+", "", text)
+    text = _SPACE.sub("", _PARENTHESES.sub("", name))
     for suffix in ("指标", "目标"):
         text = text.removesuffix(suffix)
     return text
