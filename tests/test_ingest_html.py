@@ -34,6 +34,7 @@ GOV_PAGE = f"""<!DOCTYPE html PUBLIC "-//W3C//DTD XHTML 1.0 Transitional//EN">
   <div class="article-title"><h2>{REPORT_TITLE}</h2></div>
   <div class="info">发布时间：2023-04-12　来源：市统计局</div>
   <div class="TRS_Editor">
+    <p>【字号：大 中 小】 浏览次数：35</p>
     <p style="text-indent:2em">一、部门基本情况</p>
     <p>{BODY}</p>
     <p>主要职能包括统计调查、统计分析<br>和统计监督。</p>
@@ -86,7 +87,7 @@ def test_government_page_gbk_without_site_chrome(tmp_path: Path) -> None:
     (table,) = doc.tables()
     assert spans(table) == list(INDICATOR_TABLE.anchors)
     everything = " ".join(texts(doc))
-    for chrome in ("首页", "当前位置", "相关链接", "主办单位", "脚本", "分享到", "隐藏的文字", "发布时间"):
+    for chrome in ("首页", "当前位置", "相关链接", "主办单位", "脚本", "分享到", "隐藏的文字", "发布时间", "字号"):
         assert chrome not in everything
 
 

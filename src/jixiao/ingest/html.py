@@ -99,6 +99,11 @@ _BLOCK_TAGS = frozenset(
         "body",
     ]
 )
+# The page's own metadata line inside the article container ("发布时间：… 来源：… 浏览次数：…", 字号 大中小).
+_PAGE_META = re.compile(
+    r"^[【\[]?\s*(发布时间|发布日期|发文日期|信息来源|来源|作者|浏览次数|阅读次数|点击数|访问次数|字号|字体|打印本页|关闭窗口|分享到)"
+    r"\s*[:：】\]\s]"
+)
 _SPACE = re.compile(r"[ \t\r\n\f]+")
 _HIDDEN_STYLE = re.compile(r"display\s*:\s*none|visibility\s*:\s*hidden", re.IGNORECASE)
 _MAX_SPAN = 1000  # a hostile rowspan must not allocate a giant grid
@@ -271,7 +276,7 @@ class _Builder:
         self.buffer = []
         for raw in text.split("\n"):
             line = raw.strip(" \t\u3000\xa0")
-            if line:
+            if line and not (len(line) <= 160 and _PAGE_META.match(line)):
                 self.blocks.append(Paragraph(text=line, style=self.style))
         self.style = None
 
