@@ -32,21 +32,7 @@ extract_module = pytest.importorskip("jixiao.extract")
 FORMS = ["national-project", "hunan-dept-b", "hunan-dept-a", "sichuan-510000_0013zp"]
 
 # form → fact keys that do not come back through extraction today (found by this test).
-KNOWN_GAPS: dict[str, frozenset[str]] = {
-    # the 联系人/联络电话 row left empty is read as a header band over the 人员编制 row
-    "hunan-dept-a": frozenset({"staff_authorized", "staff_actual"}),
-    # the 原因 column after 得分 shifts the funds row's columns (offset heuristic for short rows)
-    "sichuan-510000_0013zp": frozenset(
-        {
-            "budget_initial",
-            "budget_adjusted",
-            "budget_executed",
-            "execution_rate",
-            "execution_weight",
-            "execution_score",
-        }
-    ),
-}
+KNOWN_GAPS: dict[str, frozenset[str]] = {}
 
 MONEY: dict[str, str] = {
     "budget_initial": "57954.3",

@@ -79,6 +79,7 @@ def read_labelled_table(table: Table, file: str, title: str = "") -> list[Found]
     band: list[list[Slot]] = []
     band_used = False  # a data row has been read under the band: the next label row starts a new one
     funds_columns: dict[int, str] | None = None
+    funds_width = 0
     in_indicators = False
     for row in rows:
         cells = [s for s in distinct(row) if s.text]
@@ -105,18 +106,19 @@ def read_labelled_table(table: Table, file: str, title: str = "") -> list[Found]
             if band_used:
                 band, band_used = [], False
             band.append(row)
-            funds_columns = _funds_columns(row) or funds_columns
+            if (columns := _funds_columns(row)) is not None:
+                funds_columns, funds_width = columns, len(row)
             for slot in cells:
                 found.extend(_inline_pairs(table, slot, file))
             continue
         # a row with values
         if funds_columns is not None and _is_funds_total(row):
-            found.extend(_funds_row(table, row, funds_columns, file))
+            found.extend(_funds_row(table, row, funds_columns, len(row) - funds_width, file))
             band = []
-        elif funds_columns is not None and _values_in(row, funds_columns) >= 2:
+        elif funds_columns is not None and _values_in(row, funds_columns, len(row) - funds_width) >= 2:
             continue  # a source row of the funds block (财政拨款, 上年结转资金 ...): not a report-level fact
-        elif band:
-            found.extend(_band_row(table, band, row, context, file))
+        elif band and (under_band := list(_band_row(table, band, row, context, file))):
+            found.extend(under_band)
             band_used = True
         else:
             found.extend(_pairs(table, row, file))
@@ -125,8 +127,8 @@ def read_labelled_table(table: Table, file: str, title: str = "") -> list[Found]
     return found
 
 
-def _values_in(row: list[Slot], columns: dict[int, str]) -> int:
-    offset = max(0, len(row) - (max(columns) + 1))
+def _values_in(row: list[Slot], columns: dict[int, str], offset: int) -> int:
+    offset = max(0, offset)
     return sum(1 for col in columns if col + offset < len(row) and _is_value(row[col + offset].text))
 
 
@@ -194,8 +196,9 @@ def _is_funds_total(row: list[Slot]) -> bool:
     return not labels or any(label in _FUNDS_ROW_LABELS or label.endswith("资金总额") for label in labels)
 
 
-def _funds_row(table: Table, row: list[Slot], columns: dict[int, str], file: str) -> Iterator[Found]:
-    offset = len(row) - (max(columns) + 1) if len(row) > max(columns) + 1 else 0
+def _funds_row(table: Table, row: list[Slot], columns: dict[int, str], offset: int, file: str) -> Iterator[Found]:
+    """The 资金总额 row; `offset` > 0 when the row has leading cells its header lacks (text exports)."""
+    offset = max(0, offset)
     for col, key in columns.items():
         position = col + offset
         if position >= len(row):
