@@ -219,3 +219,20 @@ def test_zip_bomb_rejected_before_inflating(tmp_path: Path) -> None:
         read(bomb, small)
     # within the default limits the same file reads
     assert len(next(read(bomb).paragraphs()).text) == 1024 * 1024
+
+
+def test_legacy_hmerge(tmp_path: Path) -> None:
+    body = (
+        "<w:tbl>"
+        "<w:tr>" + tc(p("合计"), '<w:hMerge w:val="restart"/>') + tc("<w:p/>", "<w:hMerge/>") + tc(p("100")) + "</w:tr>"
+        "<w:tr>" + tc(p("a")) + tc(p("b")) + tc(p("c")) + "</w:tr>"
+        "</w:tbl>"
+    )
+    (table,) = read_docx(docx_with_body(tmp_path, body), DEFAULT_LIMITS).tables()
+    assert spans(table) == [
+        (0, 0, 1, 2, "合计"),
+        (0, 2, 1, 1, "100"),
+        (1, 0, 1, 1, "a"),
+        (1, 1, 1, 1, "b"),
+        (1, 2, 1, 1, "c"),
+    ]

@@ -56,6 +56,7 @@ class _Names:
         self.sdt, self.sdt_content, self.custom_xml = w + "sdt", w + "sdtContent", w + "customXml"
         self.ppr, self.pstyle, self.outline = w + "pPr", w + "pStyle", w + "outlineLvl"
         self.tcpr, self.grid_span, self.vmerge = w + "tcPr", w + "gridSpan", w + "vMerge"
+        self.hmerge = w + "hMerge"
         self.trpr, self.grid_before, self.grid_after = w + "trPr", w + "gridBefore", w + "gridAfter"
         self.txbx = w + "txbxContent"
         self.no_break_hyphen = w + "noBreakHyphen"
@@ -208,6 +209,15 @@ class _Walker:
                     extra = self._cell_text(tc, nested, boxes)
                     if extra:
                         above.text = f"{above.text}\n{extra}" if above.text else extra
+                elif (
+                    _continues(tcpr, n.hmerge, n.val)
+                    and (left := last_at_col.get(col - 1)) is not None
+                    and left.row == r
+                ):
+                    # legacy horizontal merge (w:hMerge, Word 97 files): widen the cell on the left
+                    left.colspan += span
+                    for c in range(col, col + span):
+                        last_at_col[c] = left
                 else:
                     draft = _Draft(row=r, col=col, text=self._cell_text(tc, nested, boxes), colspan=span)
                     drafts.append(draft)
@@ -265,6 +275,14 @@ def _unwrap_blocks(parent: etree._Element, n: _Names) -> list[etree._Element]:
         elif child.tag in (n.sdt, n.sdt_content, n.custom_xml):
             out.extend(_unwrap_blocks(child, n))
     return out
+
+
+def _continues(props: etree._Element | None, tag: str, val: str) -> bool:
+    """A merge mark (w:hMerge) without val="restart": the cell continues its neighbour."""
+    if props is None:
+        return False
+    mark = props.find(tag)
+    return mark is not None and mark.get(val, "continue") == "continue"
 
 
 def _int_prop(props: etree._Element | None, tag: str, val: str, default: int) -> int:
