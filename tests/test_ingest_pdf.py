@@ -323,3 +323,48 @@ def test_running_header_and_footer_are_dropped(tmp_path: Path) -> None:
     assert document.source.pages is not None and document.source.pages >= 3
     texts = [p.text for p in document.paragraphs()]
     assert texts == [f"第{i}段。项目资金执行情况良好，各项指标均已完成。" for i in range(120)]
+
+
+def _full_page_scan(sheet: Any, picture: Path, overlay: str = "") -> None:
+    sheet.drawImage(str(picture), 0, 0, width=595, height=842)
+    if overlay:
+        sheet.setFont(FONT, 9)
+        sheet.drawString(290, 20, overlay)
+    sheet.showPage()
+
+
+def test_scanned_pages_with_a_page_number_overlay_are_still_a_scan(tmp_path: Path) -> None:
+    from PIL import Image
+    from reportlab.pdfgen import canvas
+
+    _register_font()
+    picture = tmp_path / "page.png"
+    Image.new("L", (100, 140), 230).save(picture)
+    path = tmp_path / "stamped.pdf"
+    sheet = canvas.Canvas(str(path), pagesize=(595, 842))
+    for number in range(1, 4):
+        _full_page_scan(sheet, picture, overlay=f"- {number} -")
+    sheet.save()
+    with pytest.raises(ScannedPdf):
+        read(path)
+
+
+def test_scanned_page_inside_a_text_pdf_is_reported(tmp_path: Path) -> None:
+    from PIL import Image
+    from reportlab.pdfgen import canvas
+
+    _register_font()
+    picture = tmp_path / "page.png"
+    Image.new("L", (100, 140), 230).save(picture)
+    path = tmp_path / "attached-scan.pdf"
+    sheet = canvas.Canvas(str(path), pagesize=(595, 842))
+    for number in (1, 2):
+        sheet.setFont(FONT, 12)
+        sheet.drawString(72, 760, f"第{number}页正文：部门整体支出绩效自评报告的文字内容。")
+        sheet.showPage()
+    _full_page_scan(sheet, picture)
+    sheet.save()
+    document = read(path)
+    assert [p.page for p in document.paragraphs()] == [1, 2]
+    assert len(document.warnings) == 1
+    assert "第3页是扫描图片" in document.warnings[0] and "scanned" in document.warnings[0]

@@ -64,6 +64,8 @@ from jixiao.ingest.pdf_tables import TABLE_SETTINGS, BBox, continue_table, grid
 from jixiao.model.document import Block, Document, Paragraph, Source, Table, number_blocks
 
 _DIGITS = re.compile(r"\d+")
+_SCAN_COVER = 0.5  # share of the page an image covers on a scanned page
+_SCAN_TEXT = 10  # visible characters below which a page has no real text layer
 
 
 @dataclass(slots=True)
@@ -71,8 +73,9 @@ class _PageText:
     """What one page gave: blocks with their top coordinate, and whether it had text or images."""
 
     blocks: list[tuple[float, Block]] = field(default_factory=list)
-    has_text: bool = False
+    has_text: bool = False  # a text layer beyond a few characters (a scan's page-number overlay is not one)
     has_images: bool = False
+    scanned: bool = False  # an image over most of the page and next to no text: a scanned page
     # Per paragraph (by id): whether it visibly starts a paragraph (indent, heading marker) and whether
     # it may run on (its last line reaches the margin without closing punctuation).
     flags: dict[int, tuple[bool, bool]] = field(default_factory=dict)
@@ -120,9 +123,17 @@ def read_pdf(path: Path, limits: Limits) -> Document:
 
     _reject_scanned(path, pages)
     blocks = _join_pages(pages)
+    warnings = []
+    scans = [str(number) for number, page in enumerate(pages, start=1) if page.scanned]
+    if scans:
+        listed = "、".join(scans)
+        warnings.append(
+            f"第{listed}页是扫描图片，没有文字层，其内容未读取 / page(s) {', '.join(scans)} are scanned images"
+        )
     return Document(
         source=Source(path=str(path), sha256=digest, format="pdf", pages=len(pages)),
         blocks=number_blocks(blocks),
+        warnings=warnings,
     )
 
 
@@ -157,9 +168,12 @@ def _reject_scanned(path: Path, pages: list[_PageText]) -> None:
 def _read_page(page: Any, number: int) -> _PageText:
     out = _PageText()
     chars: list[Char] = [c for c in page.chars if c.get("text")]
-    out.has_text = any(not c["text"].isspace() for c in chars)
+    visible = sum(1 for c in chars if not c["text"].isspace())
     out.has_images = bool(page.images)
-    if not out.has_text:
+    covered = sum(_area(image) for image in page.images) / max(float(page.width * page.height), 1.0)
+    out.scanned = covered > _SCAN_COVER and visible < _SCAN_TEXT
+    out.has_text = visible >= _SCAN_TEXT or (visible > 0 and not out.scanned)
+    if not visible:
         return out
     tables: list[Table] = []
     boxes: list[BBox] = []
@@ -193,6 +207,10 @@ def _read_page(page: Any, number: int) -> _PageText:
         out.blocks.append((box[1], table))
     out.blocks.sort(key=lambda item: item[0])
     return out
+
+
+def _area(obj: dict[str, Any]) -> float:
+    return max(float(obj["x1"]) - float(obj["x0"]), 0.0) * max(float(obj["bottom"]) - float(obj["top"]), 0.0)
 
 
 def _inside_any(char: Char, boxes: list[BBox]) -> bool:
