@@ -303,3 +303,18 @@ def test_a_file_that_is_not_a_workbook(tmp_path: Path) -> None:
     path.write_bytes(b"PK\x03\x04 not really a zip")
     problems = problems_of(path)
     assert "无法作为 xlsx 打开" in problems[0]
+
+
+def test_every_problem_of_a_row_is_listed(tmp_path: Path) -> None:
+    """A bad number does not hide a bad level-2 name in the same row."""
+
+    def change(wb: Any) -> None:
+        ws = wb[INDICATORS.title]
+        ws["B2"], ws["H2"] = "经济效益指标", "abc"
+        wb["指标分值"]["C2"] = "五十"
+
+    problems = problems_of(edit(filled(tmp_path), change))
+    assert any("第2行 H列（分值）" in p for p in problems)
+    assert any("第2行 B列（二级指标）" in p and "经济效益指标" in p for p in problems)
+    assert "工作表「指标分值」第2行 C列（声明分值）：「五十」不是数字" in problems
+    assert len(problems) == 3

@@ -786,13 +786,17 @@ def _read_list(
                 text = _text(raw)
                 if text not in ("1", "2"):
                     problems.add(ws.title, r, c, column.header, f"「{text}」不是 1 或 2")
+                    item[column.field] = 1
                     bad = True
                 else:
                     item[column.field] = int(text)
             else:
                 item[column.field] = _text(raw) if not isinstance(raw, str) else raw.strip()
-        if not bad:
-            yield r, item, Provenance(file=file, sheet=ws.title, row=r - 1, col=0)
+        # a row with a bad cell is still checked further (level names ...): every problem is listed;
+        # the import as a whole fails on any problem, so nothing partial is kept
+        if bad:
+            item = {c.field: item.get(c.field) for c in sheet.columns} | {"_bad": True}
+        yield r, item, Provenance(file=file, sheet=ws.title, row=r - 1, col=0)
 
 
 def _add_weight(report: Report, item: dict[str, Any], r: int, prov: Provenance, problems: _Problems) -> None:
@@ -800,7 +804,8 @@ def _add_weight(report: Report, item: dict[str, Any], r: int, prov: Provenance, 
         problems.add(WEIGHTS.title, r, 2, "指标名称", "指标名称为空")
         return
     if item["points"] is None:
-        problems.add(WEIGHTS.title, r, 3, "声明分值", "声明分值为空")
+        if not item.get("_bad"):
+            problems.add(WEIGHTS.title, r, 3, "声明分值", "声明分值为空")
         return
     report.declared_weights.append(
         DeclaredWeight(level=item["level"], name=item["name"], points=item["points"], provenance=prov)
@@ -860,7 +865,7 @@ def _add_project(report: Report, item: dict[str, Any], r: int, prov: Provenance,
     if not item["name"]:
         problems.add(PROJECTS.title, r, 1, "项目名称", "项目名称为空")
         return
-    fields = {k: v for k, v in item.items() if k != "grade"}
+    fields = {k: v for k, v in item.items() if k not in ("grade", "_bad")}
     report.projects.append(Project(**fields, grade=item["grade"] or None, provenance=prov))
 
 
