@@ -157,3 +157,10 @@ def test_rules_and_rule() -> None:
         assert section in out
     code, out = invoke("rule", "JX999")
     assert code == 2 and "JX999" in out
+
+
+def test_explain_shows_each_number_with_inputs_and_formula() -> None:
+    code, out = invoke("check", str(TABLE), "--explain", "--no-cache")
+    assert code == 0
+    assert "计分过程" in out and "预算执行:" in out and "min(执行率, 100%)" in out
+    assert "总分: 预算执行得分" in out and "→ 99.85" in out

@@ -118,12 +118,15 @@ def check(  # noqa: PLR0917 — typer maps each parameter to an option
     ignore: Annotated[list[str] | None, typer.Option("--ignore", help="不运行这些规则：前缀或编码")] = None,
     jobs: Annotated[int, typer.Option("--jobs", "-j", min=1, help="并行进程数 / parallel processes")] = 1,
     no_cache: Annotated[bool, typer.Option("--no-cache", help="不使用缓存 / do not use the result cache")] = False,
+    explain: Annotated[
+        bool, typer.Option("--explain", help="text 输出中列出计分过程 / show how each score was computed")
+    ] = False,
 ) -> None:
     """重新评分并运行全部勾稽规则 / re-score reports and run every consistency rule (exit 1 on an error finding)."""
     results = service.check_files(
         list(paths), profile, select=_selectors(select), ignore=_selectors(ignore), jobs=jobs, use_cache=not no_cache
     )
-    text, code = service.check_report_output(results, format.value)
+    text, code = service.check_report_output(results, format.value, explain)
     typer.echo(text)
     if code == 2 and len(results) == 1 and "error" in results[0]:
         typer.echo(f"jixiao: {results[0]['error']}", err=True)

@@ -48,7 +48,7 @@ def check_files(
     return pipeline.check_paths(paths, profile, select=select, ignore=ignore, jobs=jobs, cache_dir=cache)
 
 
-def check_report_output(results: list[dict[str, Any]], format: str) -> tuple[str, int]:
+def check_report_output(results: list[dict[str, Any]], format: str, explain: bool = False) -> tuple[str, int]:
     """`jixiao check` output in text, json or sarif, and the contract's exit code."""
     import json
 
@@ -60,7 +60,7 @@ def check_report_output(results: list[dict[str, Any]], format: str) -> tuple[str
     elif format == "sarif":
         text = json.dumps(as_sarif(results), ensure_ascii=False, indent=2)
     else:
-        text = as_text(results)
+        text = as_text(results, explain)
     return text, exit_code(results)
 
 

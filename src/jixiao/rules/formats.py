@@ -43,8 +43,20 @@ def _num(value: Any) -> str:
     return str(value)
 
 
-def as_text(results: list[dict[str, Any]]) -> str:
-    """Readable output: one block per report, findings by severity, each with its numbers and evidence."""
+def _explanation(card: dict[str, Any]) -> list[str]:
+    """The scorecard item by item: name, inputs, formula, result."""
+    lines = ["  计分过程 / how the score was computed:"]
+    for item in card.get("items", []):
+        inputs = "，".join(f"{k} {v}" for k, v in item["inputs"].items() if v is not None)
+        stated = "" if item.get("stated") is None else f"（报告 {item['stated']}）"
+        result = "—" if item["result"] is None else item["result"]
+        lines.append(f"    {item['name']}: {inputs} → {result}{stated}  [{item['formula']}]")
+    return lines
+
+
+def as_text(results: list[dict[str, Any]], explain: bool = False) -> str:
+    """Readable output: one block per report, findings by severity, each with its numbers and evidence;
+    with `explain`, each report's scorecard item by item."""
     lines: list[str] = []
     totals = {"error": 0, "warning": 0, "info": 0}
     unreadable = 0
@@ -61,6 +73,8 @@ def as_text(results: list[dict[str, Any]]) -> str:
             f"重算 {s['grade_computed'] or '—'}"
         )
         lines.append(f"== {path}  [评分规则 {result['profile']}]  {score}")
+        if explain and "scorecard" in result:
+            lines += _explanation(result["scorecard"])
         if not result["findings"]:
             lines.append("  未发现问题 / no findings")
         for f in result["findings"]:

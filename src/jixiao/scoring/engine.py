@@ -66,7 +66,8 @@ def score(report: Report, profile: Profile) -> Scorecard:
     if basis is not None:
         _, grade_computed = profile.grades.grade(basis)
         bands = "、".join(f"{b.label} ≥{b.min}" for b in profile.grades.bands)
-        all_items.append(ScoreItem("等次", "grade", {"总分": basis}, f"按等次区间（{bands}）", None))
+        inputs_g: dict[str, Decimal | int | str | None] = {"总分": basis, "等次": grade_computed}
+        all_items.append(ScoreItem("等次", "grade", inputs_g, f"按等次区间（{bands}）", None))
     return Scorecard(
         profile=profile.id,
         stated_total=stated_total,
@@ -258,7 +259,8 @@ def _quantitative(
         )
     else:
         raw = w * min(a / t, ONE)
-        formula = "正向指标：得分 = 分值 × min(a / t, 1)"
+        kind = "“=”指标（按正向计）" if direction == "=" else "正向指标"
+        formula = f"{kind}：得分 = 分值 × min(a / t, 1)"
     if sc.cap_at_weight:
         raw = min(raw, w)
     result = quantize(raw, sc.decimals)
