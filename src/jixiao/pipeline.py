@@ -132,6 +132,9 @@ def _check_one(path: str, profile: ProfileArg, select: list[str] | None, ignore:
         result = analyse(path, profile, select, ignore).to_dict()
     except JixiaoError as exc:
         return {"source": {"path": path}, "error": exc.one_line(), "kind": getattr(exc, "kind", "error")}
+    except Exception as exc:  # the batch boundary: one file's bug must not stop the others
+        reason = f"内部错误 / internal error: {type(exc).__name__}: {exc}"
+        return {"source": {"path": path}, "error": f"{path}: {reason}", "kind": "internal"}
     result["source"]["path"] = path
     return result
 
