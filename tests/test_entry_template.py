@@ -71,7 +71,7 @@ def small_report() -> Report:
         ("grade", "优", None),
     ):
         report.set_fact(key, Fact(value=value, unit=unit))
-    report.targets.append(QualitativeTarget(expected="完成校舍维修 12 所", achieved="完成 12 所"))
+    report.targets.append(QualitativeTarget(expected="=完成校舍维修 12 所", achieved="完成 12 所"))
     report.declared_weights.append(DeclaredWeight(level=1, name="产出指标", points=Decimal(50)))
     report.indicators.append(
         IndicatorRow(
@@ -144,6 +144,9 @@ text = st.text(
 money = st.decimals(min_value=0, max_value=10_000_000, places=2, allow_nan=False, allow_infinity=False)
 
 
+TARGET_TEXTS = ["≥95%", "≤4000万元", "下降2%以上", "达成预期指标", "1200起", "按时完成", "=15所"]
+
+
 @st.composite
 def reports(draw: Any) -> Report:
     report = Report()
@@ -168,7 +171,7 @@ def reports(draw: Any) -> Report:
         report.set_fact("grade", Fact(value=draw(st.sampled_from(["优", "良好", "合格"]))))
     for _ in range(draw(st.integers(0, 6))):
         level1 = draw(st.sampled_from(sorted(LEVELS)))
-        target_text = draw(st.sampled_from(["≥95%", "≤4000万元", "下降2%以上", "达成预期指标", "1200起", "按时完成"]))
+        target_text = draw(st.sampled_from(TARGET_TEXTS))
         target = parse_value_text(target_text)
         report.indicators.append(
             IndicatorRow(

@@ -161,7 +161,7 @@ def report() -> Report:
     ]
     rows = [
         ("产出指标", "数量指标", "维修校舍数量", "≥12所", "12所", 20, "20"),
-        ("产出指标", "数量指标", "维修面积", "≥3000平方米", "3120平方米", 10, "10"),
+        ("产出指标", "数量指标", "维修面积", "=3000平方米", "3120平方米", 10, "10"),
         ("产出指标", "质量指标", "验收合格率", "<5%返工", "2%", 20, "20"),
         ("效益指标", "社会效益指标", "安全隐患消除", "达成预期指标", "达成预期指标", 30, "28"),
         ("满意度指标", "服务对象满意度指标", "师生满意度", "≥90%", "95%", 10, "9.5"),
@@ -196,6 +196,8 @@ def test_xlsx_form_labels_values_and_merges(form_id: str, tmp_path: Path) -> Non
         assert word in joined, f"{form_id}: label {word} missing"
     assert "青山县教育局" in joined
     assert not any("{{" in t or "{%" in t or "\ue000" in t for t in texts), "placeholders left in the form"
+    if form_id in ("national-project", "hunan-dept-b"):
+        assert "=3000平方米" in texts  # text starting with '=' stays text, not a formula
     if form_id != "hunan-dept-a":  # Template A has no 分值/得分 per indicator
         assert "产出指标(50分)" in texts and "满意度指标(10分)" in texts
         cell = next(c for row in ws.iter_rows() for c in row if c.value == "产出指标(50分)")
@@ -231,6 +233,7 @@ def test_docx_form_labels_and_vertical_merges(form_id: str, tmp_path: Path) -> N
     for word in LABELS[form_id]:
         assert word in text, f"{form_id}: label {word} missing"
     assert "完成 12 所 & 验收 <合格>" in text  # XML-special characters survive
+    assert "=3000平方米" in text or form_id == "sichuan-510000_0013zp"  # Sichuan splits it: = | 3000 | 平方米
     assert "{{" not in text and "\ue000" not in text
     table = max(tables, key=lambda t: t.n_rows)
     if form_id != "hunan-dept-a":

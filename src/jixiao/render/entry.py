@@ -38,6 +38,7 @@ from jixiao.model.report import (
 )
 from jixiao.render.atomic import atomic_write
 from jixiao.render.context import DIRECTION_SYMBOLS
+from jixiao.render.forms import set_text_safe
 
 LEVELS_FILE = Path(__file__).parent / "templates" / "entry" / "levels.toml"
 MAX_ROWS = 500  # input rows offered on each list sheet
@@ -394,7 +395,8 @@ def _input(ws: Any, row: int, col: int, value: Any) -> None:
     five style attributes on each of thousands of cells is what makes openpyxl slow."""
     from copy import copy
 
-    cell = ws.cell(row=row, column=col, value=_excel_value(value))
+    cell = ws.cell(row=row, column=col)
+    set_text_safe(cell, _excel_value(value))
     proto = getattr(ws.parent, "_jixiao_input_style", None)
     if proto is not None:
         cell._style = copy(proto)

@@ -128,6 +128,13 @@ def _cell_value(env: Any, text: str, ctx: dict[str, Any]) -> Any:
     return text
 
 
+def set_text_safe(cell: Any, value: Any) -> None:
+    """Set a cell's value; text starting with '=' (a target such as '=15所') stays text, not a formula."""
+    cell.value = value
+    if isinstance(value, str) and value.startswith("="):
+        cell.data_type = "s"
+
+
 def _insert_rows(ws: Any, after_row: int, count: int) -> None:
     """Insert rows below `after_row`, moving merged ranges and row heights with the cells."""
     from openpyxl.worksheet.cell_range import CellRange
@@ -174,7 +181,7 @@ def _expand_repeat(ws: Any, env: Any, repeat: Repeat, ctx: dict[str, Any]) -> No
         local = {**ctx, "r": item}
         for col, text, _source in template:
             value = _cell_value(env, text, local) if isinstance(text, str) else text
-            ws.cell(row=r, column=col).value = value
+            set_text_safe(ws.cell(row=r, column=col), value)
 
 
 def _merge_marked(ws: Any) -> None:
@@ -227,7 +234,7 @@ def render_xlsx(form: FormSpec, report: Report, out: Path) -> Path:
             if cell.row in repeat_rows or not isinstance(cell.value, str):
                 continue
             if "{{" in cell.value or "{%" in cell.value:
-                cell.value = _cell_value(env, cell.value, ctx)
+                set_text_safe(cell, _cell_value(env, cell.value, ctx))
     _merge_marked(ws)
     ws.print_area = f"A1:{get_column_letter(ws.max_column)}{ws.max_row}"
     wb.properties.title = form.name
