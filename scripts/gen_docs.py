@@ -1,4 +1,5 @@
-"""Generate the docs that come from the code (`make docs`): docs/rules.md from the rule registry.
+"""Generate the docs that come from the code (`make docs`): docs/rules.md from the rule registry and
+docs/profiles.md from the built-in scoring profiles.
 
 `python scripts/gen_docs.py --check` exits 1 when a generated file is stale (tests/test_docs_rules.py
 runs the same comparison).
@@ -13,9 +14,10 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT / "src"))
 
-from jixiao.rules.docs import rules_markdown  # noqa: E402 — after the path set-up above
+from jixiao.profiles.docs import profiles_markdown  # noqa: E402 — after the path set-up above
+from jixiao.rules.docs import rules_markdown  # noqa: E402
 
-GENERATED: dict[str, Callable[[], str]] = {"docs/rules.md": rules_markdown}
+GENERATED: dict[str, Callable[[], str]] = {"docs/rules.md": rules_markdown, "docs/profiles.md": profiles_markdown}
 
 
 def main(argv: list[str]) -> int:

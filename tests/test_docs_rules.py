@@ -27,3 +27,14 @@ def test_every_rule_is_in_the_docs_with_its_sections() -> None:
         for section in SECTIONS:
             assert f"**{section}**" in block, (r.code, section)
         assert r.name in block
+
+
+def test_profiles_md_is_current_and_lists_every_builtin_profile() -> None:
+    from jixiao.profiles import available_profiles
+    from jixiao.profiles.docs import profiles_markdown
+
+    doc = DOC.parent / "profiles.md"
+    text = doc.read_text(encoding="utf-8")
+    assert text == profiles_markdown(), "docs/profiles.md is stale: run `make docs`"
+    for pid in ("national-2020", "hunan-dept", "sichuan-510000_0013zp", "hebei"):
+        assert pid in available_profiles() and f"`{pid}`" in text
