@@ -168,3 +168,45 @@ def test_known_gaps(form_id: str, tmp_path: Path) -> None:
     original, back = read_back(form_id, "xlsx", tmp_path)
     for key in sorted(KNOWN_GAPS[form_id]):
         assert back.value(key) == original.value(key), key
+
+
+# --- the seeds and the bundled samples: extract → render → extract ------------------------------
+
+SEEDS = Path(__file__).resolve().parents[2] / "shared" / "seeds"
+SAMPLES = Path(__file__).resolve().parents[1] / "src" / "jixiao" / "samples"
+
+# each source into the form of its own kind (table reports) or Template A (it carries the money tables)
+SOURCES: list[tuple[Path, str]] = [
+    (SEEDS / "000", "hunan-dept-a"),
+    (SEEDS / "001", "hunan-dept-a"),
+    (SEEDS / "002", "hunan-dept-b"),
+    (SEEDS / "002", "national-project"),
+    (SEEDS / "003", "hunan-dept-a"),
+    (SEEDS / "004", "national-project"),
+    (SAMPLES / "dept_table_yunxi_transport_2023.docx", "hunan-dept-b"),
+    (SAMPLES / "project_qingshan_school_repair_2023.xlsx", "national-project"),
+    (SAMPLES / "project_qingshan_school_repair_2023.docx", "sichuan-510000_0013zp"),
+    (SAMPLES / "dept_narrative_baishi_agriculture_2023.txt", "hunan-dept-a"),
+]
+
+
+def resolve(source: Path) -> Path:
+    if source.parent == SEEDS:
+        found = sorted(SEEDS.glob(f"{source.name}_*.txt"))
+        if not found:
+            pytest.skip("../shared/seeds is not beside the repository")
+        return found[0]
+    return source
+
+
+@pytest.mark.parametrize(("source", "form_id"), SOURCES, ids=lambda v: v.name if isinstance(v, Path) else v)
+def test_seeds_and_samples_round_trip(source: Path, form_id: str, tmp_path: Path) -> None:
+    path = resolve(source)
+    original = extract_module.extract(ingest.read(path))
+    rendered = render_form(original, form_id, "xlsx", tmp_path / f"{form_id}.xlsx")
+    back = extract_module.extract(ingest.read(rendered))
+    carried = [k for k in get_form(form_id).fact_keys() if original.value(k) is not None]
+    assert [(k, back.value(k)) for k in carried] == [(k, original.value(k)) for k in carried]
+    assert back.unit.department == original.unit.department
+    assert back.unit.fiscal_year == original.unit.fiscal_year
+    assert indicator_view(back, form_id) == indicator_view(original, form_id)
