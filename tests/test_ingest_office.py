@@ -197,3 +197,93 @@ def test_xls_that_xlrd_cannot_read_without_libreoffice_keeps_the_xlrd_error(
         read(path)
     assert not isinstance(caught.value, ConverterMissing)
     assert "xlrd" in caught.value.reason_en
+
+
+# --- Word and Excel files that are text inside, as government sites publish them under .doc/.xls ---
+
+
+def _rtf_escape(text: str) -> str:
+    return "".join(ch if ord(ch) < 128 else f"\\u{ord(ch) if ord(ch) < 32768 else ord(ch) - 65536}?" for ch in text)
+
+
+def _rtf_document() -> bytes:
+    """Hand-written RTF: a paragraph and a 2×2 table, Chinese as \\uN escapes."""
+    row = "\\trowd\\cellx3000\\cellx6000 {}\\intbl {}\\cell {}\\cell\\row"
+    body = [
+        "{\\rtf1\\ansi\\deff0 {\\fonttbl{\\f0 SimSun;}}",
+        "\\pard " + _rtf_escape("三公经费支出161.58万元。") + "\\par",
+        row.format("", _rtf_escape("项目"), _rtf_escape("金额")),
+        row.format("", _rtf_escape("合计"), "5795.43"),
+        "\\pard\\par}",
+    ]
+    return "\n".join(body).encode("ascii")
+
+
+@needs_soffice
+@pytest.mark.libreoffice
+def test_rtf_named_doc_is_read_through_libreoffice(tmp_path: Path) -> None:
+    path = tmp_path / "report.doc"
+    path.write_bytes(_rtf_document())
+    document = read(path)
+    assert document.source.format == "doc" and document.source.converted_from == "rtf"
+    assert [p.text for p in document.paragraphs() if p.text] == ["三公经费支出161.58万元。"]
+    (table,) = [b for b in document.blocks if isinstance(b, Table)]
+    assert [[c.text for c in r] for r in table.anchor_rows()] == [["项目", "金额"], ["合计", "5795.43"]]
+
+
+@needs_soffice
+@pytest.mark.libreoffice
+def test_word_2003_xml_named_doc_is_read_through_libreoffice(tmp_path: Path) -> None:
+    path = tmp_path / "report.doc"
+    path.write_text(
+        '<?xml version="1.0" encoding="UTF-8" standalone="yes"?>\n'
+        '<?mso-application progid="Word.Document"?>\n'
+        '<w:wordDocument xmlns:w="http://schemas.microsoft.com/office/word/2003/wordml"><w:body>'
+        "<w:p><w:r><w:t>自评得分98.6分，等次为优。</w:t></w:r></w:p>"
+        "</w:body></w:wordDocument>\n",
+        encoding="utf-8",
+    )
+    document = read(path)
+    assert document.source.format == "doc" and document.source.converted_from == "xml"
+    assert [p.text for p in document.paragraphs() if p.text] == ["自评得分98.6分，等次为优。"]
+
+
+def test_mht_named_doc_is_read_as_its_web_page(tmp_path: Path) -> None:
+    """Word's "single file web page" (MIME HTML, quoted-printable GBK), no LibreOffice needed."""
+    import quopri
+
+    html = "<html><body><p>三公经费支出161.58万元</p><table border=1><tr><td rowspan=2>项目</td><td>年初</td></tr>"
+    html += "<tr><td>全年</td></tr></table></body></html>"
+    encoded = quopri.encodestring(html.encode("gbk")).decode("ascii")
+    mime = (
+        "MIME-Version: 1.0\n"
+        'Content-Type: multipart/related; boundary="----=_NextPart_01"\n\n'
+        "------=_NextPart_01\n"
+        "Content-Location: file:///C:/report.htm\n"
+        "Content-Transfer-Encoding: quoted-printable\n"
+        'Content-Type: text/html; charset="gbk"\n\n'
+        f"{encoded}\n\n"
+        "------=_NextPart_01--\n"
+    )
+    path = tmp_path / "report.doc"
+    path.write_text(mime, encoding="ascii")
+    document = read(path)
+    assert document.source.format == "doc" and document.source.converted_from == "mht"
+    assert document.source.path == str(path)
+    assert [p.text for p in document.paragraphs()] == ["三公经费支出161.58万元"]
+    (table,) = [b for b in document.blocks if isinstance(b, Table)]
+    assert [(c.row, c.col, c.rowspan, c.text) for c in table.cells] == [
+        (0, 0, 2, "项目"),
+        (0, 1, 1, "年初"),
+        (1, 1, 1, "全年"),
+    ]
+
+
+def test_rtf_without_libreoffice_names_the_file(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv("PATH", str(tmp_path))
+    monkeypatch.delenv(libreoffice.SOFFICE_ENV, raising=False)
+    path = tmp_path / "report.doc"
+    path.write_bytes(_rtf_document())
+    with pytest.raises(ConverterMissing) as caught:
+        read(path)
+    assert caught.value.path == str(path) and "LibreOffice" in caught.value.reason_zh

@@ -7,6 +7,7 @@ reason; input files are only ever opened for reading.
 from __future__ import annotations
 
 import hashlib
+from collections.abc import Callable
 from pathlib import Path
 
 from jixiao.errors import UnreadableFile, UnsupportedFormat
@@ -83,6 +84,15 @@ def _read_ole(path: Path, limits: Limits) -> Document:
     return read_ole(path, limits)
 
 
+def _text_office(container: str) -> Callable[[Path, Limits], Document]:
+    def reader(path: Path, limits: Limits) -> Document:
+        from jixiao.ingest.office import read_text_office
+
+        return read_text_office(path, limits, container)
+
+    return reader
+
+
 def _read_json(path: Path, limits: Limits) -> Document:
     raise UnsupportedFormat(
         path, "JSON 文件不是文档；请用 jixiao extract 的输出作为报告输入", "a JSON file is not a document"
@@ -96,5 +106,9 @@ _READERS = {
     "pdf": _read_pdf,
     "html": _read_html,
     "ole": _read_ole,
+    "rtf": _text_office("rtf"),
+    "wordxml": _text_office("wordxml"),
+    "excelxml": _text_office("excelxml"),
+    "mht": _text_office("mht"),
     "json": _read_json,
 }

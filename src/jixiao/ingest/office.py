@@ -23,7 +23,7 @@ import tempfile
 from dataclasses import replace
 from pathlib import Path
 
-from jixiao.errors import EncryptedFile, UnreadableFile, UnsupportedFormat
+from jixiao.errors import CorruptFile, EncryptedFile, UnreadableFile, UnsupportedFormat
 from jixiao.ingest.libreoffice import Converter, shared_converter
 from jixiao.ingest.limits import Limits
 from jixiao.ingest.ole import CompoundFile
@@ -112,16 +112,26 @@ def _read_workbook(path: Path, data: bytes, kind: Format, limits: Limits) -> Doc
 
 
 def _converted(
-    path: Path, data: bytes, kind: Format, target: str, limits: Limits, *, converter: Converter | None = None
+    path: Path,
+    data: bytes,
+    kind: Format,
+    target: str,
+    limits: Limits,
+    *,
+    converter: Converter | None = None,
+    container: str | None = None,
 ) -> Document:
-    """Convert a copy with LibreOffice and read the result as the original file."""
+    """Convert a copy with LibreOffice and read the result as the original file.
+
+    `container` is what the file really is when that is not `kind` (an RTF saved as .doc).
+    """
     converter = converter or shared_converter(limits.conversion_timeout_s)
     with tempfile.TemporaryDirectory(prefix="jixiao-convert-") as tmp:
         folder = Path(tmp)
         (folder / "in").mkdir()
         # A name of our own with the kind's suffix: LibreOffice picks its import filter by suffix, and
         # a wrong suffix on the user's file (a .doc named .pdf) must not mislead it.
-        copy = folder / "in" / f"document.{kind}"
+        copy = folder / "in" / f"document.{container or kind}"
         shutil.copyfile(path, copy)
         try:
             (output,) = converter.convert([copy], target, folder / "out")
@@ -134,7 +144,7 @@ def _converted(
         path=str(path),
         sha256=hashlib.sha256(data).hexdigest(),
         format=kind,
-        converted_from=kind,
+        converted_from=container or kind,
     )
     return Document(source=source, blocks=document.blocks, warnings=document.warnings)
 
@@ -147,3 +157,45 @@ def _read_converted(output: Path, target: str, limits: Limits) -> Document:
     from jixiao.ingest.xlsx import read_xlsx
 
     return read_xlsx(output, limits)
+
+
+def read_text_office(path: Path, limits: Limits, container: str) -> Document:
+    """Word/Excel files that are text inside (sniff's rtf, wordxml, excelxml, mht), read as doc or xls."""
+    data = path.read_bytes()
+    sheet = container == "excelxml" or path.suffix.lower() in _SHEET_SUFFIXES
+    if container == "mht":
+        return _read_mht(path, data, limits, "xls" if sheet else ("doc" if _is_word_name(path) else "html"))
+    if container == "rtf":
+        return _converted(path, data, "doc", "docx", limits, container="rtf")
+    if container == "wordxml":
+        return _converted(path, data, "doc", "docx", limits, container="xml")
+    return _converted(path, data, "xls", "xlsx", limits, container="xml")
+
+
+def _is_word_name(path: Path) -> bool:
+    return path.suffix.lower() in _WORD_SUFFIXES
+
+
+def _read_mht(path: Path, data: bytes, limits: Limits, kind: Format) -> Document:
+    """A "single file web page" (MIME HTML): its HTML part read by the web page reader."""
+    import email
+    import email.policy
+
+    from jixiao.ingest.html import read_html
+
+    message = email.message_from_bytes(data, policy=email.policy.compat32)
+    part = next((p for p in message.walk() if p.get_content_type() == "text/html"), None)
+    payload = part.get_payload(decode=True) if part is not None else None
+    if not isinstance(payload, bytes) or not payload.strip():
+        raise CorruptFile(path, "MHT 网页文件中没有 HTML 正文", "MHTML file without an HTML part")
+    charset = part.get_content_charset() if part is not None else None
+    with tempfile.TemporaryDirectory(prefix="jixiao-mht-") as tmp:
+        page = Path(tmp) / "page.html"
+        # The MIME header may be the only place the charset is declared: say it inside the page too.
+        head = f'<meta charset="{charset}">'.encode("ascii") if charset and charset.isascii() else b""
+        page.write_bytes(head + payload)
+        document = read_html(page, limits)
+    source = replace(
+        document.source, path=str(path), sha256=hashlib.sha256(data).hexdigest(), format=kind, converted_from="mht"
+    )
+    return Document(source=source, blocks=document.blocks, warnings=document.warnings)

@@ -13,7 +13,7 @@ _HTML_MARKERS = (b"<!doctype html", b"<html", b"<head", b"<body", b"<table", b"<
 
 
 def sniff(path: Path, head: bytes, limits: Limits) -> str:
-    """Return one of txt, docx, xlsx, pdf, html, ole (doc/xls/wps/et), json."""
+    """Return one of txt, docx, xlsx, pdf, html, ole (doc/xls/wps/et), rtf, wordxml, excelxml, mht, json."""
     size = path.stat().st_size
     if size == 0 or not head.strip(b"\x00 \t\r\n\xef\xbb\xbf"):
         raise EmptyFile(path, "文件为空", "the file is empty")
@@ -30,6 +30,9 @@ def sniff(path: Path, head: bytes, limits: Limits) -> str:
     if head.startswith((b"PK\x03\x04", b"PK\x05\x06")):
         return _zip_kind(path, limits)
     lowered = head[:2048].lstrip(b"\xef\xbb\xbf \t\r\n").lower()
+    legacy = _legacy_office_kind(lowered)
+    if legacy is not None:
+        return legacy
     if lowered.startswith((b"{", b"[")) and path.suffix.lower() == ".json":
         return "json"
     if lowered.startswith(b"<?xml") and b"<html" not in lowered:
@@ -39,6 +42,23 @@ def sniff(path: Path, head: bytes, limits: Limits) -> str:
     if _looks_binary(head):
         raise UnsupportedFormat(path, "无法识别的文件类型", "unknown file type")
     return "txt"
+
+
+def _legacy_office_kind(lowered: bytes) -> str | None:
+    """Word and Excel files that are text inside: RTF, Office 2003 XML, MHTML ("single file web page").
+
+    Government sites often publish these under a .doc or .xls name.
+    """
+    if lowered.startswith(b"{\\rtf"):
+        return "rtf"
+    if lowered.startswith(b"<?xml"):
+        if b"word.document" in lowered or b"<w:worddocument" in lowered:
+            return "wordxml"
+        if b"excel.sheet" in lowered or b"urn:schemas-microsoft-com:office:spreadsheet" in lowered:
+            return "excelxml"
+    if lowered.startswith(b"mime-version:") or b"content-type: multipart/related" in lowered[:1024]:
+        return "mht"
+    return None
 
 
 def _zip_kind(path: Path, limits: Limits) -> str:
