@@ -302,10 +302,14 @@ def test_no_partial_import(tmp_path: Path) -> None:
 
 
 def test_a_file_that_is_not_a_workbook(tmp_path: Path) -> None:
+    from jixiao.errors import UnreadableFile
+
     path = tmp_path / "bad.xlsx"
     path.write_bytes(b"PK\x03\x04 not really a zip")
-    problems = problems_of(path)
-    assert "无法作为 xlsx 打开" in problems[0]
+    with pytest.raises(UnreadableFile, match="zip"):
+        import_template(path)
+    with pytest.raises(UnreadableFile, match="文件不存在"):
+        import_template(tmp_path / "missing.xlsx")
 
 
 def test_every_problem_of_a_row_is_listed(tmp_path: Path) -> None:

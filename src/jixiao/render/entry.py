@@ -21,7 +21,7 @@ from functools import cache
 from pathlib import Path
 from typing import Any
 
-from jixiao.errors import ImportProblems
+from jixiao.errors import CorruptFile, ImportProblems, TooLarge, UnreadableFile
 from jixiao.model.document import Provenance
 from jixiao.model.report import (
     FACT_SECTIONS,
@@ -594,14 +594,17 @@ def _is_number(value: Decimal) -> bool:
 
 
 def import_template(path: str | Path) -> Report:
-    """Read a filled entry template; raise ImportProblems listing every problem (nothing imported)."""
+    """Read a filled entry template; raise ImportProblems listing every problem (nothing imported).
+
+    A file that cannot be opened at all raises the document layer's UnreadableFile errors instead."""
     from openpyxl import load_workbook
 
     path = Path(path)
+    _guard(path)
     try:
         wb = load_workbook(path, data_only=False)
-    except Exception as exc:
-        raise ImportProblems(path, [f"无法作为 xlsx 打开：{type(exc).__name__}"]) from None
+    except Exception as exc:  # openpyxl raises many kinds for a damaged workbook
+        raise CorruptFile(path, f"无法作为 xlsx 打开（{type(exc).__name__}）", "not a readable xlsx workbook") from None
     problems = _Problems()
     report = Report(source_path=str(path), source_format="xlsx")
     expected = [UNIT_SHEET, FACTS_SHEET, *[s.title for s in LIST_SHEETS]]
@@ -636,6 +639,20 @@ def import_template(path: str | Path) -> Report:
     if problems.lines:
         raise ImportProblems(path, problems.lines)
     return report
+
+
+def _guard(path: Path) -> None:
+    """The document layer's limits before openpyxl sees the file: size, zip structure, zip bombs."""
+    from jixiao.ingest.limits import Limits
+    from jixiao.ingest.zipguard import check_archive, open_zip
+
+    limits = Limits()
+    if not path.is_file():
+        raise UnreadableFile(path, "文件不存在", "no such file")
+    if path.stat().st_size > limits.max_file_bytes:
+        raise TooLarge(path, "文件超过大小上限", f"file larger than {limits.max_file_bytes} bytes")
+    with open_zip(path) as archive:
+        check_archive(path, archive, limits)
 
 
 def _check_header(ws: Any, headers: list[str], problems: _Problems) -> bool:
