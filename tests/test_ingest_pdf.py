@@ -368,3 +368,34 @@ def test_scanned_page_inside_a_text_pdf_is_reported(tmp_path: Path) -> None:
     assert [p.page for p in document.paragraphs()] == [1, 2]
     assert len(document.warnings) == 1
     assert "第3页是扫描图片" in document.warnings[0] and "scanned" in document.warnings[0]
+
+
+@pytest.mark.parametrize("rotation", [90, 270])
+def test_rotated_page_reads_upright(tmp_path: Path, rotation: int) -> None:
+    """A page turned in the viewer (/Rotate): text and the merged table read as on an upright page."""
+    from reportlab.pdfgen import canvas
+    from reportlab.platypus import Table as PdfTable
+    from reportlab.platypus import TableStyle
+
+    _register_font()
+    path = tmp_path / f"turned{rotation}.pdf"
+    sheet = canvas.Canvas(str(path), pagesize=(595, 842))
+    sheet.setPageRotation(rotation)
+    sheet.setFont(FONT, 12)
+    sheet.drawString(72, 770, "三公经费支出161.58万元，较上年减少7.44万元。")
+    spec = INDICATOR_TABLE
+    data = [[""] * spec.n_cols for _ in range(spec.n_rows)]
+    style: list[tuple[Any, ...]] = [("FONTNAME", (0, 0), (-1, -1), FONT), ("GRID", (0, 0), (-1, -1), 0.5, "black")]
+    for row, col, rowspan, colspan, text in spec.anchors:
+        data[row][col] = text
+        if rowspan > 1 or colspan > 1:
+            style.append(("SPAN", (col, row), (col + colspan - 1, row + rowspan - 1)))
+    table = PdfTable(data, style=TableStyle(style))
+    _, table_height = table.wrapOn(sheet, 450, 600)
+    table.drawOn(sheet, 72, 740 - table_height)
+    sheet.showPage()
+    sheet.save()
+    document = read(path)
+    assert [p.text for p in document.paragraphs()] == ["三公经费支出161.58万元，较上年减少7.44万元。"]
+    (grid,) = document.tables()
+    assert _anchors(grid) == spec.anchors

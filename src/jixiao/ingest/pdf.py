@@ -16,6 +16,8 @@ Per page:
   stopped short of the right margin, an indented next line, a heading marker (一、 （二） 3.) or a
   table. Wrapped lines are joined without a space where either side is CJK or inside a number, so
   Chinese text comes back as written; spaces are inserted between Latin words by the character gaps.
+- a page whose text runs sideways (turned by /Rotate, or set sideways) is read in the frame where it
+  reads upright; its bboxes are in that frame.
 - bare page numbers (「- 3 -」, 「第3页 共9页」) in the top or bottom margin are dropped, and so are
   running headers and footers (margin text recurring on half the pages or more).
 
@@ -41,7 +43,9 @@ import re
 import struct
 import zlib
 from dataclasses import dataclass, field
+from itertools import pairwise
 from pathlib import Path
+from statistics import median
 from typing import Any
 
 from jixiao.errors import CorruptFile, EncryptedFile, ScannedPdf, TooLarge, UnreadableFile
@@ -175,22 +179,30 @@ def _read_page(page: Any, number: int) -> _PageText:
     out.has_text = visible >= _SCAN_TEXT or (visible > 0 and not out.scanned)
     if not visible:
         return out
+    turn = _reading_turn(chars)
+    width, height = float(page.width), float(page.height)
+    if turn:
+        # Text set sideways (a rotated page or a landscape table on a portrait page): work in the frame
+        # where it reads left to right, top to bottom; bboxes are then in that frame too.
+        chars = [_turned_char(c, turn, width, height) for c in chars]
+        width, height = height, width
     tables: list[Table] = []
     boxes: list[BBox] = []
     if page.lines or page.rects or page.curves:  # no ruling at all: no lattice table to find
         for found in page.find_tables(TABLE_SETTINGS):
-            built = grid(found.cells, chars)
+            cells = [_turned(box, turn, float(page.width), float(page.height)) for box in found.cells]
+            built = grid(cells, chars)
             if built is not None:
                 table, full = built
                 table.page = number
                 out.full_cells[id(table)] = full
                 tables.append(table)
-                boxes.append(found.bbox)
+                boxes.append(_turned(found.bbox, turn, float(page.width), float(page.height)))
     free = [c for c in chars if not _inside_any(c, boxes)] if boxes else chars
-    lines = drop_page_numbers(lines_of(free), float(page.height))
-    margins = margins_of(lines, float(page.width))
+    lines = drop_page_numbers(lines_of(free), height)
+    margins = margins_of(lines, width)
     gap = typical_gap(lines)
-    band = MARGIN_BAND * float(page.height)
+    band = MARGIN_BAND * height
     for segment in segments(lines, [b[1] for b in boxes]):
         for para_lines in paragraphs(segment, margins, gap):
             text = join_lines(para_lines)
@@ -200,13 +212,39 @@ def _read_page(page: Any, number: int) -> _PageText:
             first, last = para_lines[0], para_lines[-1]
             runs_on = last.x1 >= margins[1] - 2.5 * last.size and not last.text.endswith(CLOSING)
             out.flags[id(paragraph)] = (starts_paragraph(first, margins), runs_on)
-            if last.bottom < band or first.top > float(page.height) - band:
+            if last.bottom < band or first.top > height - band:
                 out.margin_text[id(paragraph)] = _DIGITS.sub("#", text.replace(" ", ""))
             out.blocks.append((first.top, paragraph))
     for table, box in zip(tables, boxes, strict=True):
         out.blocks.append((box[1], table))
     out.blocks.sort(key=lambda item: item[0])
     return out
+
+
+def _reading_turn(chars: list[Char]) -> int:
+    """0 for upright text; 90 when most characters are sideways and run down the page, 270 up the page."""
+    sideways = [c for c in chars if not c.get("upright", True) and not c["text"].isspace()]
+    if len(sideways) * 2 <= len(chars):
+        return 0
+    steps = [b["top"] - a["top"] for a, b in pairwise(sideways) if abs(b["x0"] - a["x0"]) < 1]
+    if not steps:
+        return 0
+    return 90 if median(steps) > 0 else 270
+
+
+def _turned(box: BBox, turn: int, width: float, height: float) -> BBox:
+    """A box (x0, top, x1, bottom) in the frame where text set at `turn` reads upright."""
+    x0, top, x1, bottom = box
+    if turn == 90:
+        return (top, width - x1, bottom, width - x0)
+    if turn == 270:
+        return (height - bottom, x0, height - top, x1)
+    return box
+
+
+def _turned_char(char: Char, turn: int, width: float, height: float) -> Char:
+    x0, top, x1, bottom = _turned((char["x0"], char["top"], char["x1"], char["bottom"]), turn, width, height)
+    return {**char, "x0": x0, "top": top, "x1": x1, "bottom": bottom, "upright": True}
 
 
 def _area(obj: dict[str, Any]) -> float:
