@@ -18,7 +18,7 @@ from importlib import import_module
 from jixiao.errors import JixiaoError
 from jixiao.model.document import Provenance
 from jixiao.model.findings import Finding, Issue, Severity
-from jixiao.model.report import Fact, Report
+from jixiao.model.report import FACT_SECTION_TYPES, Fact, Report
 from jixiao.model.scorecard import Scorecard
 from jixiao.profiles.model import Profile
 from jixiao.scoring.arith import dec
@@ -60,9 +60,15 @@ class Context:
         return self._facts.get(key)
 
     def _load(self) -> None:
-        # Every rule asks for facts: read the report's sections once per report.
-        self._facts = self.report.facts()
-        self._nums = {k: dec(f.value) for k, f in self._facts.items()}
+        # Every rule asks for facts: read the report's sections once per report, straight from
+        # their field dicts (report.facts() looks each vocabulary key up one by one).
+        facts: dict[str, Fact] = {}
+        for section in FACT_SECTION_TYPES:
+            for key, value in getattr(self.report, section).__dict__.items():
+                if value is not None:
+                    facts[key] = value
+        self._facts = facts
+        self._nums = {k: dec(f.value) for k, f in facts.items()}
 
     def ev(self, *keys: str) -> tuple[Provenance, ...]:
         """Evidence: the provenance of each stated fact among `keys`."""

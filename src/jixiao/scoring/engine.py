@@ -342,21 +342,30 @@ def level_sums(report: Report, items: tuple[ScoreItem, ...]) -> tuple[tuple[Leve
             groups2.setdefault(k2, []).append(i)
             names2.setdefault(k2, f"{row.level1}/{row.level2}")
 
-    def build(level: int, name: str, rows: list[int], declared_key: str, table: dict[str, DeclaredWeight]) -> LevelSum:
-        ws = [items[i].weight for i in rows]
-        ss = [items[i].stated for i in rows]
-        d = table.get(declared_key)
+    def build(level: int, name: str, rows: list[int], declared: DeclaredWeight | None) -> LevelSum:
+        # one pass over the rows: this runs for every heading of every report
+        weight, stated, computed, all_stated = ZERO, ZERO, ZERO, True
+        for i in rows:
+            item = items[i]
+            if item.weight is not None:
+                weight += item.weight
+            if item.stated is None:
+                all_stated = False
+            else:
+                stated += item.stated
+            if item.result is not None:
+                computed += item.result
         return LevelSum(
             level=1 if level == 1 else 2,
             name=name,
-            weight=sum((w for w in ws if w is not None), ZERO),
-            score_stated=sum((s for s in ss if s is not None), ZERO) if all(s is not None for s in ss) else None,
-            score_computed=sum((items[i].result or ZERO for i in rows), ZERO),
+            weight=weight,
+            score_stated=stated if all_stated else None,
+            score_computed=computed,
             rows=tuple(rows),
-            declared=d.points if d else None,
-            declared_provenance=d.provenance if d else None,
+            declared=declared.points if declared else None,
+            declared_provenance=declared.provenance if declared else None,
         )
 
-    l1 = tuple(build(1, names1[k], rows, k, dict(declared1)) for k, rows in groups1.items())
-    l2 = tuple(build(2, names2[k], rows, k[1], dict(declared2)) for k, rows in groups2.items())
+    l1 = tuple(build(1, names1[k], rows, declared1.get(k)) for k, rows in groups1.items())
+    l2 = tuple(build(2, names2[k], rows, declared2.get(k[1])) for k, rows in groups2.items())
     return l1, l2
