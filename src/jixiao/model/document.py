@@ -75,6 +75,8 @@ class Cell:
             out["hidden"] = True
         if self.page is not None:
             out["page"] = self.page
+        if self.bbox is not None:
+            out["bbox"] = [round(v, 2) for v in self.bbox]
         return out
 
 
