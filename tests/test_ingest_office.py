@@ -287,3 +287,27 @@ def test_rtf_without_libreoffice_names_the_file(tmp_path: Path, monkeypatch: pyt
     with pytest.raises(ConverterMissing) as caught:
         read(path)
     assert caught.value.path == str(path) and "LibreOffice" in caught.value.reason_zh
+
+
+@needs_soffice
+@pytest.mark.libreoffice
+def test_excel_2003_xml_named_xls_is_read_through_libreoffice(tmp_path: Path) -> None:
+    path = tmp_path / "budget.xls"
+    path.write_text(
+        '<?xml version="1.0" encoding="UTF-8"?>\n<?mso-application progid="Excel.Sheet"?>\n'
+        '<Workbook xmlns="urn:schemas-microsoft-com:office:spreadsheet"'
+        ' xmlns:ss="urn:schemas-microsoft-com:office:spreadsheet">'
+        '<Worksheet ss:Name="自评表"><Table>'
+        '<Row><Cell ss:MergeAcross="1"><Data ss:Type="String">资金情况</Data></Cell></Row>'
+        '<Row><Cell><Data ss:Type="String">年初预算数</Data></Cell><Cell><Data ss:Type="Number">320</Data></Cell></Row>'
+        "</Table></Worksheet></Workbook>\n",
+        encoding="utf-8",
+    )
+    document = read(path)
+    assert document.source.format == "xls" and document.source.converted_from == "xml"
+    (table,) = [b for b in document.blocks if isinstance(b, Table)]
+    assert [(c.row, c.col, c.colspan, c.text) for c in table.cells] == [
+        (0, 0, 2, "资金情况"),
+        (1, 0, 1, "年初预算数"),
+        (1, 1, 1, "320"),
+    ]
