@@ -9,8 +9,10 @@ a closing paragraph and returns the path. Other formats append their own `build_
 from __future__ import annotations
 
 import html
+import os
 import shutil
 import subprocess
+import tempfile
 from dataclasses import dataclass
 from decimal import Decimal, InvalidOperation
 from pathlib import Path
@@ -118,28 +120,35 @@ def build_xlsx(path: Path, spec: GridSpec = INDICATOR_TABLE) -> Path:
 
 
 def soffice_convert(source: Path, target_format: str) -> Path:
-    """Convert a file with LibreOffice headless into the same folder (callers skip when soffice is missing)."""
+    """Convert one file with LibreOffice headless (callers skip when soffice is missing)."""
+    return soffice_convert_all([source], target_format)[0]
+
+
+def soffice_convert_all(sources: list[Path], target_format: str) -> list[Path]:
+    """Convert files in one LibreOffice start, each into a folder beside it; returns the outputs in order."""
     soffice = shutil.which("soffice")
     if soffice is None:
         raise RuntimeError("soffice not installed")
-    outdir = source.parent / f"{target_format}-out"
+    outdir = sources[0].parent / f"{target_format}-out"
     outdir.mkdir(exist_ok=True)
+    # one profile per test process, reused: creating a profile is most of a cold start
+    profile = Path(tempfile.gettempdir()) / f"jixiao-test-lo-{os.getpid()}"
     subprocess.run(
         [
             soffice,
-            f"-env:UserInstallation=file://{source.parent / 'lo-profile'}",
+            f"-env:UserInstallation={profile.as_uri()}",
             "--headless",
             "--convert-to",
             target_format,
             "--outdir",
             str(outdir),
-            str(source),
+            *map(str, sources),
         ],
         check=True,
         capture_output=True,
         timeout=180,
     )
-    return outdir / f"{source.stem}.{target_format}"
+    return [outdir / f"{source.stem}.{target_format}" for source in sources]
 
 
 def build_xls(path: Path, spec: GridSpec = INDICATOR_TABLE) -> Path:

@@ -162,9 +162,16 @@ def test_caption_and_hostile_nesting(tmp_path: Path) -> None:
     path.write_text(f'<html><body><div class="content"><table>{nested}</table></div></body></html>', encoding="utf-8")
     tables = list(read(path).tables())
     assert len(tables) == 600 and tables[-1].parent_table == 598
-    # elements nested thousands deep: a one-line error, not a RecursionError traceback
+    # elements nested thousands deep still read (no recursion over the page)
     deep = tmp_path / "deep.html"
     chain = "<div>" * 3000 + "文字" + "</div>" * 3000
     deep.write_text(f'<html><body><div class="content"><p>{BODY}</p>{chain}</div></body></html>', encoding="utf-8")
-    with pytest.raises(CorruptFile, match=r"deep\.html"):
-        read(deep)
+    assert texts(read(deep)) == [BODY, "文字"]
+    # tables nested a thousand deep: a one-line error naming the file, not a RecursionError traceback
+    hostile = tmp_path / "hostile.html"
+    nested = "<tr><td>表<table>" * 1500 + "x" + "</table></td></tr>" * 1500
+    hostile.write_text(
+        f'<html><body><div class="content"><table>{nested}</table></div></body></html>', encoding="utf-8"
+    )
+    with pytest.raises(CorruptFile, match=r"hostile\.html"):
+        read(hostile)

@@ -11,7 +11,7 @@ from pathlib import Path
 import openpyxl
 import pytest
 
-from builders import INDICATOR_TABLE, TITLE, build_xlsx, soffice_convert
+from builders import INDICATOR_TABLE, TITLE, build_xlsx, soffice_convert_all
 from jixiao.errors import CorruptFile
 from jixiao.ingest import read
 from jixiao.ingest.limits import DEFAULT_LIMITS, Limits
@@ -203,7 +203,7 @@ def test_corrupt_workbooks_name_the_file(tmp_path: Path) -> None:
 def xls_files(tmp_path_factory: pytest.TempPathFactory) -> dict[str, Path]:
     folder = tmp_path_factory.mktemp("xls")
     sources = [build_xlsx(folder / "grid.xlsx"), hidden_workbook(folder / "hidden.xlsx")]
-    return {source.stem: soffice_convert(source, "xls") for source in sources}
+    return {source.stem: xls for source, xls in zip(sources, soffice_convert_all(sources, "xls"), strict=True)}
 
 
 @needs_soffice

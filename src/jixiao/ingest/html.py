@@ -16,7 +16,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from bs4 import BeautifulSoup, Comment, Tag
-from bs4.element import NavigableString
+from bs4.element import NavigableString, PageElement, PreformattedString
 
 from jixiao.errors import CorruptFile
 from jixiao.ingest.limits import Limits
@@ -162,21 +162,27 @@ def _build(text: str) -> tuple[_Builder, str]:
 
 
 def _drop_chrome(soup: BeautifulSoup) -> None:
+    """Remove comments, scripts, hidden elements and site chrome, top down, skipping removed subtrees."""
     for comment in soup.find_all(string=lambda s: isinstance(s, Comment)):
         comment.extract()
-    for tag in soup.find_all(_DROP_TAGS):
-        # an article's own <header> holds its title; only the page's header and footer are chrome
-        if tag.name in ("header", "footer") and tag.find_parent(("article", "main")) is not None:
-            continue
+    doomed: list[Tag] = []
+    stack: list[Tag] = [soup]
+    while stack:  # no recursion: pages can nest deeper than Python's stack
+        for child in stack.pop().contents:
+            if isinstance(child, Tag):
+                (doomed if _is_dropped(child) else stack).append(child)
+    for tag in doomed:
         tag.decompose()
-    for tag in soup.find_all(True):
-        if tag.decomposed or not isinstance(tag, Tag) or tag.attrs is None:
-            continue
-        style = tag.get("style")
-        if (isinstance(style, str) and _HIDDEN_STYLE.search(style)) or (
-            tag.name not in ("body", "html", "td", "th", "tr", "table") and _is_chrome(tag)
-        ):
-            tag.decompose()
+
+
+def _is_dropped(tag: Tag) -> bool:
+    if tag.name in _DROP_TAGS:
+        # an article's own <header> holds its title; only the page's header and footer are chrome
+        return tag.name not in ("header", "footer") or tag.find_parent(("article", "main")) is None
+    style = tag.get("style")
+    if isinstance(style, str) and _HIDDEN_STYLE.search(style):
+        return True
+    return tag.name not in ("body", "html", "td", "th", "tr", "table") and _is_chrome(tag)
 
 
 def _names(tag: Tag) -> str:
@@ -193,25 +199,29 @@ def _is_chrome(tag: Tag) -> bool:
 
 
 def _text_weights(root: Tag) -> dict[int, tuple[int, int]]:
-    """id(tag) → (characters of text, characters inside links) under it, whitespace ignored, one pass."""
-    weights: dict[int, list[int]] = {}
-    for string in root.find_all(string=True):
-        length = len(_SPACE.sub("", str(string)))
-        if not length:
+    """id(tag) → (characters of text, characters inside links) under it, whitespace ignored.
+
+    One pass bottom-up over the page (reverse document order visits children before parents).
+    """
+    nodes: list[PageElement] = [root, *root.descendants]
+    sums: dict[int, list[int]] = {}
+    weights: dict[int, tuple[int, int]] = {}
+    for node in reversed(nodes):
+        parent = node.parent
+        if isinstance(node, Tag):
+            total, linked = sums.pop(id(node), (0, 0))
+            if node.name == "a":
+                linked = total
+            weights[id(node)] = (total, linked)
+        elif isinstance(node, NavigableString) and not isinstance(node, PreformattedString):
+            total, linked = len(_SPACE.sub("", str(node))), 0
+        else:
             continue
-        ancestors = []
-        in_link = False
-        for parent in string.parents:
-            ancestors.append(id(parent))
-            in_link = in_link or parent.name == "a"
-            if parent is root:
-                break
-        for key in ancestors:
-            entry = weights.setdefault(key, [0, 0])
-            entry[0] += length
-            if in_link:
-                entry[1] += length
-    return {key: (v[0], v[1]) for key, v in weights.items()}
+        if node is not root and parent is not None and total:
+            entry = sums.setdefault(id(parent), [0, 0])
+            entry[0] += total
+            entry[1] += linked
+    return weights
 
 
 def _article(root: Tag) -> Tag:
@@ -281,26 +291,30 @@ class _Builder:
         self.style = None
 
     def walk(self, node: Tag) -> None:
-        for child in node.children:
-            if isinstance(child, NavigableString):
-                self.buffer.append(_SPACE.sub(" ", str(child)))
-                continue
-            if not isinstance(child, Tag):
-                continue
-            name = child.name
-            if name == "br":
-                self.buffer.append("\n")
-            elif name == "table":
+        """Paragraphs and tables under a node in document order (an explicit stack: pages nest deep)."""
+        stack: list[PageElement | None] = list(reversed(node.contents))
+        while stack:
+            item = stack.pop()
+            if item is None:  # the end of a block element
                 self.flush()
-                self.table(child, None)
-            elif name in _BLOCK_TAGS:
-                self.flush()
-                if len(name) == 2 and name[0] == "h" and name[1].isdigit():
-                    self.style = f"Heading {name[1]}"
-                self.walk(child)
-                self.flush()
-            else:
-                self.walk(child)
+            elif isinstance(item, NavigableString):
+                if not isinstance(item, PreformattedString):  # comments, doctype, CDATA
+                    self.buffer.append(_SPACE.sub(" ", str(item)))
+            elif isinstance(item, Tag):
+                name = item.name
+                if name == "br":
+                    self.buffer.append("\n")
+                elif name == "table":
+                    self.flush()
+                    self.table(item, None)
+                elif name in _BLOCK_TAGS:
+                    self.flush()
+                    if len(name) == 2 and name[0] == "h" and name[1].isdigit():
+                        self.style = f"Heading {name[1]}"
+                    stack.append(None)
+                    stack.extend(reversed(item.contents))
+                else:
+                    stack.extend(reversed(item.contents))
 
     def table(self, element: Tag, parent: Table | None) -> None:
         """Append the table and then its nested tables, depth first."""
@@ -359,23 +373,23 @@ def _span(td: Tag, attr: str) -> int:
 def _cell_text(td: Tag, nested: list[Tag]) -> str:
     """A cell's text: <br> and block elements give line breaks; nested tables are set aside."""
     parts: list[str] = []
-
-    def walk(node: Tag) -> None:
-        for child in node.children:
-            if isinstance(child, NavigableString):
-                parts.append(_SPACE.sub(" ", str(child)))
-            elif isinstance(child, Tag):
-                if child.name == "br":
+    stack: list[PageElement | None] = list(reversed(td.contents))
+    while stack:
+        item = stack.pop()
+        if item is None:
+            parts.append("\n")
+        elif isinstance(item, NavigableString):
+            if not isinstance(item, PreformattedString):
+                parts.append(_SPACE.sub(" ", str(item)))
+        elif isinstance(item, Tag):
+            if item.name == "br":
+                parts.append("\n")
+            elif item.name == "table":
+                nested.append(item)
+            else:
+                if item.name in _BLOCK_TAGS:
                     parts.append("\n")
-                elif child.name == "table":
-                    nested.append(child)
-                elif child.name in _BLOCK_TAGS:
-                    parts.append("\n")
-                    walk(child)
-                    parts.append("\n")
-                else:
-                    walk(child)
-
-    walk(td)
+                    stack.append(None)
+                stack.extend(reversed(item.contents))
     lines = [line.strip(" \t\u3000\xa0") for line in "".join(parts).split("\n")]
     return "\n".join(line for line in lines if line)
