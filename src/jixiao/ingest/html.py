@@ -239,16 +239,16 @@ def _article(root: Tag) -> Tag:
 
 
 def _deepest_holding(tags: list[Tag], weights: dict[int, tuple[int, int]], body_text: int, share: float) -> Tag | None:
-    """The deepest tag whose non-link text is at least `share` of the page's, and mostly not links."""
+    """The deepest tag whose non-link text is at least `share` (≥ half) of the page's, and mostly not links.
+
+    Tags holding more than half of the text are nested in one another, so in document order the last
+    one that qualifies is the deepest.
+    """
     chosen: Tag | None = None
-    chosen_depth = -1
     for tag in tags:
         total, linked = weights.get(id(tag), (0, 0))
-        if total == 0 or total - linked < share * body_text or linked > 0.5 * total:
-            continue
-        depth = sum(1 for _ in tag.parents)
-        if depth > chosen_depth:
-            chosen, chosen_depth = tag, depth
+        if total and total - linked >= share * body_text and linked <= 0.5 * total:
+            chosen = tag
     return chosen
 
 
