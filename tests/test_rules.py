@@ -167,6 +167,7 @@ def test_sangong_budget_derived_from_saving_as_in_seed_001() -> None:
     report.three_public.three_public_saving_rate = Fact(value=D("53.61"))
     (finding,) = run(report, ["JX3"])
     assert finding.code == "JX304" and D("52.61") in finding.numbers
+    assert finding.severity is Severity.WARNING  # the budget was derived from the saving, not stated
 
 
 def test_income_parts_and_change_rate() -> None:

@@ -128,7 +128,7 @@ def sangong_rate_mismatch(ctx: Context) -> Iterator[Issue]:
     检查什么：
         三公经费、公务接待费、公务用车费的执行率（控制率）是否等于 支出 ÷ 预算；节约率是否等于
         节约额 ÷ 预算（允许按所述小数位四舍五入或截尾：161.58 ÷ 160 = 100.9875%，写 100.98% 或
-        100.99% 都算对）。
+        100.99% 都算对）。未写预算时以 支出 + 节约额 为预算，此时不符只报 warning（节约额也可能是与上年比）。
     为什么重要：
         百分比常是手算后写进文字的，与旁边的金额矛盾说明有一处写错。
     示例：
@@ -137,6 +137,9 @@ def sangong_rate_mismatch(ctx: Context) -> Iterator[Issue]:
         用金额重新计算百分比，改正文字。
     """
     budget, budget_label = _sangong_budget(ctx)
+    # A budget derived from 节约额 assumes the saving is against the budget, not the prior year:
+    # a mismatch then is only likely, not certain.
+    derived = Severity.WARNING if ctx.num("three_public_budget") is None else None
     yield from rate_issue(
         ctx,
         "three_public_execution_rate",
@@ -146,6 +149,7 @@ def sangong_rate_mismatch(ctx: Context) -> Iterator[Issue]:
         "支出",
         budget_label,
         ctx.ev("three_public_total", "three_public_budget", "three_public_saving"),
+        derived,
     )
     yield from rate_issue(
         ctx,
@@ -156,6 +160,7 @@ def sangong_rate_mismatch(ctx: Context) -> Iterator[Issue]:
         "节约额",
         budget_label,
         ctx.ev("three_public_saving", "three_public_budget", "three_public_total"),
+        derived,
     )
     for key, spent_key, budget_key, label in (
         ("reception_execution_rate", "reception", "reception_budget", "公务接待费执行率"),
