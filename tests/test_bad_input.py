@@ -286,3 +286,25 @@ def test_xlsx_named_docx_is_read_as_xlsx(tmp_path: Path) -> None:
     code, out, err = _parse(path)
     assert code == 0, err
     assert '"format": "xlsx"' in out and "产出指标(50分)" in out
+
+
+def test_pdf_whose_fonts_have_no_unicode_mapping(tmp_path: Path) -> None:
+    """Text that only looks like text: an embedded CJK font without its ToUnicode map gives (cid:N) glyphs."""
+    font_file = Path("/usr/share/fonts/truetype/wqy/wqy-microhei.ttc")
+    if not font_file.exists():
+        pytest.skip("needs fonts-wqy-microhei (scripts/install-system-deps.sh installs it)")
+    from reportlab.pdfbase import pdfmetrics
+    from reportlab.pdfbase.ttfonts import TTFont
+    from reportlab.pdfgen import canvas
+
+    pdfmetrics.registerFont(TTFont("WQY", str(font_file), subfontIndex=0))
+    plain = tmp_path / "mapped.pdf"
+    sheet = canvas.Canvas(str(plain), pageCompression=0)
+    sheet.setFont("WQY", 12)
+    sheet.drawString(72, 700, "三公经费支出161.58万元，较上年减少7.44万元。")
+    sheet.save()
+    assert [p.text for p in read(plain).paragraphs()] == ["三公经费支出161.58万元，较上年减少7.44万元。"]
+    # Same length keeps the cross-reference offsets valid: the font simply loses its map.
+    path = tmp_path / "unmapped.pdf"
+    path.write_bytes(plain.read_bytes().replace(b"/ToUnicode", b"/ToUnicodX"))
+    assert_rejected(path, "字符映射", "OCR", "Unicode")

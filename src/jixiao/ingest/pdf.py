@@ -80,6 +80,8 @@ class _PageText:
     has_text: bool = False  # a text layer beyond a few characters (a scan's page-number overlay is not one)
     has_images: bool = False
     scanned: bool = False  # an image over most of the page and next to no text: a scanned page
+    visible: int = 0  # characters other than spaces
+    unmapped: int = 0  # glyphs of fonts without a Unicode mapping (pdfminer's "(cid:N)"), left out
     # Per paragraph (by id): whether it visibly starts a paragraph (indent, heading marker) and whether
     # it may run on (its last line reaches the margin without closing punctuation).
     flags: dict[int, tuple[bool, bool]] = field(default_factory=dict)
@@ -125,9 +127,13 @@ def read_pdf(path: Path, limits: Limits) -> Document:
     except (PSException, ValueError, KeyError, TypeError, IndexError, AttributeError, struct.error, zlib.error) as exc:
         raise _corrupt(path, exc) from None
 
+    _reject_unmapped(path, pages)
     _reject_scanned(path, pages)
     blocks = _join_pages(pages)
     warnings = []
+    unmapped = sum(p.unmapped for p in pages)
+    if unmapped:
+        warnings.append(f"{unmapped} 个字符的字体缺少字符映射，无法识别，已略去 / {unmapped} unmapped glyphs left out")
     scans = [str(number) for number, page in enumerate(pages, start=1) if page.scanned]
     if scans:
         listed = "、".join(scans)
@@ -158,6 +164,17 @@ def _corrupt(path: Path, cause: object) -> CorruptFile:
     return CorruptFile(path, "PDF 文件已损坏，无法解析", f"corrupt PDF ({detail[:120]})")
 
 
+def _reject_unmapped(path: Path, pages: list[_PageText]) -> None:
+    """A PDF whose fonts mostly lack a Unicode mapping has text that only looks like text."""
+    unmapped = sum(p.unmapped for p in pages)
+    if unmapped and unmapped > 0.3 * (unmapped + sum(p.visible for p in pages)):
+        raise UnreadableFile(
+            path,
+            "PDF 的字体缺少字符映射，文字无法提取（只会得到乱码），需先 OCR 识别后再读取",
+            "the PDF's fonts have no Unicode mapping, so its text cannot be extracted: run OCR first",
+        )
+
+
 def _reject_scanned(path: Path, pages: list[_PageText]) -> None:
     with_text = sum(1 for p in pages if p.has_text)
     with_images = any(p.has_images for p in pages)
@@ -172,7 +189,10 @@ def _reject_scanned(path: Path, pages: list[_PageText]) -> None:
 def _read_page(page: Any, number: int) -> _PageText:
     out = _PageText()
     chars: list[Char] = [c for c in page.chars if c.get("text")]
-    visible = sum(1 for c in chars if not c["text"].isspace())
+    mapped = [c for c in chars if not c["text"].startswith("(cid:")]
+    out.unmapped = len(chars) - len(mapped)
+    chars = mapped
+    visible = out.visible = sum(1 for c in chars if not c["text"].isspace())
     out.has_images = bool(page.images)
     covered = sum(_area(image) for image in page.images) / max(float(page.width * page.height), 1.0)
     out.scanned = covered > _SCAN_COVER and visible < _SCAN_TEXT
