@@ -157,6 +157,12 @@ def build_xls(path: Path, spec: GridSpec = INDICATOR_TABLE) -> Path:
     return soffice_convert(source, "xls").replace(path)
 
 
+def build_lo_html(path: Path, spec: GridSpec = INDICATOR_TABLE) -> Path:
+    """The docx exported as a web page by LibreOffice: another writer's markup (<p> in cells, widths, styles)."""
+    source = build_docx(path.with_name(path.stem + "-src.docx"), spec)
+    return soffice_convert(source, "html").replace(path)
+
+
 def html_table(spec: GridSpec = INDICATOR_TABLE) -> str:
     """The table as HTML with rowspan/colspan."""
     rows: list[list[str]] = [[] for _ in range(spec.n_rows)]

@@ -18,6 +18,7 @@ from builders import (
     GridSpec,
     build_docx,
     build_html,
+    build_lo_html,
     build_pdf,
     build_xls,
     build_xlsx,
@@ -33,8 +34,9 @@ BUILDERS: dict[str, Callable[[Path, GridSpec], Path]] = {
     "xls": build_xls,
     "html": build_html,
     "pdf": build_pdf,
+    "lo-html": build_lo_html,  # LibreOffice's html export of the docx
 }
-NEEDS_SOFFICE = {"xls"}
+NEEDS_SOFFICE = {"xls", "lo-html"}
 HAVE_SOFFICE = shutil.which("soffice") is not None
 
 
