@@ -236,3 +236,26 @@ def test_legacy_hmerge(tmp_path: Path) -> None:
         (1, 1, 1, 1, "b"),
         (1, 2, 1, 1, "c"),
     ]
+
+
+def test_content_controls_around_tables_rows_cells_and_runs(tmp_path: Path) -> None:
+    # templates wrap fields in content controls (w:sdt): at body, row, cell and run level
+    sdt_run = (
+        "<w:p><w:r><w:t>单位：</w:t></w:r><w:sdt><w:sdtContent><w:r><w:t>某局</w:t></w:r></w:sdtContent></w:sdt></w:p>"
+    )
+    body = (
+        f"<w:sdt><w:sdtContent>{sdt_run}</w:sdtContent></w:sdt>"
+        "<w:sdt><w:sdtContent><w:tbl>"
+        "<w:tr>" + tc(p("项目")) + tc(p("金额")) + "</w:tr>"
+        "<w:sdt><w:sdtContent><w:tr>"
+        + tc(p("基本支出"))
+        + "<w:sdt><w:sdtContent>"
+        + tc("<w:sdt><w:sdtContent>" + p("3260.18") + "</w:sdtContent></w:sdt>")
+        + "</w:sdtContent></w:sdt>"
+        "</w:tr></w:sdtContent></w:sdt>"
+        "</w:tbl></w:sdtContent></w:sdt>"
+    )
+    doc = read_docx(docx_with_body(tmp_path, body), DEFAULT_LIMITS)
+    assert [b.text for b in doc.paragraphs()] == ["单位：某局"]
+    (table,) = doc.tables()
+    assert table.filled_grid() == [["项目", "金额"], ["基本支出", "3260.18"]]
