@@ -209,6 +209,35 @@ def _merge_marked(ws: Any) -> None:
                 ws.merge_cells(CellRange(min_col=col, min_row=top, max_col=col, max_row=end).coord)
 
 
+def _text_lines(text: str, width: float) -> int:
+    """Lines a wrapped cell needs: a CJK character is about 1.8 Excel width units at 10 pt."""
+    import math
+
+    per_line = max(1.0, width / 1.8)
+    return sum(max(1, math.ceil(len(part) / per_line)) for part in text.split("\n"))
+
+
+def _fit_row_heights(ws: Any) -> None:
+    """Grow each row to fit its wrapped text (Excel does not grow rows whose height is set)."""
+    from openpyxl.utils import get_column_letter
+
+    spans: dict[tuple[int, int], tuple[int, int]] = {}  # (row, col) → (last col, rows spanned)
+    for rng in ws.merged_cells.ranges:
+        spans[(rng.min_row, rng.min_col)] = (rng.max_col, rng.max_row - rng.min_row + 1)
+    widths = {c: ws.column_dimensions[get_column_letter(c)].width or 8.43 for c in range(1, ws.max_column + 1)}
+    for row in ws.iter_rows():
+        needed = 0
+        for cell in row:
+            if not isinstance(cell.value, str) or cell.__class__.__name__ != "Cell":
+                continue
+            last, rows = spans.get((cell.row, cell.column), (cell.column, 1))
+            width = sum(widths[c] for c in range(cell.column, last + 1))
+            needed = max(needed, -(-_text_lines(cell.value, width) // rows))
+        if needed > 1:
+            current = ws.row_dimensions[row[0].row].height or 15
+            ws.row_dimensions[row[0].row].height = max(current, 14.0 * needed + 4)
+
+
 def render_xlsx(form: FormSpec, report: Report, out: Path) -> Path:
     """Fill the form's xlsx template and write it atomically to `out`."""
     from openpyxl import load_workbook
@@ -236,6 +265,7 @@ def render_xlsx(form: FormSpec, report: Report, out: Path) -> Path:
             if "{{" in cell.value or "{%" in cell.value:
                 set_text_safe(cell, _cell_value(env, cell.value, ctx))
     _merge_marked(ws)
+    _fit_row_heights(ws)
     ws.print_area = f"A1:{get_column_letter(ws.max_column)}{ws.max_row}"
     wb.properties.title = form.name
     return atomic_write(out, wb.save)
