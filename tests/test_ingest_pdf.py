@@ -399,3 +399,25 @@ def test_rotated_page_reads_upright(tmp_path: Path, rotation: int) -> None:
     assert [p.text for p in document.paragraphs()] == ["三公经费支出161.58万元，较上年减少7.44万元。"]
     (grid,) = document.tables()
     assert _anchors(grid) == spec.anchors
+
+
+def test_same_columns_after_a_deliberate_page_break_stay_two_tables(tmp_path: Path) -> None:
+    """The first table ends with room to spare, so the next page's table is another one."""
+    from reportlab.pdfgen import canvas
+
+    _register_font()
+    xs = [72.0, 200.0, 330.0, 460.0]
+    path = tmp_path / "two.pdf"
+    sheet = canvas.Canvas(str(path), pagesize=(595, 842))
+    _draw_rows(sheet, xs, 72, [[["收入"], ["年初"], ["全年"]], [["财政拨款"], ["100"], ["120"]]])
+    sheet.showPage()
+    _draw_rows(sheet, xs, 72, [[["支出"], ["年初"], ["全年"]], [["基本支出"], ["80"], ["90"]]])
+    rows = [[[f"项目{i}"], [f"{i}"], [f"{i}"]] for i in range(31)]  # 18 pt rows from y 200 down to 758
+    _draw_rows(sheet, xs, 200, rows)
+    sheet.showPage()
+    _draw_rows(sheet, xs, 72, [[["项目31"], ["31"], ["31"]]])
+    sheet.showPage()
+    sheet.save()
+    tables = list(read(path).tables())
+    assert [t.anchor_rows()[0][0].text for t in tables] == ["收入", "支出", "项目0"]
+    assert tables[2].n_rows == 32, "the table that filled page 2 continues on page 3"

@@ -81,6 +81,8 @@ class _PageText:
     has_images: bool = False
     scanned: bool = False  # an image over most of the page and next to no text: a scanned page
     visible: int = 0  # characters other than spaces
+    size: tuple[float, float] = (0.0, 0.0)  # width, height (in the reading frame)
+    body_bottom: float = 0.0  # lowest text line or table outside the bottom margin band
     unmapped: int = 0  # glyphs of fonts without a Unicode mapping (pdfminer's "(cid:N)"), left out
     # Per paragraph (by id): whether it visibly starts a paragraph (indent, heading marker) and whether
     # it may run on (its last line reaches the margin without closing punctuation).
@@ -238,6 +240,9 @@ def _read_page(page: Any, number: int) -> _PageText:
     for table, box in zip(tables, boxes, strict=True):
         out.blocks.append((box[1], table))
     out.blocks.sort(key=lambda item: item[0])
+    out.size = (width, height)
+    bottoms = [ln.bottom for ln in lines if ln.bottom < height - band] + [b[3] for b in boxes]
+    out.body_bottom = max(bottoms, default=0.0)
     return out
 
 
@@ -282,6 +287,9 @@ def _join_pages(pages: list[_PageText]) -> list[Block]:
     on onto the next page is joined, and so is a table that continues at the top of the next page
     with the same columns."""
     furniture = _running_heads(pages)
+    usable: dict[tuple[float, float], float] = {}  # per page size: the lowest body content seen
+    for page in pages:
+        usable[page.size] = max(usable.get(page.size, 0.0), page.body_bottom)
     blocks: list[Block] = []
     carry = False
     full_cells: dict[int, set[tuple[int, int]]] = {}
@@ -290,7 +298,7 @@ def _join_pages(pages: list[_PageText]) -> list[Block]:
         page_blocks = [b for _, b in page.blocks if page.margin_text.get(id(b)) not in furniture]
         head = page_blocks[0] if page_blocks else None
         if isinstance(head, Table) and blocks and isinstance(blocks[-1], Table):
-            if continue_table(blocks[-1], head, full_cells):
+            if _fills_its_page(blocks[-1], head, pages, usable) and continue_table(blocks[-1], head, full_cells):
                 page_blocks.pop(0)
         elif isinstance(head, Paragraph) and carry and not page.flags[id(head)][0]:
             previous = blocks[-1]
@@ -305,6 +313,17 @@ def _join_pages(pages: list[_PageText]) -> list[Block]:
         tail = page_blocks[-1]
         carry = isinstance(tail, Paragraph) and page.flags[id(tail)][1]
     return blocks
+
+
+def _fills_its_page(table: Table, following: Table, pages: list[_PageText], usable: dict[Any, float]) -> bool:
+    """Whether `table` ends where its page is full: the first row of `following` would not have fitted
+    below it. A table that ends with room to spare was followed by a deliberate page break, so the
+    table on the next page is another one (the money tables of a report often share their columns)."""
+    last_page = max((c.page or table.page or 1) for c in table.cells)
+    bottom = max((c.bbox[3] for c in table.cells if c.bbox and (c.page or table.page) == last_page), default=0.0)
+    heights = [c.bbox[3] - c.bbox[1] for c in following.cells if c.bbox and c.row == 0 and c.rowspan == 1]
+    next_row = min(heights, default=0.0)
+    return bottom + next_row + 2 >= usable[pages[last_page - 1].size]
 
 
 def _running_heads(pages: list[_PageText]) -> set[str]:
