@@ -27,9 +27,11 @@ the page it starts). A table at the top of a page continues the table that ended
 when their column boundaries agree: a repeated header row is dropped, and a row cut by the page
 break is mended where each text on the new page sits under a cell whose text ran over several lines
 down to its bottom edge (a row cut after its first line stays two rows). Cells from later pages
-carry their own `page` beside their bbox. Two different tables with the same columns on either side
-of a page break are joined too. Not handled: tables without ruling lines (their text reads as
-paragraphs with spaces between the columns) and multi-column page layouts (read across the columns).
+carry their own `page` beside their bbox. Only a table that filled its page continues: one that
+ended with room for another row was followed by a deliberate page break. (Two different tables with
+the same columns, the first filling its page exactly, are still joined.) Not handled: tables
+without ruling lines (their text reads as paragraphs with spaces between the columns) and
+multi-column page layouts (read across the columns).
 
 A PDF without a text layer (no characters on any page, or on fewer than 5% of pages while pages carry
 images) raises ScannedPdf; a PDF that needs a password raises EncryptedFile; anything pdfminer cannot
