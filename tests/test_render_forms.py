@@ -321,3 +321,13 @@ def test_render_failure_leaves_no_partial_form(tmp_path: Path, monkeypatch: pyte
     with pytest.raises(RuntimeError):
         render_form(report(), "national-project", "xlsx", target)
     assert list(tmp_path.iterdir()) == []
+
+
+def test_xlsx_rows_grow_to_fit_long_text(tmp_path: Path) -> None:
+    r = report()
+    r.targets = [QualitativeTarget(expected="维护校舍安全，" * 30, achieved="完成")]
+    ws = load_workbook(render_form(r, "hunan-dept-b", "xlsx", tmp_path / "b.xlsx")).worksheets[0]
+    row = next(c.row for line in ws.iter_rows() for c in line if str(c.value).startswith("维护校舍安全"))
+    assert ws.row_dimensions[row].height > 60  # about 210 characters over four merged columns
+    title = next(c.row for line in ws.iter_rows() for c in line if c.value == "市级预算部门名称")
+    assert ws.row_dimensions[title].height == 24  # short rows keep the template's height
