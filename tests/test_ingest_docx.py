@@ -121,7 +121,7 @@ def test_grid_before_after_and_orphan_continue(tmp_path: Path) -> None:
 def test_line_breaks_and_paragraphs_inside_a_cell(tmp_path: Path) -> None:
     body = (
         "<w:tbl><w:tr>"
-        + tc("<w:p><w:r><w:t>产出指标</w:t><w:br/><w:t>(50分)</w:t></w:r></w:p>" + p("第二段") + "<w:p/>")
+        + tc("<w:p><w:r><w:t>产出指标</w:t><w:br/><w:t>(50分)</w:t></w:r></w:p><w:p/>" + p("第二段") + "<w:p/>")
         + "</w:tr></w:tbl>"
     )
     (table,) = read_docx(docx_with_body(tmp_path, body), DEFAULT_LIMITS).tables()

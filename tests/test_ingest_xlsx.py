@@ -52,6 +52,8 @@ def test_indicator_table_with_merged_ranges(tmp_path: Path) -> None:
         (1234567.891, '"¥"#,##0.00;[Red]-"¥"#,##0.00', "1234567.89"),
         (123456789012, "General", "123456789012"),
         (Decimal("4.34"), None, "4.34"),
+        (12345.5, "0.00E+00", "12345.5"),
+        (3, "0.00_ ", "3.00"),
     ],
 )
 def test_numbers_render_as_displayed(value: float | Decimal, fmt: str | None, shown: str) -> None:

@@ -249,11 +249,8 @@ class _Walker:
                 lines.append(self.paragraph_text(child, boxes).strip())
             elif child.tag == n.tbl:
                 nested.append(child)
-        while lines and not lines[-1]:
-            lines.pop()
-        while lines and not lines[0]:
-            lines.pop(0)
-        return "\n".join(lines)
+        # empty paragraphs are spacing, not content (the text export and html drop them too)
+        return "\n".join(line for line in lines if line)
 
 
 def _unwrap(parent: etree._Element, tag: str, n: _Names) -> list[etree._Element]:

@@ -68,6 +68,8 @@ def render_number(value: int | float | Decimal, number_format: str | None) -> st
     section = _QUOTED.sub("", (number_format or "General").split(";")[0])
     if section.strip().lower() in ("general", "@", ""):
         return _plain(number)
+    if "E+" in section.upper() or "E-" in section.upper():
+        return _plain(number)  # scientific formats: the plain number reads better than 1.23E+04
     percent = "%" in section
     if percent:
         number *= 100
