@@ -48,6 +48,7 @@ def test_findings_listed_with_codes_and_evidence() -> None:
     for finding in assessment.findings:
         assert finding.code in text and finding.message in text
     assert "复算" in text and "未评分" not in text
+    assert "“三公”经费支出合计161.58万元（预算160万元）" in text
     # each finding gets a 改进措施 placeholder
     assert text.count(PLACEHOLDER) >= len(assessment.findings) + 1
 

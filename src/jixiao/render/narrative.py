@@ -260,18 +260,23 @@ class _Writer:
 
     def three_public(self) -> None:
         r = self.report
-        text = _sentence(
-            r,
-            [
-                ("“三公”经费支出合计", "three_public_total"),
-                ("预算", "three_public_budget"),
-                ("其中公务接待费", "reception"),
-                ("公务用车运行维护费", "vehicle_operation"),
-                ("公务用车购置费", "vehicle_purchase"),
-                ("因公出国（境）费", "overseas_travel"),
-            ],
-        )
-        self.para(text or "报告未说明“三公”经费。")
+        parts = []
+        for label, key, budget in (
+            ("“三公”经费支出合计", "three_public_total", "three_public_budget"),
+            ("公务接待费", "reception", "reception_budget"),
+            ("公务用车费", "vehicle_total", "vehicle_budget"),
+            ("公务用车运行维护费", "vehicle_operation", "vehicle_operation_budget"),
+            ("公务用车购置费", "vehicle_purchase", "vehicle_purchase_budget"),
+            ("因公出国（境）费", "overseas_travel", "overseas_travel_budget"),
+        ):
+            spent, planned = _v(r, key), _v(r, budget)
+            if spent is None and planned is None:
+                continue
+            text = label + (_money(spent) if spent is not None else "（支出未说明）")
+            if planned is not None:
+                text += f"（预算{_money(planned)}）"
+            parts.append(text)
+        self.para("，".join(parts) + "。" if parts else "报告未说明“三公”经费。")
 
     def chart_execution(self) -> None:
         self.picture(charts.execution_chart(self.report), "（无预算执行数据，未生成执行情况图。）")
