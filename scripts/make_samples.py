@@ -623,7 +623,7 @@ def build_narrative() -> Sample:
         Para(f"{year}年度{dept}部门整体支出绩效自评报告", "title"),
         Para("一、部门（单位）基本概况", "heading"),
         Para(
-            f"{dept}为县人民政府工作部门，内设办公室、计划财务股、农田建设管理股、畜牧水产股等8个股室。"
+            f"{dept}为{p['region']}人民政府工作部门，内设办公室、计划财务股、农田建设管理股、畜牧水产股等8个股室。"
             f"全局编制人数{p['staff_authorized']}人，实有人数{p['staff_actual']}人；"
             f"公务用车保有量{p['official_vehicles']}辆。"
         ),
