@@ -12,7 +12,7 @@ import openpyxl
 import pytest
 
 from builders import INDICATOR_TABLE, TITLE, build_xlsx, soffice_convert_all
-from jixiao.errors import CorruptFile
+from jixiao.errors import CorruptFile, TooLarge
 from jixiao.ingest import read
 from jixiao.ingest.limits import DEFAULT_LIMITS, Limits
 from jixiao.ingest.xlsx import read_xls, read_xlsx, render_number, render_value
@@ -169,18 +169,23 @@ def test_formula_cached_value_and_missing_cache_warning(tmp_path: Path) -> None:
 
 
 def test_cell_cap_truncates_with_a_warning(tmp_path: Path) -> None:
+    # a sparse sheet: few cells in the file, a wide used range (A:Z) for the grid
     workbook = openpyxl.Workbook()
     ws = workbook.active
     assert ws is not None
-    for r in range(50):
-        ws.append([f"r{r}", r, r * 2])
+    for r in range(1, 51):
+        ws.cell(row=r, column=1, value=f"r{r}")
+        ws.cell(row=r, column=26, value=r)
     path = tmp_path / "big.xlsx"
     workbook.save(path)
-    doc = read_xlsx(path, Limits(max_sheet_cells=30))
+    doc = read_xlsx(path, Limits(max_sheet_cells=200))
     (table,) = doc.tables()
-    assert (table.n_rows, table.n_cols) == (10, 3)
-    assert table.filled_grid()[-1] == ["r9", "9", "18"]
-    assert doc.warnings and "30" in doc.warnings[0]
+    assert (table.n_rows, table.n_cols) == (7, 26)  # 200 // 26 rows
+    assert table.filled_grid()[-1][0] == "r7" and table.filled_grid()[-1][-1] == "7"
+    assert doc.warnings and "200" in doc.warnings[0]
+    # far beyond the cap, the sheet is refused before openpyxl holds every cell in memory
+    with pytest.raises(TooLarge, match=r"big\.xlsx"):
+        read_xlsx(path, Limits(max_sheet_cells=10))
 
 
 def test_corrupt_workbooks_name_the_file(tmp_path: Path) -> None:

@@ -26,7 +26,7 @@ from typing import Any
 
 from lxml import etree
 
-from jixiao.errors import CorruptFile, EncryptedFile, UnreadableFile
+from jixiao.errors import CorruptFile, EncryptedFile, TooLarge, UnreadableFile
 from jixiao.ingest.limits import Limits
 from jixiao.ingest.zipguard import check_archive, open_zip, read_member
 from jixiao.model.document import Block, Cell, Document, Format, Paragraph, Source, Table, number_blocks
@@ -208,6 +208,7 @@ def read_xlsx(path: Path, limits: Limits) -> Document:
         if "EncryptedPackage" in archive.namelist():
             raise EncryptedFile(path, "文件已加密，无法读取", "the file is encrypted")
         check_archive(path, archive, limits)
+        _check_sheet_volume(path, archive, limits)
         workbook = _load_workbook(path, data)
         parts = _sheet_parts(path, archive, limits)
         for ws in workbook.worksheets:
@@ -224,6 +225,21 @@ def read_xlsx(path: Path, limits: Limits) -> Document:
             sheets.append(sheet)
         workbook.close()
     return _document(path, data, "xlsx", sheets, limits=limits, notes=notes)
+
+
+# openpyxl holds every cell in memory (~0.5 KB each); a minimal cell is ~25 bytes of sheet XML.
+_XML_BYTES_PER_CELL = 32
+
+
+def _check_sheet_volume(path: Path, archive: zipfile.ZipFile, limits: Limits) -> None:
+    """Refuse sheets whose XML alone holds far more cells than the cap, before openpyxl loads them all."""
+    volume = sum(i.file_size for i in archive.infolist() if i.filename.startswith("xl/worksheets/"))
+    if volume > limits.max_sheet_cells * _XML_BYTES_PER_CELL:
+        raise TooLarge(
+            path,
+            f"工作表数据过大（约 {volume // _XML_BYTES_PER_CELL} 个单元格，上限 {limits.max_sheet_cells}）",
+            f"worksheets too large (about {volume // _XML_BYTES_PER_CELL} cells, limit {limits.max_sheet_cells})",
+        )
 
 
 def _load_workbook(path: Path, data: bytes) -> Any:
