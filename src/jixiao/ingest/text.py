@@ -18,6 +18,7 @@ from jixiao.errors import BadEncoding
 from jixiao.model.document import Block, Cell, Paragraph, Table
 
 _BOOKMARK = re.compile(r"\[bookmark: [^\]]*\]")
+_SPACES = " \t\r\u3000\xa0"
 
 
 def decode_text(path: Path, data: bytes) -> str:
@@ -54,80 +55,58 @@ def _looks_utf16(data: bytes) -> bool:
 def parse_text(text: str) -> list[Block]:
     """Split exported text into paragraphs and tables, keeping 1-based line numbers."""
     blocks: list[Block] = []
-    rows: list[list[Cell]] = []
-    cell_lines: list[str] = []
-    cell_start = 0
-    table_line = 0
-    blank_run = 0
+    rows: list[list[Cell]] = []  # the open table's rows
+    cell_lines: list[str] = []  # the open cell's lines; empty when no cell is open
+    cell_start = table_line = blank_run = 0
 
     def close_cell() -> None:
-        nonlocal cell_lines
-        if cell_lines or (rows and cell_start):
-            row = rows[-1]
-            content = _clean("\n".join(cell_lines))
-            row.append(Cell(row=len(rows) - 1, col=len(row), text=content, line=cell_start))
-        cell_lines = []
+        row = rows[-1]
+        row.append(Cell(row=len(rows) - 1, col=len(row), text=_clean(cell_lines), line=cell_start))
 
     def close_table() -> None:
-        nonlocal rows
-        if not rows:
-            return
-        rows = [r for r in rows if r]
         width = max(len(r) for r in rows)
-        cells = [c for r in rows for c in r]
-        blocks.append(Table(n_rows=len(rows), n_cols=width, cells=cells, line=table_line))
-        rows = []
+        blocks.append(Table(n_rows=len(rows), n_cols=width, cells=[c for r in rows for c in r], line=table_line))
+        rows.clear()
 
-    in_cell = False
-    for number, raw in enumerate(text.splitlines(), start=1):
-        line = raw.rstrip("\r")
+    for number, line in enumerate(text.splitlines(), start=1):
         if line.startswith("\t"):
-            if in_cell:
+            if cell_lines:
                 close_cell()
             if not rows:
                 table_line = number
                 rows.append([])
             elif blank_run:
                 rows.append([])
-            in_cell = True
-            cell_start = number
-            cell_lines = [line[1:]]
-            blank_run = 0
+            cell_start, cell_lines, blank_run = number, [line[1:]], 0
             continue
-        if not line.strip(" \t"):  # a line of ideographic spaces is a (visually empty) paragraph
+        if not line.strip(" \t\r"):  # a line of ideographic spaces is a (visually empty) paragraph
             blank_run += 1
-            if in_cell and blank_run == 1:
+            if cell_lines and blank_run == 1:
                 cell_lines.append("")
             continue
-        if in_cell and blank_run < 2:
+        if cell_lines and blank_run < 2:
             cell_lines.append(line)
             blank_run = 0
             continue
-        if in_cell:
+        if cell_lines:
             close_cell()
-            in_cell = False
+            cell_lines = []
             close_table()
         blank_run = 0
-        content = _clean(line)
+        content = _clean([line])
         if content:
             blocks.append(Paragraph(text=content, line=number))
-    if in_cell:
+    if cell_lines:
         close_cell()
-    close_table()
+    if rows:
+        close_table()
     return blocks
 
 
-def _clean(text: str) -> str:
-    """Strip export artefacts (bookmarks), outer whitespace and the empty paragraphs at the ends."""
-    text = _BOOKMARK.sub("", text)
-    lines = [ln.strip(" \t\u3000\xa0") for ln in text.split("\n")]
-    while lines and not lines[-1]:
-        lines.pop()
-    while lines and not lines[0]:
-        lines.pop(0)
-    # A blank line inside a cell is a paragraph break; keep one newline between paragraphs.
-    out: list[str] = []
-    for ln in lines:
-        if ln or (out and out[-1]):
-            out.append(ln)
-    return "\n".join(x for x in out if x)
+def _clean(lines: list[str]) -> str:
+    """A cell's or paragraph's text: export artefacts (bookmarks) and outer whitespace gone, one newline
+    between paragraphs."""
+    if len(lines) == 1 and "[bookmark" not in lines[0]:
+        return lines[0].strip(_SPACES)  # the common case, kept cheap
+    text = _BOOKMARK.sub("", "\n".join(lines))
+    return "\n".join(part for part in (ln.strip(_SPACES) for ln in text.split("\n")) if part)
