@@ -30,75 +30,18 @@ _DROP_TAGS = (
 )  # fmt: skip
 _CONTENT_HINT = re.compile(r"content|article|trs_editor|zoom|detail|main-?text|正文|wenzhang|xilan", re.IGNORECASE)
 # Tokens of class/id that mark site chrome; matched as whole tokens so "topic" is not "top".
-_CHROME_TOKENS = frozenset(
-    [
-        "nav",
-        "navbar",
-        "menu",
-        "header",
-        "footer",
-        "foot",
-        "breadcrumb",
-        "crumb",
-        "crumbs",
-        "position",
-        "location",
-        "share",
-        "bdsharebuttonbox",
-        "sidebar",
-        "side",
-        "aside",
-        "copyright",
-        "banner",
-        "toolbar",
-        "search",
-        "login",
-        "topbar",
-        "related",
-        "links",
-        "friendlink",
-        "print",
-        "pager",
-        "pagination",
-        "comment",
-        "comments",
-        "qrcode",
-        "ewm",
-    ]
-)
+_CHROME_TOKENS = frozenset((
+    "nav", "navbar", "menu", "header", "footer", "foot", "breadcrumb", "crumb", "crumbs", "position",
+    "location", "share", "bdsharebuttonbox", "sidebar", "side", "aside", "copyright", "banner", "toolbar",
+    "search", "login", "topbar", "related", "links", "friendlink", "print", "pager", "pagination", "comment",
+    "comments", "qrcode", "ewm",
+))  # fmt: skip
 _TOKEN_SPLIT = re.compile(r"[\s_\-]+")
-_BLOCK_TAGS = frozenset(
-    [
-        "p",
-        "div",
-        "section",
-        "article",
-        "main",
-        "h1",
-        "h2",
-        "h3",
-        "h4",
-        "h5",
-        "h6",
-        "li",
-        "ul",
-        "ol",
-        "dl",
-        "dt",
-        "dd",
-        "blockquote",
-        "pre",
-        "center",
-        "address",
-        "figure",
-        "figcaption",
-        "table",
-        "tr",
-        "caption",
-        "hr",
-        "body",
-    ]
-)
+_BLOCK_TAGS = frozenset((
+    "p", "div", "section", "article", "main", "h1", "h2", "h3", "h4", "h5", "h6", "li", "ul", "ol", "dl", "dt",
+    "dd", "blockquote", "pre", "center", "address", "figure", "figcaption", "table", "tr", "caption", "hr",
+    "body",
+))  # fmt: skip
 # The page's own metadata line inside the article container ("发布时间：… 来源：… 浏览次数：…", 字号 大中小).
 _PAGE_META = re.compile(
     r"^[【\[]?\s*(发布时间|发布日期|发文日期|信息来源|来源|作者|浏览次数|阅读次数|点击数|访问次数|字号|字体|打印本页|关闭窗口|分享到)"
