@@ -21,6 +21,7 @@ from jixiao.samples.generator import consistent_report, plant  # noqa: E402
 from jixiao.scoring import score  # noqa: E402
 
 GOAL_SECONDS = 10.0
+PASSES = 3
 DEFECT_EVERY = 4  # one report in four carries a planted defect, so rules also build findings
 
 
@@ -42,27 +43,37 @@ def run(n: int = 10_000) -> str:
     """The markdown section."""
     profile = get_profile("national-2020")
     rules = all_rules()
-    t0 = time.perf_counter()
+    t0 = time.process_time()
     reports = _reports(n)
-    generated = time.perf_counter() - t0
+    generated = time.process_time() - t0
 
-    # 1. end to end, as `jixiao check` runs it after extraction: score, then every rule
-    start = time.perf_counter()
+    # 1. end to end, as `jixiao check` runs it after extraction: score, then every rule. CPU time of this
+    # process (one core); the best of PASSES passes, as timeit reports, since the machine may be shared.
+    totals: list[float] = []
+    walls: list[float] = []
     findings = 0
-    for report in reports:
-        card = score(report, profile)
-        findings += len(run_rules(Context(report, card, profile), rules))
-    total = time.perf_counter() - start
+    for _ in range(PASSES):
+        wall, start = time.perf_counter(), time.process_time()
+        findings = 0
+        for report in reports:
+            card = score(report, profile)
+            findings += len(run_rules(Context(report, card, profile), rules))
+        totals.append(time.process_time() - start)
+        walls.append(time.perf_counter() - wall)
+    total, wall = min(totals), walls[totals.index(min(totals))]
 
     # 2. the split: scoring, then each rule on its own
     per_rule = dict.fromkeys((r.code for r in rules), 0.0)
-    scoring = 0.0
-    clock = time.perf_counter
+    scoring = reading = 0.0
+    clock = time.process_time
     for report in reports:
         t = clock()
         card = score(report, profile)
         scoring += clock() - t
         ctx = Context(report, card, profile)
+        t = clock()
+        ctx.fact("self_score")  # the context reads the report's facts once; the first rule would pay for it
+        reading += clock() - t
         for r in rules:
             t = clock()
             list(r.func(ctx))
@@ -77,20 +88,22 @@ def run(n: int = 10_000) -> str:
         f"one process on one core, profile `national-2020`. Python {platform.python_version()}, "
         f"{platform.machine()}. Generating the reports took {generated:.1f} s (not counted).",
         "",
-        f"**Total: {total:.2f} s** ({total / n * 1e3:.3f} ms per report) — {verdict} the goal of "
+        f"**Total: {total:.2f} s CPU** ({total / n * 1e3:.3f} ms per report; {wall:.2f} s wall clock), best of "
+        f"{PASSES} passes (all: {', '.join(f'{t:.2f}' for t in totals)} s) — {verdict} the goal of "
         f"< {GOAL_SECONDS:.0f} s.",
         "",
         "| part | seconds | share |",
         "|---|---:|---:|",
         f"| scoring engine | {scoring:.3f} | {scoring / total:.0%} |",
+        f"| reading the facts into the rules' context (once per report) | {reading:.3f} | {reading / total:.0%} |",
     ]
     for code, seconds in sorted(per_rule.items(), key=lambda kv: -kv[1]):
         name = next(r.name for r in rules if r.code == code)
         lines.append(f"| {code} `{name}` | {seconds:.3f} | {seconds / total:.1%} |")
     lines.append("")
     lines.append(
-        "The split is measured in a second pass with a timer around each call, so its parts add up to a "
-        "little more than the total."
+        "The split is measured in a second pass with a CPU timer around each call, so its parts add up to "
+        "a little more than the total."
     )
     return "\n".join(lines) + "\n"
 

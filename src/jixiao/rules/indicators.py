@@ -161,16 +161,34 @@ def row_score_over_weight(ctx: Context) -> Iterator[Issue]:
         )
 
 
-_ALLOWED: dict[int, tuple[Profile, dict[str, set[str]]]] = {}
+class _Level2Check:
+    """A profile's allowed level-2 stems per level-1 stem, and the verdicts already reached."""
+
+    def __init__(self, profile: Profile) -> None:
+        self.profile = profile
+        self.allowed = {stem(k): {stem(v) for v in vs} for k, vs in profile.level2_allowed.items()}
+        self.verdicts: dict[tuple[str, str], set[str] | None] = {}
+
+    def disallowed(self, level1: str, level2: str) -> set[str] | None:
+        """The allowed names when `level2` is not one of them under `level1`, else None."""
+        key = (level1, level2)
+        if key not in self.verdicts:
+            k1, k2 = stem(level1), stem(level2)
+            names = next((v for k, v in self.allowed.items() if k and k in k1), None)
+            ok = names is None or not k2 or any(k2 == n or k2.startswith(n) or n.startswith(k2) for n in names)
+            self.verdicts[key] = None if ok else names
+        return self.verdicts[key]
 
 
-def _allowed(profile: Profile) -> dict[str, set[str]]:
-    """The profile's allowed level-2 stems per level-1 stem, computed once per profile object."""
-    entry = _ALLOWED.get(id(profile))
-    if entry is None or entry[0] is not profile:
-        entry = (profile, {stem(k): {stem(v) for v in vs} for k, vs in profile.level2_allowed.items()})
-        _ALLOWED[id(profile)] = entry
-    return entry[1]
+_LEVEL2: dict[int, _Level2Check] = {}
+
+
+def _level2_check(profile: Profile) -> _Level2Check:
+    """One checker per profile object (the same names recur in every report)."""
+    check = _LEVEL2.get(id(profile))
+    if check is None or check.profile is not profile:
+        check = _LEVEL2[id(profile)] = _Level2Check(profile)
+    return check
 
 
 @rule(code="JX406", name="level2-not-allowed", severity=Severity.INFO, since="0.1")
@@ -187,22 +205,18 @@ def level2_not_allowed(ctx: Context) -> Iterator[Issue]:
     如何修改：
         把指标移到正确的一级指标下，或改用规定的二级指标名称。
     """
-    allowed = _allowed(ctx.profile)
-    if not allowed:
-        return
+    check = _level2_check(ctx.profile)
     seen: set[tuple[str, str]] = set()
     for i, row in enumerate(ctx.report.indicators):
-        k1, k2 = stem(row.level1), stem(row.level2)
-        names = next((v for k, v in allowed.items() if k and k in k1), None)
-        if names is None or not k2 or (k1, k2) in seen:
+        names = check.disallowed(row.level1, row.level2)
+        if names is None or (row.level1, row.level2) in seen:
             continue
-        seen.add((k1, k2))
-        if not any(k2 == n or k2.startswith(n) or n.startswith(k2) for n in names):
-            yield Issue(
-                f"二级指标“{row.level2}”不属于“{row.level1}”的规定类别（{'、'.join(sorted(names))}）",
-                (),
-                _row_evidence(ctx, (i,), "level2"),
-            )
+        seen.add((row.level1, row.level2))
+        yield Issue(
+            f"二级指标“{row.level2}”不属于“{row.level1}”的规定类别（{'、'.join(sorted(names))}）",
+            (),
+            _row_evidence(ctx, (i,), "level2"),
+        )
 
 
 @rule(code="JX407", name="level1-missing", severity=Severity.WARNING, since="0.1")

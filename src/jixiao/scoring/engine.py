@@ -10,6 +10,7 @@ caps by execution rate and −2 at completion ≥130%.
 from __future__ import annotations
 
 from decimal import Decimal
+from typing import Literal
 
 from jixiao.model.document import Provenance
 from jixiao.model.report import DeclaredWeight, IndicatorRow, ParsedValue, Report
@@ -327,45 +328,61 @@ def _qualitative(
 
 def level_sums(report: Report, items: tuple[ScoreItem, ...]) -> tuple[tuple[LevelSum, ...], tuple[LevelSum, ...]]:
     """Points and scores per level-1 and level-2 heading, with the points declared on the heading."""
-    declared1 = {stem(d.name): d for d in report.declared_weights if d.level == 1}
-    declared2 = {stem(d.name): d for d in report.declared_weights if d.level == 2}
-    groups1: dict[str, list[int]] = {}
-    names1: dict[str, str] = {}
-    groups2: dict[tuple[str, str], list[int]] = {}
-    names2: dict[tuple[str, str], str] = {}
+    declared1: dict[str, DeclaredWeight] = {}
+    declared2: dict[str, DeclaredWeight] = {}
+    for d in report.declared_weights:
+        (declared1 if d.level == 1 else declared2)[stem(d.name)] = d
+    # One pass over the rows (this runs for every report): per heading its display name, rows,
+    # points, stated score (None once a row has none) and computed score.
+    acc1: dict[str, _Acc] = {}
+    acc2: dict[tuple[str, str], _Acc] = {}
     for i, row in enumerate(report.indicators):
+        item = items[i]
         k1 = stem(row.level1)
-        groups1.setdefault(k1, []).append(i)
-        names1.setdefault(k1, row.level1)
+        a1 = acc1.get(k1)
+        if a1 is None:
+            a1 = acc1[k1] = _Acc(row.level1)
+        a1.add(i, item)
         if row.level2:
             k2 = (k1, stem(row.level2))
-            groups2.setdefault(k2, []).append(i)
-            names2.setdefault(k2, f"{row.level1}/{row.level2}")
+            a2 = acc2.get(k2)
+            if a2 is None:
+                a2 = acc2[k2] = _Acc(f"{row.level1}/{row.level2}")
+            a2.add(i, item)
+    l1 = tuple(a.level_sum(1, declared1.get(k)) for k, a in acc1.items())
+    l2 = tuple(a.level_sum(2, declared2.get(k[1])) for k, a in acc2.items())
+    return l1, l2
 
-    def build(level: int, name: str, rows: list[int], declared: DeclaredWeight | None) -> LevelSum:
-        # one pass over the rows: this runs for every heading of every report
-        weight, stated, computed, all_stated = ZERO, ZERO, ZERO, True
-        for i in rows:
-            item = items[i]
-            if item.weight is not None:
-                weight += item.weight
-            if item.stated is None:
-                all_stated = False
-            else:
-                stated += item.stated
-            if item.result is not None:
-                computed += item.result
+
+class _Acc:
+    __slots__ = ("computed", "name", "rows", "stated", "weight")
+
+    def __init__(self, name: str) -> None:
+        self.name = name
+        self.rows: list[int] = []
+        self.weight = ZERO
+        self.stated: Decimal | None = ZERO
+        self.computed = ZERO
+
+    def add(self, i: int, item: ScoreItem) -> None:
+        self.rows.append(i)
+        if item.weight is not None:
+            self.weight += item.weight
+        if item.stated is None:
+            self.stated = None
+        elif self.stated is not None:
+            self.stated += item.stated
+        if item.result is not None:
+            self.computed += item.result
+
+    def level_sum(self, level: Literal[1, 2], declared: DeclaredWeight | None) -> LevelSum:
         return LevelSum(
-            level=1 if level == 1 else 2,
-            name=name,
-            weight=weight,
-            score_stated=stated if all_stated else None,
-            score_computed=computed,
-            rows=tuple(rows),
+            level=level,
+            name=self.name,
+            weight=self.weight,
+            score_stated=self.stated,
+            score_computed=self.computed,
+            rows=tuple(self.rows),
             declared=declared.points if declared else None,
             declared_provenance=declared.provenance if declared else None,
         )
-
-    l1 = tuple(build(1, names1[k], rows, declared1.get(k)) for k, rows in groups1.items())
-    l2 = tuple(build(2, names2[k], rows, declared2.get(k[1])) for k, rows in groups2.items())
-    return l1, l2
