@@ -175,3 +175,30 @@ def test_caption_and_hostile_nesting(tmp_path: Path) -> None:
     )
     with pytest.raises(CorruptFile, match=r"hostile\.html"):
         read(hostile)
+
+
+WORD_HTML = """<html xmlns:o="urn:schemas-microsoft-com:office:office" xmlns:w="urn:schemas-microsoft-com:office:word">
+<head><meta http-equiv=Content-Type content="text/html; charset=gb2312"><meta name=Generator content="Microsoft Word 15">
+<!--[if gte mso 9]><xml><w:WordDocument><w:View>Print</w:View></w:WordDocument></xml><![endif]-->
+<style><!-- p.MsoNormal {margin:0cm;} --></style></head>
+<body lang=ZH-CN><div class=WordSection1>
+<p class=MsoNormal align=center><b><span style='font-size:16.0pt'>某局2022年度部门整体支出绩效自评报告<o:p></o:p></span></b></p>
+<p class=MsoListParagraph><![if !supportLists]><span lang=EN-US>1.<span>&nbsp;&nbsp; </span></span><![endif]>部门概况<o:p></o:p></p>
+<table class=MsoTableGrid border=1 cellspacing=0 cellpadding=0>
+ <tr><td width=100 rowspan=2 valign=top><p class=MsoNormal>产出指标<o:p></o:p></p><p class=MsoNormal>(50分)</p></td>
+  <td><p class=MsoNormal>数量<o:p></o:p></p></td></tr>
+ <tr><td><p class=MsoNormal>质量<o:p></o:p></p></td></tr>
+</table>
+<p class=MsoNormal><o:p>&nbsp;</o:p></p>
+</div></body></html>
+"""
+
+
+def test_word_saved_web_page(tmp_path: Path) -> None:
+    # reports published as Word's "save as web page": mso markup, conditional comments, <o:p>, GB2312
+    path = tmp_path / "report.htm"
+    path.write_bytes(WORD_HTML.encode("gbk"))
+    doc = read(path)
+    assert texts(doc) == ["某局2022年度部门整体支出绩效自评报告", "1. 部门概况"]
+    (table,) = doc.tables()
+    assert spans(table) == [(0, 0, 2, 1, "产出指标\n(50分)"), (0, 1, 1, 1, "数量"), (1, 1, 1, 1, "质量")]

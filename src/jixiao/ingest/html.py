@@ -242,7 +242,7 @@ class _Builder:
                 self.flush()
             elif isinstance(item, NavigableString):
                 if not isinstance(item, PreformattedString):  # comments, doctype, CDATA
-                    self.buffer.append(_SPACE.sub(" ", str(item)))
+                    self.buffer.append(_SPACE.sub(" ", str(item).replace("\xa0", " ")))
             elif isinstance(item, Tag):
                 name = item.name
                 if name == "br":
@@ -323,7 +323,7 @@ def _cell_text(td: Tag, nested: list[Tag]) -> str:
             parts.append("\n")
         elif isinstance(item, NavigableString):
             if not isinstance(item, PreformattedString):
-                parts.append(_SPACE.sub(" ", str(item)))
+                parts.append(_SPACE.sub(" ", str(item).replace("\xa0", " ")))
         elif isinstance(item, Tag):
             if item.name == "br":
                 parts.append("\n")
