@@ -177,13 +177,17 @@ def test_caption_and_hostile_nesting(tmp_path: Path) -> None:
         read(hostile)
 
 
-WORD_HTML = """<html xmlns:o="urn:schemas-microsoft-com:office:office" xmlns:w="urn:schemas-microsoft-com:office:word">
-<head><meta http-equiv=Content-Type content="text/html; charset=gb2312"><meta name=Generator content="Microsoft Word 15">
+WORD_HTML = """<html xmlns:o="urn:schemas-microsoft-com:office:office"
+xmlns:w="urn:schemas-microsoft-com:office:word">
+<head><meta http-equiv=Content-Type content="text/html; charset=gb2312">
+<meta name=Generator content="Microsoft Word 15">
 <!--[if gte mso 9]><xml><w:WordDocument><w:View>Print</w:View></w:WordDocument></xml><![endif]-->
 <style><!-- p.MsoNormal {margin:0cm;} --></style></head>
 <body lang=ZH-CN><div class=WordSection1>
-<p class=MsoNormal align=center><b><span style='font-size:16.0pt'>某局2022年度部门整体支出绩效自评报告<o:p></o:p></span></b></p>
-<p class=MsoListParagraph><![if !supportLists]><span lang=EN-US>1.<span>&nbsp;&nbsp; </span></span><![endif]>部门概况<o:p></o:p></p>
+<p class=MsoNormal align=center><b><span style='font-size:16.0pt'
+>某局2022年度部门整体支出绩效自评报告<o:p></o:p></span></b></p>
+<p class=MsoListParagraph><![if !supportLists]><span lang=EN-US>1.<span>&nbsp;&nbsp; </span></span
+><![endif]>部门概况<o:p></o:p></p>
 <table class=MsoTableGrid border=1 cellspacing=0 cellpadding=0>
  <tr><td width=100 rowspan=2 valign=top><p class=MsoNormal>产出指标<o:p></o:p></p><p class=MsoNormal>(50分)</p></td>
   <td><p class=MsoNormal>数量<o:p></o:p></p></td></tr>
