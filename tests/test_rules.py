@@ -435,3 +435,15 @@ def test_missing_satisfaction_block() -> None:
     template_a = Report()
     template_a.indicators = [ind("效益目标", "0", "0", level2="社会公众或服务对象满意度")]
     assert run(template_a, ["JX407"]) == []
+
+
+def test_weights_total_without_an_execution_block() -> None:
+    def table(*weights: str) -> Report:
+        report = Report()
+        report.indicators = [ind("产出指标", w, w) for w in weights]
+        return report
+
+    assert run(table("50", "40"), ["JX403"]) == []  # 90 = 100 − 10 execution points
+    assert run(table("60", "40"), ["JX403"]) == []  # all 100 points on indicators
+    (finding,) = run(table("60", "35"), ["JX403"])
+    assert finding.numbers == (D(90), D(95))

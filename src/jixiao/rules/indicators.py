@@ -76,7 +76,7 @@ def weights_total_mismatch(ctx: Context) -> Iterator[Issue]:
 
     检查什么：
         预算执行分值 + 各三级指标分值之和，是否等于总分行的分值（未写明时取评分规则的总分，默认
-        100）。表中没有预算执行分值时，指标分值之和应等于 总分 − 执行分值。
+        100）。表中没有预算执行分值时，指标分值之和应等于总分，或 总分 − 执行分值。
     为什么重要：
         总分值不是 100，得分和等次就不能按统一标准比较。
     示例：
@@ -91,9 +91,14 @@ def weights_total_mismatch(ctx: Context) -> Iterator[Issue]:
     expected = stated_total if stated_total is not None else ctx.profile.weights.total
     has_execution = card.execution is not None or ctx.num("execution_weight") is not None
     actual = card.weight_sum
+    tol = ctx.profile.tolerances.score
     if not has_execution:
+        # No execution block in the report: its indicators may carry all the points or all but the
+        # execution points; only a sum matching neither is wrong.
+        if abs(actual - expected) <= tol:
+            return
         expected -= ctx.profile.weights.execution
-    if abs(actual - expected) <= ctx.profile.tolerances.score:
+    if abs(actual - expected) <= tol:
         return
     parts = []
     if has_execution:
