@@ -421,3 +421,48 @@ def test_same_columns_after_a_deliberate_page_break_stay_two_tables(tmp_path: Pa
     tables = list(read(path).tables())
     assert [t.anchor_rows()[0][0].text for t in tables] == ["收入", "支出", "项目0"]
     assert tables[2].n_rows == 32, "the table that filled page 2 continues on page 3"
+
+
+def _draw_anchors(sheet: Any, xs: list[float], ys: list[float], anchors: list[tuple[int, int, int, int, str]]) -> None:
+    """Draw each anchor's rectangle (coordinates from the page top) with its text in the top-left corner."""
+    height = 842
+    sheet.setFont(FONT, 10)
+    for row, col, rowspan, colspan, text in anchors:
+        x0, x1 = xs[col], xs[col + colspan]
+        top, bottom = ys[row], ys[row + rowspan]
+        sheet.rect(x0, height - bottom, x1 - x0, bottom - top)
+        if text:
+            sheet.drawString(x0 + 4, height - top - 14, text)
+
+
+def test_vertical_merge_running_over_a_page_break_stays_one_cell(tmp_path: Path) -> None:
+    from reportlab.pdfgen import canvas
+
+    _register_font()
+    xs = [72.0, 180.0, 330.0, 460.0]
+    path = tmp_path / "merge.pdf"
+    sheet = canvas.Canvas(str(path), pagesize=(595, 842))
+    # Page 1: header, then 产出指标 merged down 34 rows to the foot of the page (y 72 .. 762).
+    ys = [72.0 + 20 * i for i in range(37)]
+    page1: list[tuple[int, int, int, int, str]] = [
+        (0, 0, 1, 1, "一级指标"),
+        (0, 1, 1, 1, "三级指标"),
+        (0, 2, 1, 1, "分值"),
+    ]
+    page1.append((1, 0, 34, 1, "产出指标"))
+    page1 += [(1 + i, c, 1, 1, text) for i in range(34) for c, text in ((1, f"指标{i}"), (2, "1"))]
+    _draw_anchors(sheet, xs, ys, page1)
+    sheet.showPage()
+    # Page 2: the merge continues over two rows (no text), then a new 一级指标.
+    page2 = [(0, 0, 2, 1, ""), (0, 1, 1, 1, "指标34"), (0, 2, 1, 1, "1"), (1, 1, 1, 1, "指标35"), (1, 2, 1, 1, "1")]
+    page2 += [(2, 0, 1, 1, "效益指标"), (2, 1, 1, 1, "满意度"), (2, 2, 1, 1, "5")]
+    _draw_anchors(sheet, xs, ys[:4], page2)
+    sheet.showPage()
+    sheet.save()
+    (table,) = read(path).tables()
+    assert table.n_rows == 1 + 34 + 3
+    level1 = table.cell_at(36, 0)
+    assert level1 is not None and level1.text == "产出指标" and (level1.row, level1.rowspan) == (1, 36)
+    benefit = table.cell_at(37, 0)
+    assert benefit is not None and benefit.text == "效益指标" and benefit.page == 2
+    assert [c.text for c in table.anchor_rows()[35]] == ["指标34", "1"]

@@ -128,8 +128,9 @@ def continue_table(first: Table, rest: Table, full_cells: dict[int, set[tuple[in
     whose rows merge some columns has fewer boundaries). A header row repeated on the new page is
     dropped. A row broken by the page is mended (its texts continue the cells above) when each text
     at the top of the new page sits under a cell of the last row whose text ran over several lines
-    down to its bottom edge; otherwise it stays a row of its own. Cells from the new page keep their
-    own page and bbox.
+    down to its bottom edge; otherwise it stays a row of its own. A vertical merge that ran to the
+    page's end (一级指标 over its rows) takes in the empty merged cell that continues it on the new
+    page. Cells from the new page keep their own page and bbox.
     """
     xs_first = _cell_boundaries(first)
     xs_rest = _cell_boundaries(rest)
@@ -145,6 +146,7 @@ def continue_table(first: Table, rest: Table, full_cells: dict[int, set[tuple[in
     if not dropped:
         tail, dropped = _mend_broken_row(head, tail, first.n_rows, full_cells.get(id(first), set()))
     n_rows -= dropped
+    _continue_merges(head, tail, first.n_rows)
     offset = first.n_rows - dropped
     full_cells[id(first)] = {(r + offset, c) for r, c in full_cells.get(id(rest), set())}
     first.cells = sorted(head + tail, key=lambda c: (c.row, c.col))
@@ -204,3 +206,17 @@ def _mend_broken_row(
             joined = target.text + joiner(target.text[-1:], cell.text[:1]) + cell.text
             head[index] = replace(target, text=joined)
     return _shift([c for c in tail if c.row != start], start), 1
+
+
+def _continue_merges(head: list[Cell], tail: list[Cell], start: int) -> None:
+    """Extend a vertical merge ending at the page's last row over the empty cell that continues it."""
+    last = start - 1
+    above = {c.col: c for c in head if c.row <= last < c.row + c.rowspan}
+    for cell in _row(tail, start):
+        target = above.get(cell.col)
+        if cell.text or target is None or not target.text or target.colspan != cell.colspan:
+            continue
+        if target.rowspan < 2 or target.row + target.rowspan - 1 != last:
+            continue  # only a merge already running down the page continues: an empty cell may be just empty
+        head[head.index(target)] = replace(target, rowspan=target.rowspan + cell.rowspan)
+        tail.remove(cell)
