@@ -55,7 +55,7 @@ def find_department(lines: list[str], pairs: dict[str, str]) -> str | None:
                     return value
     for line in lines[:15]:
         m = _TITLE.match(compact(line))
-        if m and not m.group("name").endswith(("财政局", "财政厅")):
+        if m:
             return m.group("name")
     for line in reversed(lines[-6:]):
         text = compact(line)
@@ -88,26 +88,52 @@ def _short(name: str) -> str:
 
 
 def find_region(department: str | None, text: str) -> tuple[str | None, str | None]:
-    """(region as 湖南省岳阳市临湘市, division code) for a department name, by the longest division prefix."""
+    """(region as 湖南省长沙市岳麓区, division code) for a department name.
+
+    The name is read as a chain of divisions from its start (长沙市 then 岳麓区); where a name is shared
+    by several divisions, the place names the document mentions decide.
+    """
     if not department:
         return None, None
+    name = re.sub(r"^(?:中共|中国共产党)", "", department)
     index = _divisions_by_name()
-    candidates: list[str] = []
-    for length in range(min(len(department), 12), 1, -1):
-        codes = index.get(department[:length])
-        if codes:
-            candidates = codes
+    best: str | None = None
+    position = 0
+    while position < len(name):
+        found = None
+        for length in range(min(len(name) - position, 12), 1, -1):
+            codes = [c for c in index.get(name[position : position + length], []) if best is None or _within(c, best)]
+            if codes:
+                found = (length, codes)
+                break
+        if found is None:
             break
-    if not candidates:
+        length, codes = found
+        best = codes[0] if len(codes) == 1 else _most_mentioned(codes, text)
+        position += length
+    if best is None:
         return None, None
+    return "".join(DIVISION_DATA[c] for c in _ancestors(best)), best
+
+
+def _within(code: str, parent: str) -> bool:
+    """Whether `code` lies under `parent` (a province or a city)."""
+    if code == parent:
+        return False
+    if parent.endswith("0000"):
+        return code.startswith(parent[:2])
+    if parent.endswith("00"):
+        return code.startswith(parent[:4])
+    return False
+
+
+def _most_mentioned(codes: list[str], text: str) -> str:
     mentions = Counter[str]()
-    for code in candidates:
+    for code in codes:
         for ancestor in _ancestors(code)[:-1]:
-            name = DIVISION_DATA[ancestor]
-            mentions[code] += text.count(name) * 2 + text.count(_short(name))
-    best = max(candidates, key=lambda c: (mentions[c], -candidates.index(c)))
-    region = "".join(DIVISION_DATA[c] for c in _ancestors(best))
-    return region, best
+            division = DIVISION_DATA[ancestor]
+            mentions[code] += text.count(division) * 2 + text.count(_short(division))
+    return max(codes, key=lambda c: (mentions[c], -codes.index(c)))
 
 
 def find_fiscal_year(lines: list[str]) -> int | None:
