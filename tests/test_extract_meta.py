@@ -30,7 +30,7 @@ def test_a_shared_division_name_is_settled_by_the_places_the_text_names() -> Non
 
 def test_department_from_a_label_or_a_signature() -> None:
     assert find_department(["封面", "单位名称：  衡阳市公安局"], {}) == "衡阳市公安局"
-    assert find_department(["x"], {"部门（单位）名称": "青山县教育局"}) == "青山县教育局"
+    assert find_department(["x"], {"部门(单位)名称": "青山县教育局"}) == "青山县教育局"
     assert find_department(
         ["关于2022年度部门整体支出绩效自评的报告", "正文", "白石县农业农村局", "2023年3月1日"], {}
     ) == ("白石县农业农村局")
