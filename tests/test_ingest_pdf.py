@@ -6,6 +6,7 @@ maps back to Unicode, so the assertions compare real extracted Chinese text.
 
 from __future__ import annotations
 
+import shutil
 from pathlib import Path
 from typing import Any
 
@@ -466,3 +467,45 @@ def test_vertical_merge_running_over_a_page_break_stays_one_cell(tmp_path: Path)
     benefit = table.cell_at(37, 0)
     assert benefit is not None and benefit.text == "效益指标" and benefit.page == 2
     assert [c.text for c in table.anchor_rows()[35]] == ["指标34", "1"]
+
+
+@pytest.mark.libreoffice
+@pytest.mark.skipif(shutil.which("soffice") is None, reason="LibreOffice (soffice) is not installed: `make system`")
+def test_word_table_over_two_pages_rendered_by_libreoffice_reads_as_the_docx(tmp_path: Path) -> None:
+    """A long indicator table (一级指标 merged down, header row repeated) that LibreOffice sets over two pages."""
+    import docx
+    from docx.oxml import OxmlElement
+    from docx.oxml.ns import qn
+
+    from jixiao.ingest.libreoffice import convert
+
+    document = docx.Document()
+    for i in range(12):
+        document.add_paragraph(f"第{i}段。项目资金执行情况良好，各项指标均已完成，具体情况如下表所示。")
+    groups = [("产出指标", 24), ("效益指标", 10), ("满意度指标", 4)]
+    body = [(g, f"{g}{i}", f"≥{i}个", "2") for g, n in groups for i in range(n)]
+    table = document.add_table(rows=1 + len(body), cols=4)
+    table.style = "Table Grid"
+    for c, text in enumerate(("一级指标", "三级指标", "指标值", "分值")):
+        table.cell(0, c).text = text
+    header = OxmlElement("w:tblHeader")
+    header.set(qn("w:val"), "true")
+    table.rows[0]._tr.get_or_add_trPr().append(header)
+    for r, row in enumerate(body, start=1):
+        for c, text in enumerate(row[1:], start=1):
+            table.cell(r, c).text = text
+    start = 1
+    for group, n in groups:
+        table.cell(start, 0).merge(table.cell(start + n - 1, 0)).text = group
+        start += n
+    source = tmp_path / "long.docx"
+    document.save(str(source))
+    (pdf,) = convert([source], "pdf", tmp_path / "out")
+
+    from_docx, from_pdf = read(source), read(pdf)
+    assert from_pdf.source.pages == 2
+    assert [p.text for p in from_pdf.paragraphs()] == [p.text for p in from_docx.paragraphs()]
+    (expected,), (got,) = list(from_docx.tables()), list(from_pdf.tables())
+    assert (got.n_rows, got.n_cols) == (expected.n_rows, expected.n_cols) == (39, 4)
+    assert _anchors(got) == _anchors(expected)
+    assert (1, 0, 24, 1, "产出指标") in _anchors(got)

@@ -130,7 +130,8 @@ def continue_table(first: Table, rest: Table, full_cells: dict[int, set[tuple[in
     at the top of the new page sits under a cell of the last row whose text ran over several lines
     down to its bottom edge; otherwise it stays a row of its own. A vertical merge that ran to the
     page's end (一级指标 over its rows) takes in the empty merged cell that continues it on the new
-    page. Cells from the new page keep their own page and bbox.
+    page (a merge on either side of the break is needed: one empty cell under one full cell may be
+    just empty). Cells from the new page keep their own page and bbox.
     """
     xs_first = _cell_boundaries(first)
     xs_rest = _cell_boundaries(rest)
@@ -216,7 +217,7 @@ def _continue_merges(head: list[Cell], tail: list[Cell], start: int) -> None:
         target = above.get(cell.col)
         if cell.text or target is None or not target.text or target.colspan != cell.colspan:
             continue
-        if target.rowspan < 2 or target.row + target.rowspan - 1 != last:
-            continue  # only a merge already running down the page continues: an empty cell may be just empty
+        if target.row + target.rowspan - 1 != last or (target.rowspan < 2 and cell.rowspan < 2):
+            continue  # one empty cell under one full cell may be just empty: a merge on either side decides
         head[head.index(target)] = replace(target, rowspan=target.rowspan + cell.rowspan)
         tail.remove(cell)
