@@ -447,3 +447,13 @@ def test_weights_total_without_an_execution_block() -> None:
     assert run(table("60", "40"), ["JX403"]) == []  # all 100 points on indicators
     (finding,) = run(table("60", "35"), ["JX403"])
     assert finding.numbers == (D(90), D(95))
+
+
+def test_score_above_the_total_and_unreadable_values() -> None:
+    (finding,) = run(report_with(self_score="102", grade="优"), ["JX510"])
+    assert finding.severity is Severity.ERROR and finding.numbers == (D(102), D(100))
+    assert run(report_with(self_score="100"), ["JX510"]) == []
+    report = Report()
+    report.indicators = [ind("效益指标", "5", "5", actual=ParsedValue(text="详见附件3", flagged=True))]
+    (unreadable,) = run(report, ["JX608"])
+    assert unreadable.severity is Severity.INFO and "详见附件3" in unreadable.message

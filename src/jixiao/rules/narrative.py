@@ -212,3 +212,27 @@ def fact_stated_twice(ctx: Context) -> Iterator[Issue]:
             numbers,
             (a.provenance, b.provenance),
         )
+
+
+@rule(code="JX608", name="value-unreadable", severity=Severity.INFO, since="0.1")
+def value_unreadable(ctx: Context) -> Iterator[Issue]:
+    """指标值或完成值无法读取（已标记，未作猜测）。
+
+    检查什么：
+        指标表中被标记为“无法解析”的指标值或完成值（如“见附件”“详见说明”、乱码或无法识别的数字写法）。
+    为什么重要：
+        读不出的数字不能参与计分和勾稽，这些行的得分只能沿用自评得分，需要人工核对。
+    示例：
+        完成值写作“详见附件3”。
+    如何修改：
+        在表中直接写明数值和计量单位。
+    """
+    for row in ctx.report.indicators:
+        for column, value in (("target", row.target), ("actual", row.actual)):
+            if value is not None and value.flagged:
+                label = "指标值" if column == "target" else "完成值"
+                yield Issue(
+                    f"指标“{row.level3 or row.level2}”的{label}“{value.text}”无法读取，需人工核对",
+                    (),
+                    (row.cells.get(column, row.provenance),),
+                )

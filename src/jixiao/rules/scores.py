@@ -290,3 +290,29 @@ def total_over_execution_cap(ctx: Context) -> Iterator[Issue]:
         (shown(rate), cap, stated),
         ctx.ev("self_score", "execution_rate", "budget_executed"),
     )
+
+
+@rule(code="JX510", name="score-above-total", severity=Severity.ERROR, since="0.1")
+def score_above_total(ctx: Context) -> Iterator[Issue]:
+    """自评得分超过总分值。
+
+    检查什么：
+        自评（综合）得分是否大于总分行的分值（未写明时取评分规则的总分，默认 100 分）。
+    为什么重要：
+        超额完成不加分，总分不可能超过满分；超过说明分值或得分填错。
+    示例：
+        “自评得分 102 分”，满分 100 分。
+    如何修改：
+        核对各项得分，得分不超过其分值，总分不超过满分。
+    """
+    stated = ctx.card.stated_total
+    if stated is None:
+        return
+    total = ctx.num("weight_total")
+    ceiling = total if total is not None else ctx.profile.weights.total
+    if stated > ceiling + ctx.profile.tolerances.score:
+        yield Issue(
+            f"自评得分 {fmt(stated)} 分超过总分值 {fmt(ceiling)} 分",
+            (stated, ceiling),
+            ctx.ev("self_score", "weight_total"),
+        )

@@ -586,6 +586,11 @@ def _d_level2_misplaced(r: Report) -> None:
             r.declared_weights[i] = d.model_copy(update={"name": "工作推进情况"})
 
 
+def _d_unreadable(r: Report) -> None:
+    i = _row_of(r, lambda row: row.level1 != "产出指标")
+    _replace_row(r, i, actual=ParsedValue(text="详见附件3", flagged=True))
+
+
 def _d_conflict(r: Report) -> None:
     fact = r.fact("income_total")
     assert fact is not None
@@ -642,7 +647,7 @@ DEFECTS: dict[str, tuple[Callable[[Report], None], frozenset[str]]] = {
     "reception_change_rate": (_d_reception_change_rate, frozenset({"JX306"})),
     "declared_level1": (_d_declared_level1, frozenset({"JX401", "JX404"})),  # also off the profile's 50/30/10
     "declared_level2": (_d_declared_level2, frozenset({"JX402"})),
-    "weight_total": (_d_weight_total, frozenset({"JX403"})),
+    "weight_total": (_d_weight_total, frozenset({"JX403", "JX510"})),  # 总分 分值 90 is also below the score
     "score_over_weight": (_d_score_over_weight, frozenset({"JX405"})),
     "level2_misplaced": (_d_level2_misplaced, frozenset({"JX406"})),
     "indicator_count": (_d_count, frozenset({"JX408"})),
@@ -662,6 +667,7 @@ DEFECTS: dict[str, tuple[Callable[[Report], None], frozenset[str]]] = {
     "no_table": (_d_no_table, frozenset({"JX507", "JX605"})),
     "deviation_reason": (_d_deviation_reason, frozenset({"JX606"})),
     "conflict": (_d_conflict, frozenset({"JX607"})),
+    "unreadable": (_d_unreadable, frozenset({"JX608"})),
     "comparison_year": (_d_comparison_year, frozenset({"JX701"})),
     "report_date": (_d_report_date, frozenset({"JX702"})),
     "fiscal_year": (_d_fiscal_year, frozenset({"JX703"})),
