@@ -471,8 +471,9 @@ def test_vertical_merge_running_over_a_page_break_stays_one_cell(tmp_path: Path)
 
 @pytest.mark.libreoffice
 @pytest.mark.skipif(shutil.which("soffice") is None, reason="LibreOffice (soffice) is not installed: `make system`")
-def test_word_table_over_two_pages_rendered_by_libreoffice_reads_as_the_docx(tmp_path: Path) -> None:
-    """A long indicator table (一级指标 merged down, header row repeated) that LibreOffice sets over two pages."""
+def test_word_table_over_pages_rendered_by_libreoffice_reads_as_the_docx(tmp_path: Path) -> None:
+    """A long indicator table (一级指标 merged down, header row repeated, reasons of one to three lines)
+    that LibreOffice sets over several pages, cutting rows at the page breaks: the grid is the docx's."""
     import docx
     from docx.oxml import OxmlElement
     from docx.oxml.ns import qn
@@ -482,11 +483,12 @@ def test_word_table_over_two_pages_rendered_by_libreoffice_reads_as_the_docx(tmp
     document = docx.Document()
     for i in range(12):
         document.add_paragraph(f"第{i}段。项目资金执行情况良好，各项指标均已完成，具体情况如下表所示。")
-    groups = [("产出指标", 24), ("效益指标", 10), ("满意度指标", 4)]
-    body = [(g, f"{g}{i}", f"≥{i}个", "2") for g, n in groups for i in range(n)]
+    groups = [("产出指标", 18), ("效益指标", 10), ("满意度指标", 4), ("成本指标", 12)]
+    reason = "严格执行中央八项规定精神，压减一般性支出，"
+    body = [(g, f"{g}{i}", reason * (i % 3), "2") for g, n in groups for i in range(n)]
     table = document.add_table(rows=1 + len(body), cols=4)
     table.style = "Table Grid"
-    for c, text in enumerate(("一级指标", "三级指标", "指标值", "分值")):
+    for c, text in enumerate(("一级指标", "三级指标", "偏差原因", "分值")):
         table.cell(0, c).text = text
     header = OxmlElement("w:tblHeader")
     header.set(qn("w:val"), "true")
@@ -503,9 +505,38 @@ def test_word_table_over_two_pages_rendered_by_libreoffice_reads_as_the_docx(tmp
     (pdf,) = convert([source], "pdf", tmp_path / "out")
 
     from_docx, from_pdf = read(source), read(pdf)
-    assert from_pdf.source.pages == 2
+    assert from_pdf.source.pages is not None and from_pdf.source.pages >= 3
     assert [p.text for p in from_pdf.paragraphs()] == [p.text for p in from_docx.paragraphs()]
     (expected,), (got,) = list(from_docx.tables()), list(from_pdf.tables())
-    assert (got.n_rows, got.n_cols) == (expected.n_rows, expected.n_cols) == (39, 4)
+    assert (got.n_rows, got.n_cols) == (expected.n_rows, expected.n_cols) == (45, 4)
     assert _anchors(got) == _anchors(expected)
-    assert (1, 0, 24, 1, "产出指标") in _anchors(got)
+    assert (1, 0, 18, 1, "产出指标") in _anchors(got)
+
+
+@pytest.mark.parametrize("cut", [True, False])
+def test_row_cut_after_its_first_line_is_mended_but_a_new_row_is_not(tmp_path: Path, cut: bool) -> None:
+    """Page 1 ends with a row whose reason was cut after one line; the label 指标33 fitted, so the
+    new page's first row has no label of its own (cut) — unlike a new row that names itself."""
+    from reportlab.pdfgen import canvas
+
+    _register_font()
+    xs = [72.0, 200.0, 420.0]
+    ys = [72.0 + 20 * i for i in range(36)]  # rows of 20 pt down to y 772
+    path = tmp_path / "cut1.pdf"
+    sheet = canvas.Canvas(str(path), pagesize=(595, 842))
+    page1 = [(0, 0, 1, 1, "三级指标"), (0, 1, 1, 1, "偏差原因")]
+    page1 += [(1 + i, c, 1, 1, text) for i in range(34) for c, text in ((0, f"指标{i}"), (1, "无"))]
+    page1[-1] = (34, 1, 1, 1, "受疫情影响，部分培训")
+    _draw_anchors(sheet, xs, ys, page1)
+    sheet.showPage()
+    first = [(0, 0, 1, 1, ""), (0, 1, 1, 1, "改为线上进行。")] if cut else [(0, 0, 1, 1, "指标34"), (0, 1, 1, 1, "无")]
+    _draw_anchors(sheet, xs, ys[:3], [*first, (1, 0, 1, 1, "指标35"), (1, 1, 1, 1, "无")])
+    sheet.showPage()
+    sheet.save()
+    (table,) = read(path).tables()
+    rows = [[c.text for c in r] for r in table.anchor_rows()]
+    if cut:
+        assert rows[34] == ["指标33", "受疫情影响，部分培训改为线上进行。"]
+        assert rows[35:] == [["指标35", "无"]]
+    else:
+        assert rows[34:] == [["指标33", "受疫情影响，部分培训"], ["指标34", "无"], ["指标35", "无"]]

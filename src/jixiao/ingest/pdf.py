@@ -66,7 +66,7 @@ from jixiao.ingest.pdf_lines import (
     starts_paragraph,
     typical_gap,
 )
-from jixiao.ingest.pdf_tables import TABLE_SETTINGS, BBox, continue_table, grid
+from jixiao.ingest.pdf_tables import TABLE_SETTINGS, BBox, Reach, continue_table, grid
 from jixiao.model.document import Block, Document, Paragraph, Source, Table, number_blocks
 
 _DIGITS = re.compile(r"\d+")
@@ -92,9 +92,8 @@ class _PageText:
     # Paragraphs lying in the top or bottom margin band, by id, with their text (digits masked):
     # running headers and footers when the same text recurs on most pages.
     margin_text: dict[int, str] = field(default_factory=dict)
-    # Per table (by id): anchors whose text runs over several lines down to the cell's bottom edge,
-    # the cells a page break may have cut.
-    full_cells: dict[int, set[tuple[int, int]]] = field(default_factory=dict)
+    # Per table (by id): its anchors whose text runs down to the bottom edge (see pdf_tables.Reach).
+    reach: dict[int, Reach] = field(default_factory=dict)
 
 
 def read_pdf(path: Path, limits: Limits) -> Document:
@@ -217,9 +216,9 @@ def _read_page(page: Any, number: int) -> _PageText:
             cells = [_turned(box, turn, float(page.width), float(page.height)) for box in found.cells]
             built = grid(cells, chars)
             if built is not None:
-                table, full = built
+                table, table_reach = built
                 table.page = number
-                out.full_cells[id(table)] = full
+                out.reach[id(table)] = table_reach
                 tables.append(table)
                 boxes.append(_turned(found.bbox, turn, float(page.width), float(page.height)))
     free = [c for c in chars if not _inside_any(c, boxes)] if boxes else chars
@@ -294,13 +293,13 @@ def _join_pages(pages: list[_PageText]) -> list[Block]:
         usable[page.size] = max(usable.get(page.size, 0.0), page.body_bottom)
     blocks: list[Block] = []
     carry = False
-    full_cells: dict[int, set[tuple[int, int]]] = {}
+    reach: dict[int, Reach] = {}
     for page in pages:
-        full_cells.update(page.full_cells)
+        reach.update(page.reach)
         page_blocks = [b for _, b in page.blocks if page.margin_text.get(id(b)) not in furniture]
         head = page_blocks[0] if page_blocks else None
         if isinstance(head, Table) and blocks and isinstance(blocks[-1], Table):
-            if _fills_its_page(blocks[-1], head, pages, usable) and continue_table(blocks[-1], head, full_cells):
+            if _fills_its_page(blocks[-1], head, pages, usable) and continue_table(blocks[-1], head, reach):
                 page_blocks.pop(0)
         elif isinstance(head, Paragraph) and carry and not page.flags[id(head)][0]:
             previous = blocks[-1]

@@ -17,6 +17,9 @@ from jixiao.ingest.pdf_lines import Char, joiner, lines_of, would_fit
 from jixiao.model.document import Cell, Table
 
 BBox = tuple[float, float, float, float]
+# Per anchor (row, col): how many lines of text run down to the cell's bottom edge (cells a page break
+# may have cut); anchors whose text stops short of the edge are absent.
+Reach = dict[tuple[int, int], int]
 
 TABLE_SETTINGS: dict[str, Any] = {
     "vertical_strategy": "lines",
@@ -49,7 +52,7 @@ def _index(bounds: list[float], value: float) -> int:
     return i if bounds[i] - value < value - bounds[i - 1] else i - 1
 
 
-def grid(cell_boxes: list[BBox], chars: list[Char]) -> tuple[Table, set[tuple[int, int]]] | None:
+def grid(cell_boxes: list[BBox], chars: list[Char]) -> tuple[Table, Reach] | None:
     """Rebuild a table's full grid (anchors with spans) from the rectangles of its cells."""
     if len(cell_boxes) < 2:
         return None  # a single framed box is a text frame, not a table: its text stays a paragraph
@@ -87,30 +90,31 @@ def grid(cell_boxes: list[BBox], chars: list[Char]) -> tuple[Table, set[tuple[in
         c = min(max(bisect_right(xs, cx) - 1, 0), n_cols - 1)
         contents[owner[(r, c)]].append(char)
     cells: list[Cell] = []
-    full: set[tuple[int, int]] = set()
+    reach: Reach = {}
     for i, (r, c, rs, cs, box) in enumerate(spans):
-        text, reaches_bottom = _cell_text(contents[i], box)
+        text, lines_to_bottom = _cell_text(contents[i], box)
         cells.append(Cell(row=r, col=c, rowspan=rs, colspan=cs, text=text, bbox=_round_box(box)))
-        if reaches_bottom:
-            full.add((r, c))
+        if lines_to_bottom:
+            reach[(r, c)] = lines_to_bottom
     cells.sort(key=lambda cell: (cell.row, cell.col))
-    return Table(n_rows=n_rows, n_cols=n_cols, cells=cells), full
+    return Table(n_rows=n_rows, n_cols=n_cols, cells=cells), reach
 
 
 def _round_box(box: BBox) -> BBox:
     return (round(box[0], 2), round(box[1], 2), round(box[2], 2), round(box[3], 2))
 
 
-def _cell_text(chars: list[Char], box: BBox) -> tuple[str, bool]:
+def _cell_text(chars: list[Char], box: BBox) -> tuple[str, int]:
     """A cell's lines: a line that wrapped continues without a break; a line that stopped short ends a paragraph.
 
-    Also whether the text runs over several lines down to the cell's bottom edge (a page break may cut it).
+    Also the number of lines when the text runs down to the cell's bottom edge (a page break may have
+    cut it there), else 0.
     """
     lines = lines_of(chars)
     if not lines:
-        return "", False
+        return "", 0
     last = lines[-1]
-    reaches_bottom = len(lines) > 1 and box[3] - last.bottom < 1.5 * last.size + _CELL_PADDING
+    lines_to_bottom = len(lines) if box[3] - last.bottom < 1.5 * last.size + _CELL_PADDING else 0
     room = max((box[2] - box[0]) - 2 * _CELL_PADDING, *(ln.x1 - ln.x0 for ln in lines))
     parts: list[str] = [lines[0].text]
     for prev, line in pairwise(lines):
@@ -118,10 +122,10 @@ def _cell_text(chars: list[Char], box: BBox) -> tuple[str, bool]:
         wrapped = not would_fit(room - (prev.x1 - prev.x0), line)
         parts.append(joiner(prev.last_char, line.first_char) if wrapped else "\n")
         parts.append(line.text)
-    return "".join(parts).strip(), reaches_bottom
+    return "".join(parts).strip(), lines_to_bottom
 
 
-def continue_table(first: Table, rest: Table, full_cells: dict[int, set[tuple[int, int]]]) -> bool:
+def continue_table(first: Table, rest: Table, reach: dict[int, Reach]) -> bool:
     """Append `rest` (the top of the next page) to `first` when they share their columns.
 
     Both grids are put on the union of their column boundaries, which must be one of the two (a part
@@ -143,13 +147,13 @@ def continue_table(first: Table, rest: Table, full_cells: dict[int, set[tuple[in
     head = _on_columns(first.cells, xs, 0, None)
     tail = _on_columns(rest.cells, xs, first.n_rows, rest.page)
     n_rows = first.n_rows + rest.n_rows
-    tail, dropped = _drop_repeated_header(head, tail, first.n_rows)
-    if not dropped:
-        tail, dropped = _mend_broken_row(head, tail, first.n_rows, full_cells.get(id(first), set()))
+    tail, dropped_header = _drop_repeated_header(head, tail, first.n_rows)
+    tail, mended = _mend_broken_row(head, tail, first.n_rows, reach.get(id(first), {}))
+    dropped = dropped_header + mended
     n_rows -= dropped
     _continue_merges(head, tail, first.n_rows)
     offset = first.n_rows - dropped
-    full_cells[id(first)] = {(r + offset, c) for r, c in full_cells.get(id(rest), set())}
+    reach[id(first)] = {(r + offset, c): n for (r, c), n in reach.get(id(rest), {}).items()}
     first.cells = sorted(head + tail, key=lambda c: (c.row, c.col))
     first.n_rows, first.n_cols = n_rows, len(xs) - 1
     first._anchor_at = None  # the grid changed: drop the position index
@@ -186,27 +190,43 @@ def _drop_repeated_header(head: list[Cell], tail: list[Cell], start: int) -> tup
     return tail, 0
 
 
-def _mend_broken_row(
-    head: list[Cell], tail: list[Cell], start: int, full: set[tuple[int, int]]
-) -> tuple[list[Cell], int]:
+def _mend_broken_row(head: list[Cell], tail: list[Cell], start: int, reach: Reach) -> tuple[list[Cell], int]:
+    """Join the new page's first row into the last row when the page break cut that row.
+
+    Every text on the new page must sit under a cell of the last row whose text ran down to its bottom
+    edge, and one of two signs must show the cut: those texts ran over several lines (a long text
+    broken mid-way), or the row's label (its leftmost own text) fitted before the break and is empty
+    on the new page (a new row would name itself). Empty merged cells continuing down are kept.
+    """
     last = start - 1
     above = {c.col: c for c in head if c.row <= last < c.row + c.rowspan}
     continued = _row(tail, start)
-    if not any(c.text for c in continued) or any(c.rowspan != 1 for c in continued):
+    texts = [c for c in continued if c.text]
+    if not texts or any(c.rowspan != 1 for c in texts):
         return tail, 0
     for cell in continued:
         target = above.get(cell.col)
         if target is None or target.colspan != cell.colspan:
             return tail, 0
-        if cell.text and (target.row != last or (target.row, target.col) not in full):
+        if cell.text and (target.row != last or not reach.get((last, target.col))):
             return tail, 0
-    for cell in continued:
-        if cell.text:
-            target = above[cell.col]
-            index = head.index(target)
-            joined = target.text + joiner(target.text[-1:], cell.text[:1]) + cell.text
-            head[index] = replace(target, text=joined)
-    return _shift([c for c in tail if c.row != start], start), 1
+    long_text_cut = all(reach[(last, c.col)] >= 2 for c in texts)
+    # An empty merged cell at the top of the page continues a merge: it says nothing about a cut.
+    own = [c for c in continued if c.rowspan == 1 and above[c.col].row == last and above[c.col].text]
+    label_fitted = bool(own) and not own[0].text
+    if not (long_text_cut or label_fitted):
+        return tail, 0
+    for cell in texts:
+        target = above[cell.col]
+        index = head.index(target)
+        head[index] = replace(target, text=target.text + joiner(target.text[-1:], cell.text[:1]) + cell.text)
+    kept = []
+    for cell in tail:
+        if cell.row != start:
+            kept.append(cell)
+        elif cell.rowspan > 1:  # an empty merge running on below the cut row: it starts one row later
+            kept.append(replace(cell, row=start + 1, rowspan=cell.rowspan - 1))
+    return _shift(kept, start), 1
 
 
 def _continue_merges(head: list[Cell], tail: list[Cell], start: int) -> None:
