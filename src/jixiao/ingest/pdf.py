@@ -24,10 +24,10 @@ Per page:
 Across pages: a paragraph whose last line runs to the margin without closing punctuation continues
 with the next page's first paragraph unless that one visibly starts a paragraph (one Paragraph, on
 the page it starts). A table at the top of a page continues the table that ended the previous page
-when their column boundaries agree: a repeated header row is dropped, and a row cut by the page
-break is mended where each text on the new page sits under a cell whose text ran over several lines
-down to its bottom edge (a row cut after its first line stays two rows). Cells from later pages
-carry their own `page` beside their bbox. Only a table that filled its page continues: one that
+when their column boundaries agree: a repeated header row is dropped, a row cut by the page break
+is mended (see `pdf_tables.continue_table` for the signs it needs; where they are missing, as for a
+row of single-line cells all cut, it stays two rows), and a vertical merge runs on. Cells from later
+pages carry their own `page` beside their bbox. Only a table that filled its page continues: one that
 ended with room for another row was followed by a deliberate page break. (Two different tables with
 the same columns, the first filling its page exactly, are still joined.) Not handled: tables
 without ruling lines (their text reads as paragraphs with spaces between the columns) and
