@@ -130,12 +130,10 @@ def continue_table(first: Table, rest: Table, reach: dict[int, Reach]) -> bool:
 
     Both grids are put on the union of their column boundaries, which must be one of the two (a part
     whose rows merge some columns has fewer boundaries). A header row repeated on the new page is
-    dropped. A row broken by the page is mended (its texts continue the cells above) when each text
-    at the top of the new page sits under a cell of the last row whose text ran over several lines
-    down to its bottom edge; otherwise it stays a row of its own. A vertical merge that ran to the
-    page's end (一级指标 over its rows) takes in the empty merged cell that continues it on the new
-    page (a merge on either side of the break is needed: one empty cell under one full cell may be
-    just empty). Cells from the new page keep their own page and bbox.
+    dropped; a row the page break cut is mended (`_mend_broken_row`); a vertical merge that ran to
+    the page's end (一级指标 over its rows) takes in the empty merged cell that continues it (a merge
+    on either side of the break is needed: one empty cell under one full cell may be just empty).
+    Cells from the new page keep their own page and bbox.
     """
     xs_first = _cell_boundaries(first)
     xs_rest = _cell_boundaries(rest)
