@@ -308,3 +308,21 @@ def test_pdf_whose_fonts_have_no_unicode_mapping(tmp_path: Path) -> None:
     path = tmp_path / "unmapped.pdf"
     path.write_bytes(plain.read_bytes().replace(b"/ToUnicode", b"/ToUnicodX"))
     assert_rejected(path, "字符映射", "OCR", "Unicode")
+
+
+def test_truncated_legacy_office_file(tmp_path: Path) -> None:
+    path = tmp_path / "cut-short.doc"
+    path.write_bytes(word_document()[:1000])  # the header and the FAT, the directory cut off
+    assert_rejected(path, "损坏", "corrupt")
+
+
+def test_looping_sector_chain_in_a_compound_file(tmp_path: Path) -> None:
+    """A hostile FAT whose directory chain points back at itself ends as CorruptFile, not a hang."""
+    import struct
+
+    data = bytearray(word_document())
+    # The directory starts at sector 1 (header field 0x30); make FAT[1] point to 1 again.
+    struct.pack_into("<I", data, 512 + 4 * 1, 1)
+    path = tmp_path / "loop.doc"
+    path.write_bytes(bytes(data))
+    assert_rejected(path, "损坏", "corrupt")

@@ -75,7 +75,8 @@ class CompoundFile:
         offset = (number + 1) << self.sector_shift
         if number > _MAX_REGULAR or offset >= len(self.data):
             raise self._corrupt("扇区超出文件范围", f"sector {number} beyond the end of the file")
-        return self.data[offset : offset + self.sector_size]
+        # Some writers cut the last sector short; what is missing reads as zeros.
+        return self.data[offset : offset + self.sector_size].ljust(self.sector_size, b"\x00")
 
     def _read_fat(self, n_fat: int, first_difat: int, n_difat: int) -> list[int]:
         per_sector = self.sector_size // 4
