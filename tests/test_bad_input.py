@@ -326,3 +326,13 @@ def test_looping_sector_chain_in_a_compound_file(tmp_path: Path) -> None:
     path = tmp_path / "loop.doc"
     path.write_bytes(bytes(data))
     assert_rejected(path, "损坏", "corrupt")
+
+
+def test_pdf_with_a_damaged_content_stream_is_corrupt_not_scanned(tmp_path: Path) -> None:
+    """A wrong /Length breaks the page's content stream: pdfminer complains (quietly) and finds no
+    text. That is damage, not a scan, and its log lines must not reach stderr."""
+    data = build_pdf(tmp_path / "whole.pdf").read_bytes()
+    path = tmp_path / "bad-length.pdf"
+    path.write_bytes(re.sub(rb"/Length (\d+)", lambda m: b"/Length " + str(int(m.group(1)) + 7).encode(), data))
+    line = assert_rejected(path, "损坏", "corrupt")
+    assert "扫描" not in line

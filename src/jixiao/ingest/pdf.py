@@ -41,6 +41,7 @@ parse raises CorruptFile; more pages than the limit raises TooLarge before any p
 from __future__ import annotations
 
 import hashlib
+import logging
 import re
 import struct
 import zlib
@@ -105,8 +106,9 @@ def read_pdf(path: Path, limits: Limits) -> Document:
 
     digest = _sha256(path)
     pages: list[_PageText] = []
+    complaints = _Complaints()
     try:
-        with pdfplumber.open(path) as pdf:
+        with complaints, pdfplumber.open(path) as pdf:
             n_pages = len(pdf.pages)
             if n_pages > limits.max_pdf_pages:
                 raise TooLarge(
@@ -131,9 +133,13 @@ def read_pdf(path: Path, limits: Limits) -> Document:
         raise _corrupt(path, exc) from None
 
     _reject_unmapped(path, pages)
+    if complaints.count and not any(p.has_text for p in pages) and not any(p.has_images for p in pages):
+        # No text because the page content could not be parsed, not because it is a scan.
+        raise CorruptFile(path, "PDF 文件已损坏，页面内容无法解析", "corrupt PDF: the page content cannot be parsed")
+    damage = [f"PDF 结构有损坏，已尽量读取（{complaints.count} 处） / damaged PDF read as far as possible"]
     _reject_scanned(path, pages)
     blocks = _join_pages(pages)
-    warnings = []
+    warnings = damage if complaints.count else []
     unmapped = sum(p.unmapped for p in pages)
     if unmapped:
         warnings.append(f"{unmapped} 个字符的字体缺少字符映射，无法识别，已略去 / {unmapped} unmapped glyphs left out")
@@ -148,6 +154,33 @@ def read_pdf(path: Path, limits: Limits) -> Document:
         blocks=number_blocks(blocks),
         warnings=warnings,
     )
+
+
+class _Complaints(logging.Handler):
+    """Collects pdfminer's warnings about a damaged file while it is read, instead of letting them
+    reach stderr (the CLI promises one line); the document gets one warning saying so."""
+
+    def __init__(self) -> None:
+        super().__init__(logging.WARNING)
+        self.count = 0
+        self._logger = logging.getLogger("pdfminer")
+        self._saved = (self._logger.propagate, self._logger.level)
+
+    def emit(self, record: logging.LogRecord) -> None:
+        self.count += 1
+
+    def __enter__(self) -> _Complaints:
+        self._saved = (self._logger.propagate, self._logger.level)
+        self._logger.addHandler(self)
+        self._logger.propagate = False
+        if self._logger.level == logging.NOTSET or self._logger.level > logging.WARNING:
+            self._logger.setLevel(logging.WARNING)
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self._logger.removeHandler(self)
+        self._logger.propagate, level = self._saved
+        self._logger.setLevel(level)
 
 
 def _sha256(path: Path) -> str:
