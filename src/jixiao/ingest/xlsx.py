@@ -258,6 +258,8 @@ def _load_workbook(path: Path, data: bytes) -> Any:
         ValueError,
         TypeError,
         etree.LxmlError,
+        SyntaxError,  # xml.etree's ParseError: openpyxl parses some parts with the standard library
+        NotImplementedError,  # zipfile: an unknown compression method or version in a damaged header
     ) as exc:
         raise CorruptFile(path, "工作簿已损坏，无法读取", f"corrupt workbook ({type(exc).__name__}: {exc})") from None
 

@@ -27,7 +27,7 @@ def open_zip(path: Path, data: bytes | None = None) -> zipfile.ZipFile:
     """Open a zip (from its bytes when given), turning a broken archive into CorruptFile."""
     try:
         return zipfile.ZipFile(io.BytesIO(data) if data is not None else path)
-    except (zipfile.BadZipFile, OSError, ValueError, EOFError) as exc:
+    except (zipfile.BadZipFile, OSError, ValueError, EOFError, NotImplementedError) as exc:
         raise CorruptFile(path, "文件已损坏（zip 结构无效）", f"corrupt file (bad zip: {exc})") from None
 
 
@@ -80,7 +80,7 @@ def read_member(path: Path, archive: zipfile.ZipFile, name: str, limits: Limits)
     try:
         with archive.open(info) as handle:
             data = handle.read(budget + 1)
-    except (zipfile.BadZipFile, zlib.error, OSError, ValueError, EOFError, RuntimeError) as exc:
+    except (zipfile.BadZipFile, zlib.error, OSError, ValueError, EOFError, RuntimeError, NotImplementedError) as exc:
         raise CorruptFile(path, f"文件已损坏（{name} 无法解压）", f"corrupt file ({name}: {exc})") from None
     if len(data) > budget:
         raise TooLarge(
