@@ -336,3 +336,46 @@ def test_pdf_with_a_damaged_content_stream_is_corrupt_not_scanned(tmp_path: Path
     path.write_bytes(re.sub(rb"/Length (\d+)", lambda m: b"/Length " + str(int(m.group(1)) + 7).encode(), data))
     line = assert_rejected(path, "损坏", "corrupt")
     assert "扫描" not in line
+
+
+SAMPLES = Path(__file__).resolve().parents[1] / "src" / "jixiao" / "samples"
+
+
+@pytest.mark.parametrize(
+    ("sample", "variants"),
+    [
+        ("project_qingshan_school_repair_2023.docx", 80),
+        ("project_qingshan_school_repair_2023.xlsx", 80),
+        ("project_qingshan_school_repair_2023.pdf", 25),
+        ("dept_narrative_baishi_agriculture_2023.html", 40),
+        ("dept_table_yunxi_transport_2023.txt", 40),
+    ],
+)
+def test_damaged_copies_of_the_samples_never_crash(tmp_path: Path, sample: str, variants: int) -> None:
+    """Flipped bytes, cut tails and cut-out spans: every copy is read or rejected with a reason."""
+    import random
+
+    from jixiao.errors import UnreadableFile
+
+    source = SAMPLES / sample
+    if not source.exists():
+        pytest.skip(f"sample {sample} not generated")
+    original = source.read_bytes()
+    rng = random.Random(sample)  # the same copies on every run
+    for i in range(variants):
+        data = bytearray(original)
+        mode = i % 3
+        if mode == 0:
+            for _ in range(rng.randrange(1, 20)):
+                data[rng.randrange(len(data))] = rng.randrange(256)
+        elif mode == 1:
+            data = data[: rng.randrange(1, len(data))]
+        else:
+            start = rng.randrange(len(data))
+            del data[start : start + rng.randrange(1, 200)]
+        path = tmp_path / f"copy{i}{source.suffix}"
+        path.write_bytes(bytes(data))
+        try:
+            read(path)  # any other exception than a named rejection fails the test
+        except UnreadableFile as exc:
+            assert exc.path == str(path) and exc.reason_zh and exc.reason_en
