@@ -226,14 +226,18 @@ def test_narrative_web_page_reads_as_the_text_without_site_chrome() -> None:
     assert not [p for p in page if any(word in p for word in chrome)]
 
 
-def test_demo_reads_every_sample(capsys: pytest.CaptureFixture[str]) -> None:
+def test_demo_runs_the_main_job_on_every_sample(capsys: pytest.CaptureFixture[str], tmp_path: Path) -> None:
     from jixiao.demo import main
 
-    assert main() == 0
+    assert main([str(tmp_path)]) == 0
     out = capsys.readouterr().out
-    assert f"读取 {len(FILES)} 个内置示例报告" in out
+    assert f"{len(FILES)} 个内置示例报告" in out
     for path in FILES:
         line = next(ln for ln in out.splitlines() if path.name in ln)
         assert line.lstrip().startswith("✓"), line
-    merged = next(ln for ln in out.splitlines() if f"{PROJECT}.docx" in ln)
-    assert merged.rstrip().endswith("合并单元格  41")  # the anchors with a span > 1 in the project form
+    # the planted defects are found: a score above its points, a wrong percentage in the narrative
+    assert "JX405 错误  指标“工程验收合格率”得分 6.5 分超过其分值 6 分" in out
+    assert "-2.63%" in out and "-2.36%" in out
+    written = {p.name for p in tmp_path.iterdir()}
+    assert f"{PROJECT}.national-project.xlsx" in written and f"{PROJECT}.national-project.docx" in written
+    assert "填报模板-项目支出绩效自评表.xlsx" in written

@@ -188,6 +188,8 @@ def parse_count(text: str) -> int | None:
     return int(value)
 
 
+_NUMBERING = re.compile(r"^\s*(?:指标\s*\d*\s*[:：]|\d+\s*[.、．](?!\d)\s*|[(（]\d+[)）]\s*)")
+
 # --- targets and actual values --------------------------------------------------------------------
 
 _DIRECTION_SYMBOLS: tuple[tuple[str, Direction], ...] = (
@@ -275,7 +277,7 @@ VAGUE_PHRASES = (
 def parse_target(text: str) -> ParsedValue:
     """Read a 年度指标值 or 实际完成值: direction, number, unit, change wording, qualitative tier."""
     raw = text.strip()
-    norm = normalize(raw)
+    norm = _NUMBERING.sub("", normalize(raw))  # 指标1：… / 1. … number the row, they state no value
     value = ParsedValue(text=raw)
     if not norm:
         value.flagged = True
