@@ -2,9 +2,7 @@
 the rendered file back → the facts the form has a place for, and the indicator rows, come back.
 
 Facts a form has no place for (the national form has no income table) are not expected back; the
-keys each form carries come from its template (`FormSpec.fact_keys`). Where extraction does not yet
-read a rendered form faithfully, the gap is listed in KNOWN_GAPS and pinned by a strict xfail test,
-so that fixing extraction turns it into a failure that asks for the list to shrink.
+keys each form carries come from its template (`FormSpec.fact_keys`), and every one of them comes back.
 """
 
 from __future__ import annotations
@@ -32,7 +30,6 @@ extract_module = pytest.importorskip("jixiao.extract")
 FORMS = ["national-project", "hunan-dept-b", "hunan-dept-a", "sichuan-510000_0013zp"]
 
 # form → fact keys that do not come back through extraction today (found by this test).
-KNOWN_GAPS: dict[str, frozenset[str]] = {}
 
 MONEY: dict[str, str] = {
     "budget_initial": "57954.3",
@@ -150,7 +147,7 @@ def indicator_view(report: Report, form_id: str) -> list[tuple[Any, ...]]:
 @pytest.mark.parametrize("form_id", FORMS)
 def test_facts_and_indicators_come_back(form_id: str, to: str, tmp_path: Path) -> None:
     original, back = read_back(form_id, to, tmp_path)
-    expected = get_form(form_id).fact_keys() - KNOWN_GAPS.get(form_id, frozenset())
+    expected = get_form(form_id).fact_keys()
     assert expected, form_id
     for key in sorted(expected):
         assert back.value(key) == original.value(key), f"{form_id}.{to}: {key}"
@@ -160,14 +157,6 @@ def test_facts_and_indicators_come_back(form_id: str, to: str, tmp_path: Path) -
     if form_id != "hunan-dept-a":
         declared = {w.name: w.points for w in back.declared_weights if w.level == 1}
         assert declared == {w.name: w.points for w in original.declared_weights}
-
-
-@pytest.mark.parametrize("form_id", sorted(KNOWN_GAPS))
-@pytest.mark.xfail(strict=True, reason="extraction does not read these facts back from the rendered form yet")
-def test_known_gaps(form_id: str, tmp_path: Path) -> None:
-    original, back = read_back(form_id, "xlsx", tmp_path)
-    for key in sorted(KNOWN_GAPS[form_id]):
-        assert back.value(key) == original.value(key), key
 
 
 # --- the seeds and the bundled samples: extract → render → extract ------------------------------
