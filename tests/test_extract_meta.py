@@ -45,3 +45,8 @@ def test_year_date_and_kind() -> None:
     assert find_report_kind(lines, has_projects=False) == "department_overall"
     assert find_report_kind(["XX项目支出绩效自评表"], has_projects=False) == "project"
     assert find_report_kind(["卢龙县公安局 部门绩效自评工作报告"], has_projects=True) == "mixed"
+
+
+def test_a_title_broken_over_two_lines() -> None:
+    lines = ["附件1", "2022年度长沙市岳麓区教育局", "部门整体支出绩效自评报告", "一、基本情况"]
+    assert find_department(lines, {}) == "长沙市岳麓区教育局"

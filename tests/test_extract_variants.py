@@ -330,3 +330,15 @@ def test_an_empty_form_is_a_report_with_a_warning_not_an_error(tmp_path: Path) -
     report = from_text(tmp_path, text)
     assert report.facts() == {} and report.indicators == []
     assert any("未读出任何" in w for w in report.warnings)
+
+
+def test_more_income_and_score_phrasings(tmp_path: Path) -> None:
+    report = from_text(
+        tmp_path, TITLE + "本年收入5028.61万元，本年支出4738.24万元。经评价，综合评分为95分，等级为优。\n"
+    )
+    assert values(report) == {
+        "income_total": Decimal("5028.61"),
+        "expenditure_total": Decimal("4738.24"),
+        "self_score": Decimal(95),
+        "grade": "优",
+    }

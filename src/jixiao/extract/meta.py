@@ -53,8 +53,10 @@ def find_department(lines: list[str], pairs: dict[str, str]) -> str | None:
                 value = text[len(key) :].lstrip(":：")
                 if value and re.fullmatch(rf"[\u4e00-\u9fff()（）]{{2,40}}{_ORG_SUFFIX}", value):
                     return value
-    for line in lines[:15]:
-        m = _TITLE.match(compact(line))
+    head = [compact(line) for line in lines[:15]]
+    # a title may be broken over two lines: 2022年度XX县教育局 / 部门整体支出绩效自评报告
+    for candidate in [*head, *(a + b for a, b in zip(head, head[1:], strict=False))]:
+        m = _TITLE.match(candidate)
         if m:
             return m.group("name")
     for line in reversed(lines[-6:]):

@@ -103,10 +103,12 @@ SUBJECTS: tuple[tuple[str, Subject], ...] = (
     ("收入合计", _INCOME),
     ("总收入", _INCOME),
     ("收入总额", _INCOME),
+    ("本年收入", _INCOME),
     ("支出总计", _EXPENDITURE),
     ("支出合计", _EXPENDITURE),
     ("总支出", _EXPENDITURE),
     ("支出总额", _EXPENDITURE),
+    ("本年支出", _EXPENDITURE),
     ("工资福利支出", Subject("basic_wages_welfare")),
     ("一般商品服务支出", Subject("basic_goods_services")),
     ("商品和服务支出", Subject("basic_goods_services")),
@@ -369,7 +371,7 @@ def _staff_facts(sentence: str, prov: Provenance) -> Iterator[Stated]:
 
 _EXECUTION_SCORE = re.compile(r"预算执行(?:率|情况)?(?:指标)?得分(?:为|是|:)?\s*(\d+(?:\.\d+)?)\s*分")
 _SCORE = re.compile(
-    r"(?:自评|综合|考评|评价|绩效)[^,，。;；]{0,8}?(?:得分|总分|分数)(?:为|是|:|确定为)?\s*(\d+(?:\.\d+)?)\s*分"
+    r"(?:自评|综合|考评|评价|绩效)[^,，。;；]{0,8}?(?:得分|总分|评分|分数)(?:为|是|:|确定为)?\s*(\d+(?:\.\d+)?)\s*分"
 )
 _GRADE = re.compile(
     r"(?:评价|自评|绩效|考评)?(?:等次|等级|评价结果|自评结果|评价结论|自评结论)(?:确定|评定|认定)?(?:为|是|:)?\s*[“\"]?"
