@@ -7,6 +7,7 @@ decide.
 
 from __future__ import annotations
 
+import itertools
 import re
 from collections import Counter
 from functools import lru_cache
@@ -55,7 +56,7 @@ def find_department(lines: list[str], pairs: dict[str, str]) -> str | None:
                     return value
     head = [compact(line) for line in lines[:15]]
     # a title may be broken over two lines: 2022年度XX县教育局 / 部门整体支出绩效自评报告
-    for candidate in [*head, *(a + b for a, b in zip(head, head[1:], strict=False))]:
+    for candidate in [*head, *(a + b for a, b in itertools.pairwise(head))]:
         m = _TITLE.match(candidate)
         if m:
             return m.group("name")
