@@ -87,9 +87,11 @@ def _read_tables(document: Document, report: Report) -> tuple[int, set[int]]:
                     "indicator_count", Fact(value=len(indicators.rows), unit="个", provenance=block.provenance(file))
                 )
         report.targets.extend(read_qualitative_targets(block, file))
-        for found in read_labelled_table(block, file, title):
+        labelled = read_labelled_table(block, file, title)
+        for found in labelled.found:
             report.set_fact(found.key, Fact(value=found.value, unit=found.unit, provenance=found.provenance))
             count += 1
+        report.funds_sources.extend(labelled.funds_sources)
     return count, indicator_tables
 
 

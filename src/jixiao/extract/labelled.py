@@ -29,7 +29,7 @@ from jixiao.extract.values import (
     quantities,
 )
 from jixiao.model.document import Provenance, Table
-from jixiao.model.report import FACT_SECTIONS, FactValue, fact_kind
+from jixiao.model.report import FACT_SECTIONS, FactValue, FundsSource, fact_kind
 
 
 @dataclass(frozen=True, slots=True)
@@ -71,10 +71,19 @@ def read_value(key: str, text: str, default_unit: str | None = "万元") -> tupl
     return None if amount is None else amount
 
 
-def read_labelled_table(table: Table, file: str, title: str = "") -> list[Found]:
+@dataclass
+class Labelled:
+    """What a table states through labels: facts, and the source rows of its funds block."""
+
+    found: list[Found]
+    funds_sources: list[FundsSource]
+
+
+def read_labelled_table(table: Table, file: str, title: str = "") -> Labelled:
     """Every fact a table states through labels (header bands, label/value pairs, inline pairs)."""
     rows = table_rows(table)
     found: list[Found] = []
+    sources: list[FundsSource] = []
     context = title
     band: list[list[Slot]] = []
     band_used = False  # a data row has been read under the band: the next label row starts a new one
@@ -116,7 +125,9 @@ def read_labelled_table(table: Table, file: str, title: str = "") -> list[Found]
             found.extend(_funds_row(table, row, funds_columns, len(row) - funds_width, file))
             band = []
         elif funds_columns is not None and _values_in(row, funds_columns, len(row) - funds_width) >= 2:
-            continue  # a source row of the funds block (财政拨款, 上年结转资金 ...): not a report-level fact
+            # a source row of the funds block (财政拨款, 上年结转资金 ...): its own record, not a report fact
+            sources.append(_funds_source(table, row, funds_columns, len(row) - funds_width, file))
+            continue
         elif band and (under_band := list(_band_row(table, band, row, context, file))):
             found.extend(under_band)
             band_used = True
@@ -124,7 +135,7 @@ def read_labelled_table(table: Table, file: str, title: str = "") -> list[Found]
             found.extend(_pairs(table, row, file))
         for slot in cells:
             found.extend(_inline_pairs(table, slot, file))
-    return found
+    return Labelled(found, sources)
 
 
 def _values_in(row: list[Slot], columns: dict[int, str], offset: int) -> int:
@@ -189,6 +200,22 @@ def _funds_columns(row: list[Slot]) -> dict[int, str] | None:
         if {"budget_initial", "budget_adjusted"} <= keys or {"budget_adjusted", "budget_executed"} <= keys
         else None
     )
+
+
+def _funds_source(table: Table, row: list[Slot], columns: dict[int, str], offset: int, file: str) -> FundsSource:
+    label = None  # the row's own label: the last text before its first value (a merged cell may precede it)
+    for slot in row:
+        if _is_value(slot.text):
+            break
+        if slot.text:
+            label = slot
+    name = compact(label.text).removeprefix("其中:").removeprefix("其中") if label else ""
+    source = FundsSource(name=name, provenance=provenance(table, label or row[0], file))
+    for found in _funds_row(table, row, columns, offset, file):
+        if found.key in ("budget_initial", "budget_adjusted", "budget_executed") and isinstance(found.value, Decimal):
+            setattr(source, found.key, found.value)
+            source.cells[found.key] = found.provenance
+    return source
 
 
 def _is_funds_total(row: list[Slot]) -> bool:

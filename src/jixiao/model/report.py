@@ -211,6 +211,17 @@ class QualitativeTarget(_Model):
     provenance: Provenance = Field(default_factory=Provenance)
 
 
+class FundsSource(_Model):
+    """A source row of the funds block (财政拨款, 上年结转资金, 其他资金 …) under 年初/全年/执行 columns."""
+
+    name: str
+    budget_initial: Decimal | None = None
+    budget_adjusted: Decimal | None = None
+    budget_executed: Decimal | None = None
+    provenance: Provenance = Field(default_factory=Provenance)
+    cells: dict[str, Provenance] = Field(default_factory=dict)  # field name → cell provenance
+
+
 class Project(_Model):
     name: str
     budget_initial: Decimal | None = None
@@ -248,6 +259,7 @@ class Report(_Model):
     declared_weights: list[DeclaredWeight] = Field(default_factory=list)
     indicators: list[IndicatorRow] = Field(default_factory=list)
     projects: list[Project] = Field(default_factory=list)
+    funds_sources: list[FundsSource] = Field(default_factory=list)
     evaluators: list[str] = Field(default_factory=list)
     sections: list[NarrativeSection] = Field(default_factory=list)
     conflicts: list[FactConflict] = Field(default_factory=list)

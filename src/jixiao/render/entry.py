@@ -27,6 +27,7 @@ from jixiao.model.report import (
     FACT_SECTIONS,
     DeclaredWeight,
     Fact,
+    FundsSource,
     IndicatorRow,
     NarrativeSection,
     ParsedValue,
@@ -218,9 +219,18 @@ PROJECTS = ListSheet(
         Column("评价等次", "grade", "text", 10),
     ),
 )
+FUNDS_SOURCES = ListSheet(
+    "资金来源",
+    (
+        Column("资金来源（如 财政拨款、上年结转资金、其他资金）", "name", "text", 30),
+        Column("年初预算数", "budget_initial", "number"),
+        Column("全年预算数", "budget_adjusted", "number"),
+        Column("全年执行数", "budget_executed", "number"),
+    ),
+)
 EVALUATORS = ListSheet("评价人员", (Column("姓名", "name", "text", 20),))
 SECTIONS = ListSheet("报告综述", (Column("标题", "heading", "text", 30), Column("内容", "text", "text", 90)))
-LIST_SHEETS = (TARGETS, WEIGHTS, INDICATORS, PROJECTS, EVALUATORS, SECTIONS)
+LIST_SHEETS = (TARGETS, WEIGHTS, INDICATORS, PROJECTS, FUNDS_SOURCES, EVALUATORS, SECTIONS)
 UNIT_SHEET = "单位信息"
 FACTS_SHEET = "基本数据"
 README_SHEET = "填报说明"
@@ -494,6 +504,8 @@ def _items(sheet: ListSheet, report: Report) -> list[dict[str, Any]]:
         return items
     if sheet is PROJECTS:
         return [p.model_dump() for p in report.projects]
+    if sheet is FUNDS_SOURCES:
+        return [f.model_dump() for f in report.funds_sources]
     if sheet is EVALUATORS:
         return [{"name": n} for n in report.evaluators]
     return [s.model_dump() for s in report.sections]
@@ -618,6 +630,9 @@ def import_template(path: str | Path) -> Report:
     readers: dict[str, Callable[[dict[str, Any], int, Provenance], None]] = {
         TARGETS.title: lambda item, r, prov: report.targets.append(
             QualitativeTarget(expected=item["expected"], achieved=item["achieved"], provenance=prov)
+        ),
+        FUNDS_SOURCES.title: lambda item, r, prov: report.funds_sources.append(
+            FundsSource(**{k: v for k, v in item.items() if k != "_bad"}, provenance=prov)
         ),
         EVALUATORS.title: lambda item, r, prov: report.evaluators.append(item["name"]),
         SECTIONS.title: lambda item, r, prov: report.sections.append(

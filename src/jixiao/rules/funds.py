@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Iterator
+from decimal import Decimal
 
 from jixiao.model.findings import Issue, Severity
 from jixiao.rules.common import fmt, rate_issue
@@ -251,3 +252,47 @@ def project_budget_arithmetic(ctx: Context) -> Iterator[Issue]:
                     (p.budget_executed, p.budget_adjusted),
                     (p.provenance,),
                 )
+
+
+_FUNDS_COLUMNS = (
+    ("budget_initial", "年初预算数"),
+    ("budget_adjusted", "全年预算数"),
+    ("budget_executed", "全年执行数"),
+)
+
+
+@rule(code="JX110", name="funds-sources-sum", severity=Severity.WARNING, since="0.1")
+def funds_sources_sum(ctx: Context) -> Iterator[Issue]:
+    """资金来源各行（财政拨款、上年结转、其他资金）之和与年度资金总额不符。
+
+    检查什么：
+        自评表资金部分，年初预算数、全年预算数、全年执行数各列：财政拨款 + 上年结转资金 + 其他资金
+        （或表中列出的全部来源行）之和，是否等于年度资金总额。总额为 0 而来源行有数时为错误。
+    为什么重要：
+        执行率和预算执行得分按年度资金总额计算；总额与来源对不上（例如总额行填 0 而财政拨款行
+        填了 90 万元），执行得分就没有依据，审核时必被退回。
+    示例：
+        年度资金总额 0 / 0 / 0、执行得分 0，而其中财政拨款 90 / 89.974 / 89.974。
+    如何修改：
+        按来源行合计填写年度资金总额各列，再据此重算执行率与得分；若某来源另有说明，在表下注明。
+    """
+    sources = ctx.report.funds_sources
+    if not sources:
+        return
+    for key, label in _FUNDS_COLUMNS:
+        total = ctx.num(key)
+        values = [getattr(source, key) for source in sources]
+        if total is None or any(v is None for v in values):
+            continue
+        stated: list[Decimal] = [v for v in values if v is not None]
+        parts = sum(stated, Decimal(0))
+        if abs(parts - total) <= sum_tolerance([total, *stated], ctx.profile.tolerances.amount):
+            continue
+        listing = " + ".join(f"{source.name} {fmt(v)}" for source, v in zip(sources, stated, strict=True))
+        evidence = ctx.ev(key) + tuple(source.cells[key] for source in sources if key in source.cells)
+        yield Issue(
+            f"{label}：{listing} = {fmt(parts)}，与年度资金总额 {fmt(total)} 不符（差 {fmt(parts - total)}）",
+            (*stated, total, parts),
+            evidence,
+            Severity.ERROR if total == 0 and parts > 0 else None,
+        )

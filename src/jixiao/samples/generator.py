@@ -19,6 +19,7 @@ from jixiao.model.report import (
     DeclaredWeight,
     Fact,
     FactConflict,
+    FundsSource,
     IndicatorRow,
     ParsedValue,
     Project,
@@ -202,6 +203,16 @@ def consistent_report(seed: int, profile: Profile | None = None) -> Report:
     b.fact("execution_rate", rate, "%")
     b.fact("execution_weight", exec_w)
     b.fact("execution_score", exec_score)
+    # the funds block's source rows add up to its 年度资金总额 row
+    carried = (r2(initial * Decimal("0.1")), r2(adjusted * Decimal("0.1")), r2(executed * Decimal("0.1")))
+    for name, (a, d, e) in (
+        ("当年财政拨款", (initial - carried[0], adjusted - carried[1], executed - carried[2])),
+        ("上年结转资金", carried),
+        ("其他资金", (Decimal(0), Decimal(0), Decimal(0))),
+    ):
+        b.report.funds_sources.append(
+            FundsSource(name=name, budget_initial=a, budget_adjusted=d, budget_executed=e, provenance=b.prov(name))
+        )
 
     # income and expenditure
     parts = {
@@ -610,6 +621,12 @@ def _d_fiscal_year(r: Report) -> None:
     r.unit = r.unit.model_copy(update={"fiscal_year": None})
 
 
+def _d_funds_sources(r: Report) -> None:
+    source = r.funds_sources[1]
+    assert source.budget_adjusted is not None
+    r.funds_sources[1] = source.model_copy(update={"budget_adjusted": source.budget_adjusted + 5})
+
+
 def _d_project_rate(r: Report) -> None:
     p = r.projects[0]
     assert p.execution_rate is not None
@@ -630,6 +647,7 @@ DEFECTS: dict[str, tuple[Callable[[Report], None], frozenset[str]]] = {
     "supplement": (_d_supplement, frozenset({"JX104"})),
     "execution_low": (_d_execution_low, frozenset({"JX105"})),
     "executed_over_budget": (_d_over_budget, frozenset({"JX106"})),
+    "funds_sources": (_d_funds_sources, frozenset({"JX110"})),
     "project_rate": (_d_project_rate, frozenset({"JX108"})),
     "project_supplement": (_d_project_supplement, frozenset({"JX109"})),
     "income_parts": (_d_income_parts, frozenset({"JX201"})),
@@ -678,4 +696,19 @@ def plant(report: Report, defect: str) -> Report:
     """A copy of the report with one defect planted."""
     copy = report.model_copy(deep=True)
     DEFECTS[defect][0](copy)
+    if defect != "funds_sources":
+        _keep_sources_summing(copy)  # a defect in the totals is planted once, not again in the source rows
     return copy
+
+
+def _keep_sources_summing(r: Report) -> None:
+    """Let the first source row absorb a change a defect made to the funds totals."""
+    if not r.funds_sources:
+        return
+    first, rest = r.funds_sources[0], r.funds_sources[1:]
+    update: dict[str, Decimal] = {}
+    for key in ("budget_initial", "budget_adjusted", "budget_executed"):
+        total = r.value(key)
+        if isinstance(total, Decimal):
+            update[key] = total - sum((getattr(s, key) or Decimal(0) for s in rest), Decimal(0))
+    r.funds_sources[0] = first.model_copy(update=update)
