@@ -18,8 +18,14 @@ ROOT = Path(__file__).resolve().parents[1]
 SCHEMA = ROOT / "docs" / "report.schema.json"
 FACTS = ROOT / "docs" / "facts.md"
 
-_KIND_ZH = {"money": "金额（万元）", "rate": "比率（%）", "count": "个数（整数）", "score": "分值/得分",
-            "year": "年份", "text": "文字"}
+_KIND_ZH = {
+    "money": "金额（万元）",
+    "rate": "比率（%）",
+    "count": "个数（整数）",
+    "score": "分值/得分",
+    "year": "年份",
+    "text": "文字",
+}
 
 
 def schema_text() -> str:
