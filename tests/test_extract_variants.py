@@ -342,3 +342,13 @@ def test_more_income_and_score_phrasings(tmp_path: Path) -> None:
         "self_score": Decimal(95),
         "grade": "优",
     }
+
+
+def test_a_projects_budget_and_a_share_of_income_are_not_report_facts(tmp_path: Path) -> None:
+    report = from_text(
+        tmp_path,
+        TITLE + "本年支出合计1000万元，其中：基本支出600万元，占本年收入的55%。\n"
+        "城区道路维修项目全年预算数120万元，执行数110万元，预算执行率91.67%。\n",
+    )
+    got = values(report)
+    assert got == {"expenditure_total": Decimal(1000), "basic_expenditure": Decimal(600)}

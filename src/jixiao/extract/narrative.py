@@ -154,6 +154,8 @@ _SENTENCE_SPLIT = re.compile(r"(?<=[。！？!?])")
 _HEADING = re.compile(
     r"^\s*(?:[一二三四五六七八九十]+[、.]|[(（][一二三四五六七八九十\d]+[)）]|\d+[、.．]|第[一二三四五六七八九十]+)"
 )
+# A project named right before a budget word: "城区道路维修项目全年预算数…", "XX项目的预算执行率…".
+_ITEM_BEFORE = re.compile(r"项目的?(?=年初|全年|预算|执行|追加|调整)")
 _DECREASE = re.compile(r"(减少|下降|降低|减支|压减|缩减|节约)")
 _INCREASE = re.compile(r"(增加|增长|上升|提高|增支)")
 
@@ -207,6 +209,8 @@ def read_narrative(units: list[TextUnit]) -> NarrativeFacts:
 
 def _read_sentence(sentence: str, subject: Subject | None, prov: Provenance, result: NarrativeFacts) -> Subject | None:
     itemised = bool(re.match(r"^\s*其中", sentence)) and not _SUBJECT_RE.search(sentence[:12])
+    # "城区道路维修项目全年预算数120万元，执行数110万元": the whole sentence is about that project
+    itemised = itemised or bool(_ITEM_BEFORE.search(sentence))
     item_name = ""
     for clause in CLAUSE_SPLIT.split(sentence):
         if not clause.strip():
@@ -270,8 +274,8 @@ def _role(
             return "execution_rate", q.number, "%"
         if subject is not None and subject.change_rate and (_DECREASE.search(cue) or _INCREASE.search(cue)):
             return subject.change_rate, sign * q.number, "%"
-        if subject is not None and subject.share and re.search(r"占", cue):
-            return subject.share, q.number, "%"
+        if subject is not None and subject.share and "占" in cue and not re.search(r"(收入|预算)", cue):
+            return subject.share, q.number, "%"  # a share of expenditure, not of income or of the budget
         return None
     amount = money_in_wan(q.number, q.unit, default_unit=None)
     if amount is None:
