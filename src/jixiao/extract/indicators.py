@@ -111,6 +111,7 @@ def read_indicator_table(table: Table, file: str) -> IndicatorTable | None:
                 weight=_number(weight_text, result, "分值", table=table, row=row, col=roles.get("weight"), file=file),
                 score=_number(score_text, result, "得分", table=table, row=row, col=roles.get("score"), file=file),
                 deviation_reason=_join(texts.get("reason", "")),
+                unit_stated=texts.get("unit", "").strip(),
                 provenance=provenance(table, anchor, file),
                 cells=cells,
             )
@@ -152,8 +153,8 @@ def _compose_target(texts: dict[str, str]) -> str:
     unit = texts.get("unit", "").strip()
     if direction and target and not target.startswith(direction):
         target = f"{direction}{target}"
-    if unit and target and not target.endswith(unit):
-        target = f"{target}{unit}"
+    if unit and target and parse_target(target).unit is None:
+        target = f"{target}{unit}"  # a bare number takes the column's unit; a unit of its own is kept
     return target
 
 

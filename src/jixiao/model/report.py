@@ -190,6 +190,7 @@ class IndicatorRow(_Model):
     weight: Decimal | None = None
     score: Decimal | None = None
     deviation_reason: str = ""
+    unit_stated: str = ""  # a 度量单位 / 计量单位 column as written (Sichuan form, target tables)
     provenance: Provenance = Field(default_factory=Provenance)
     cells: dict[str, Provenance] = Field(default_factory=dict)  # column name → cell provenance
 

@@ -236,3 +236,33 @@ def value_unreadable(ctx: Context) -> Iterator[Issue]:
                     (),
                     (row.cells.get(column, row.provenance),),
                 )
+
+
+@rule(code="JX609", name="unit-column-mismatch", severity=Severity.WARNING, since="0.1")
+def unit_column_mismatch(ctx: Context) -> Iterator[Issue]:
+    """指标值自带的单位与“计量单位（度量单位）”栏不一致。
+
+    检查什么：
+        有计量单位栏的表（四川表、绩效目标表）：指标值本身写了单位，而与计量单位栏不同、又不能换算
+        （元与万元可换算）。
+    为什么重要：
+        数值与单位互相矛盾时，指标值的含义不明，完成情况无法比较；常见笔误如指标值“28.8万元”、
+        计量单位却填“%”。
+    示例：
+        指标值“28.8万元”，计量单位“%”。
+    如何修改：
+        指标值只写数字，单位统一填在计量单位栏，并改正填错的一方。
+    """
+    for row in ctx.report.indicators:
+        t = row.target
+        column = row.unit_stated.replace("％", "%")
+        if t is None or not column or not t.unit or t.unit == column:
+            continue
+        if t.unit in _MONEY and column in _MONEY:
+            continue
+        yield Issue(
+            f"指标“{row.level3 or row.level2}”的指标值“{t.text}”带单位“{t.unit}”，"
+            f"与计量单位栏“{row.unit_stated}”不一致",
+            (t.number,) if t.number is not None else (),
+            (row.cells.get("target", row.provenance), row.cells.get("unit", row.provenance)),
+        )

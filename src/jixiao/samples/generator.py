@@ -571,6 +571,11 @@ def _d_unit_mismatch(r: Report) -> None:
     _replace_row(r, i, actual=ParsedValue(text=f"{row.actual.number}人", number=row.actual.number, unit="人"))
 
 
+def _d_unit_column(r: Report) -> None:
+    i = _row_of(r, lambda row: row.target is not None and row.target.unit not in (None, "%"))
+    _replace_row(r, i, unit_stated="%")
+
+
 def _d_copied(r: Report) -> None:
     i = _row_of(r, lambda row: row.level1 != "产出指标")
     text = "达到全市平均水平"
@@ -681,6 +686,7 @@ DEFECTS: dict[str, tuple[Callable[[Report], None], frozenset[str]]] = {
     "target_vague": (_d_target_vague, frozenset({"JX601"})),
     "actual_missing": (_d_actual_missing, frozenset({"JX602"})),
     "unit_mismatch": (_d_unit_mismatch, frozenset({"JX603"})),
+    "unit_column": (_d_unit_column, frozenset({"JX609"})),
     "copied": (_d_copied, frozenset({"JX604"})),
     "no_table": (_d_no_table, frozenset({"JX507", "JX605"})),
     "deviation_reason": (_d_deviation_reason, frozenset({"JX606"})),
