@@ -83,3 +83,13 @@ def test_json_shape_of_the_contract() -> None:
     assert data["provenance"]["income_total"]["text"] == "13066.59"
     assert json.loads(json.dumps(data, ensure_ascii=False))["evaluators"] == ["吴焰星", "涂超", "彭美红"]
     assert Report.model_validate(data["report"]).facts_json() == data["facts"]
+
+
+def test_narrative_sections_follow_the_reports_headings() -> None:
+    sections = seed("004").sections
+    headings = [s.heading for s in sections]
+    assert headings[0] == "一、绩效自评工作组织开展情况"
+    assert "四、整改措施及结果应用" in headings
+    conclusion = next(s for s in sections if s.heading == "（四）总体评价")
+    assert "综合考评得分为 98.6 分" in conclusion.text
+    assert conclusion.provenance.line is not None

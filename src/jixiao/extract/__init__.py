@@ -21,7 +21,7 @@ from jixiao.extract.meta import find_department, find_fiscal_year, find_region, 
 from jixiao.extract.narrative import TextUnit, item_budget_lines, read_narrative
 from jixiao.extract.values import compact, normalize
 from jixiao.model.document import Document, Paragraph
-from jixiao.model.report import Fact, Project, Report, json_number
+from jixiao.model.report import Fact, NarrativeSection, Project, Report, json_number
 
 __all__ = ["extract", "report_json"]
 
@@ -44,6 +44,7 @@ def extract(document: Document) -> Report:
         report.comparison_years.append(Fact(value=stated.value, unit=stated.unit, provenance=stated.provenance))
     report.projects.extend(_merge_projects(narrative.projects, units))
     report.evaluators = _evaluators(document)
+    report.sections = _sections(document)
     _identity(report, lines, pairs, bool(report.projects))
     report.unit.layout = "table" if table_facts else "narrative"
     if not _mentions_report_words(lines):
@@ -129,6 +130,37 @@ def _merge_projects(projects: list[Project], units: list[TextUnit]) -> list[Proj
         if "budget_initial" in entry and "budget_adjusted" in entry:
             merged.append(Project(**entry))
     return merged
+
+
+_SECTION_HEADING = re.compile(
+    r"^\s*(?:[一二三四五六七八九十]+[、.．]|[(（][一二三四五六七八九十]+[)）]|第[一二三四五六七八九十]+[章部分节])"
+)
+
+
+def _sections(document: Document) -> list[NarrativeSection]:
+    """The prose under each numbered heading (一、… / （一）…), as the report is structured."""
+    file = document.source.path
+    sections: list[NarrativeSection] = []
+    heading: Paragraph | None = None
+    body: list[str] = []
+
+    def close() -> None:
+        if heading is not None:
+            sections.append(
+                NarrativeSection(heading=heading.text, text="\n".join(body), provenance=heading.provenance(file))
+            )
+
+    for block in document.blocks:
+        if not isinstance(block, Paragraph):
+            continue
+        text = block.text.strip()
+        if _SECTION_HEADING.match(text) and len(text) <= 40 and "。" not in text:
+            close()
+            heading, body = block, []
+        elif heading is not None:
+            body.append(text)
+    close()
+    return sections
 
 
 def _lines_and_pairs(document: Document) -> tuple[list[str], dict[str, str]]:
