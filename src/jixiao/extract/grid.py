@@ -52,10 +52,6 @@ def provenance(table: Table, slot: Slot, file: str) -> Provenance:
     return table.cell_provenance(slot.cell, file)
 
 
-def row_texts(row: list[Slot]) -> list[str]:
-    return [s.text for s in row]
-
-
 def distinct(row: list[Slot]) -> list[Slot]:
     """The row's cells once each (a merged cell repeated across columns counts once)."""
     seen: set[int] = set()

@@ -26,7 +26,6 @@ from jixiao.extract.values import (
     parse_grade,
     parse_percent,
     parse_plain_number,
-    quantities,
 )
 from jixiao.model.document import Provenance, Table
 from jixiao.model.report import FACT_SECTIONS, FactValue, FundsSource, fact_kind
@@ -345,8 +344,3 @@ def _place_short_row(row: list[str], width: int, labelled: list[bool]) -> list[s
         if col >= width:
             break
     return out
-
-
-def first_number(text: str) -> Decimal | None:
-    found = quantities(normalize(text))
-    return found[0].number if found else None

@@ -211,14 +211,10 @@ def _read_sentence(sentence: str, subject: Subject | None, prov: Provenance, res
     itemised = bool(re.match(r"^\s*其中", sentence)) and not _SUBJECT_RE.search(sentence[:12])
     # "城区道路维修项目全年预算数120万元，执行数110万元": the whole sentence is about that project
     itemised = itemised or bool(_ITEM_BEFORE.search(sentence))
-    item_name = ""
     for clause in CLAUSE_SPLIT.split(sentence):
         if not clause.strip():
             continue
         position = 0
-        found_subject = None
-        for m in _SUBJECT_RE.finditer(clause):
-            found_subject = m
         first_subject = _SUBJECT_RE.search(clause)
         if first_subject is not None:
             subject = _SUBJECT_MAP[first_subject.group(0)]
@@ -238,24 +234,17 @@ def _read_sentence(sentence: str, subject: Subject | None, prov: Provenance, res
             _year_comparison(clause, q, subject, prov, result)
             budget_word = _last_budget_word(cue)
             if itemised and budget_word is not None and (subject is None or subject.budget is None):
-                item_name = _item_name(cue, budget_word) or item_name
-                continue
+                continue  # an item's figure (其中 lists, one project's budget): read by item_budget_lines
             stated = _role(q, cue, subject, budget_word, clause)
             if stated is not None:
                 key, value, unit = stated
                 result.facts.append(Stated(key, value, unit, prov))
-        del found_subject
-    del item_name
     return subject
 
 
 def _last_budget_word(cue: str) -> str | None:
     matches = list(_BUDGET_RE.finditer(cue))
     return matches[-1].group(0) if matches else None
-
-
-def _item_name(cue: str, word: str) -> str:
-    return cue[: cue.rfind(word)].strip(' :：“”"')
 
 
 def _role(
@@ -338,32 +327,30 @@ def _subject_name(subject: Subject | None) -> str:
 
 # --- staff, counts, scores --------------------------------------------------------------------------
 
-_STAFF_PATTERNS: tuple[tuple[re.Pattern[str], str, str], ...] = (
+_STAFF_PATTERNS: tuple[tuple[re.Pattern[str], str], ...] = (
     (
         re.compile(
             r"(?:行政政法编制|行政编制|人员编制|编制人数|编制数|核定编制)(?:数|人数)?(?:为|共|:)?(\d+)(?:人|名)"
         ),
         "staff_authorized",
-        "authorized",
     ),
-    (re.compile(r"(?:政法专项编制|政法编制)(?:为|共)?(\d+)(?:人|名)"), "staff_authorized_political", "authorized"),
-    (re.compile(r"事业编制(?:为|共)?(\d+)(?:人|名)"), "staff_authorized_institution", "authorized"),
-    (re.compile(r"实有(?:政法)?在编(?:人员)?(\d+)(?:人|名)"), "staff_actual_political", "actual"),
+    (re.compile(r"(?:政法专项编制|政法编制)(?:为|共)?(\d+)(?:人|名)"), "staff_authorized_political"),
+    (re.compile(r"事业编制(?:为|共)?(\d+)(?:人|名)"), "staff_authorized_institution"),
+    (re.compile(r"实有(?:政法)?在编(?:人员)?(\d+)(?:人|名)"), "staff_actual_political"),
     (
         re.compile(
             r"(?:实有人数|实际在编人数|实有在编人数|在编人数|实有在职人员|实有在职人数|在职人员|实有人员|在编人员)(?:为|共|:)?(\d+)(?:人|名)"
         ),
         "staff_actual",
-        "actual",
     ),
-    (re.compile(r"(?<!编制)(?<!实有)事业编(?!制)(\d+)(?:人|名)"), "staff_actual_institution", "actual"),
+    (re.compile(r"(?<!编制)(?<!实有)事业编(?!制)(\d+)(?:人|名)"), "staff_actual_institution"),
 )
 _VEHICLES = re.compile(r"(?:公务用车|公务车辆)(?:保有量|编制)?(?:为|共|有)?(\d+)(?:台|辆)")
 
 
 def _staff_facts(sentence: str, prov: Provenance) -> Iterator[Stated]:
     taken: list[tuple[int, int]] = []
-    for pattern, key, _kind in _STAFF_PATTERNS:
+    for pattern, key in _STAFF_PATTERNS:
         for m in pattern.finditer(sentence):
             if any(a <= m.start(1) < b for a, b in taken):
                 continue

@@ -16,7 +16,7 @@ from jixiao.ingest.sniff import sniff
 from jixiao.ingest.text import decode_text, parse_text
 from jixiao.model.document import Document, Source, number_blocks
 
-__all__ = ["DEFAULT_LIMITS", "Limits", "read", "read_bytes_format"]
+__all__ = ["DEFAULT_LIMITS", "Limits", "read"]
 
 
 def read(path: str | Path, limits: Limits = DEFAULT_LIMITS) -> Document:
@@ -33,14 +33,6 @@ def read(path: str | Path, limits: Limits = DEFAULT_LIMITS) -> Document:
         raise UnreadableFile(path, "没有读取权限", "permission denied") from None
     kind = sniff(path, head, limits)
     return _READERS[kind](path, limits)
-
-
-def read_bytes_format(path: str | Path, limits: Limits = DEFAULT_LIMITS) -> str:
-    """The format the content of a file shows (txt, docx, xlsx, pdf, html, ole, json)."""
-    path = Path(path)
-    with path.open("rb") as handle:
-        head = handle.read(8192)
-    return sniff(path, head, limits)
 
 
 def sha256_of(data: bytes) -> str:
