@@ -9,7 +9,7 @@ from pathlib import Path
 import pytest
 
 from jixiao.extract import extract, report_json
-from jixiao.extract.accuracy import evaluate, format_evaluation
+from jixiao.accuracy import evaluate, format_evaluation
 from jixiao.ingest import read
 from jixiao.model.report import Report
 
