@@ -15,6 +15,7 @@ import re
 from typing import Any
 
 from jixiao.errors import NotASelfEvaluation
+from jixiao.extract.flat import rebuild_tables
 from jixiao.extract.indicators import read_indicator_table, read_qualitative_targets
 from jixiao.extract.labelled import read_labelled_table
 from jixiao.extract.meta import find_department, find_fiscal_year, find_region, find_report_date, find_report_kind
@@ -32,6 +33,7 @@ _REPORT_WORDS = ("自评", "评价", "指标", "目标")
 def extract(document: Document) -> Report:
     """Read a Document into a typed Report."""
     file = document.source.path
+    document = rebuild_tables(document)
     report = Report(source_path=file, source_sha256=document.source.sha256, source_format=document.source.format)
     report.warnings.extend(document.warnings)
     lines, pairs = _lines_and_pairs(document)

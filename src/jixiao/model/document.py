@@ -27,12 +27,14 @@ class Provenance:
     line: int | None = None  # 1-based line of a text file (first line of the cell or paragraph)
     bbox: tuple[float, float, float, float] | None = None  # PDF points: x0, top, x1, bottom
     text: str | None = None  # the source text the value was read from
+    span: tuple[int, int] | None = None  # text: character span of the cell in its line (flattened tables)
 
     def with_text(self, text: str) -> Provenance:
         """The same place, carrying the source text of one value."""
         # Built directly: dataclasses.replace costs several times more, and facts call this often.
         return Provenance(
-            self.file, self.page, self.sheet, self.block, self.table, self.row, self.col, self.line, self.bbox, text
+            self.file, self.page, self.sheet, self.block, self.table, self.row, self.col, self.line, self.bbox, text,
+            self.span,
         )
 
     def to_dict(self) -> dict[str, Any]:
@@ -44,6 +46,8 @@ class Provenance:
                 out[name] = value
         if self.bbox is not None:
             out["bbox"] = [round(v, 2) for v in self.bbox]
+        if self.span is not None:
+            out["span"] = list(self.span)
         return out
 
 
@@ -60,6 +64,7 @@ class Cell:
     bbox: tuple[float, float, float, float] | None = None  # PDF: the cell's rectangle
     hidden: bool = False  # workbooks: in a hidden row or column
     page: int | None = None  # PDF: the cell's own page, where its table continues from an earlier page
+    span: tuple[int, int] | None = None  # text: character span in its line, for a table rebuilt from flat text
 
     def to_dict(self) -> dict[str, Any]:
         out: dict[str, Any] = {
@@ -77,6 +82,8 @@ class Cell:
             out["page"] = self.page
         if self.bbox is not None:
             out["bbox"] = [round(v, 2) for v in self.bbox]
+        if self.span is not None:
+            out["span"] = list(self.span)
         return out
 
 
@@ -177,6 +184,7 @@ class Table:
             line=cell.line,
             bbox=cell.bbox,
             text=cell.text,
+            span=cell.span,
         )
 
     def to_dict(self) -> dict[str, Any]:

@@ -1,0 +1,605 @@
+"""Tables without a grid: forms flattened into text, rebuilt from their own header words.
+
+A form copied from a web page or a PDF reaches jixiao as lines of text: a whole table on one line with
+cells separated by spaces, one cell per line, cells ending in " |", tab-separated. Row breaks are not
+to be trusted (a browser copy breaks rows anywhere), so the cells are read as one stream of tokens and
+the form's own structure puts them back in rows:
+
+- the **funds block** starts at its header (年初预算数 · 全年预算数 · 全年执行数 · 分值 · 执行率 · 得分); each
+  row is a known label (年度资金总额, 其中：财政拨款, 上年结转资金 …) followed by its values, which are
+  aligned to the columns by their types (a percentage is the rate; amounts, 分值 and 得分 are numbers);
+  when two alignments fit and give different facts, the rate settles it (执行数 ÷ 全年预算数), else the
+  row yields nothing and a warning;
+- the **indicator table** starts at its header (一级/二级/三级指标, 指标值, 完成值, 分值, 得分 …); a row is
+  optional level-1 and level-2 names (产出指标, 数量指标 …: a merged cell appears once, on its group's
+  first row) and then the cells from 三级指标 on, the typed ones (分值 and 得分 numbers, 指标性质 a sign,
+  度量单位 a unit) deciding where a row ends; the table ends at 总分/合计 (read as the total) or at the
+  first tokens that do not form a row.
+
+Each rebuilt table is an ordinary grid (header row, then rows of full width) placed where its text
+was, so the readers that serve Word, Excel, PDF and web pages read it unchanged. Every cell keeps its
+line and character span; the text around a rebuilt table stays a paragraph.
+"""
+
+from __future__ import annotations
+
+import itertools
+import re
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass, replace
+from decimal import Decimal
+
+from jixiao.extract.lexicon import indicator_column_role, level1_name, table_label_key
+from jixiao.extract.values import compact, normalize, parse_percent, parse_plain_number
+from jixiao.model.document import Block, Cell, Document, Paragraph, Table, number_blocks
+
+
+@dataclass(frozen=True, slots=True)
+class Token:
+    """One cell's text in a flattened table, with where it stands."""
+
+    text: str
+    para: int  # position of its paragraph in the run
+    line: int | None
+    start: int  # character span in the paragraph's text
+    end: int
+
+
+_PIPE = re.compile(r"\|")
+_SPACES = re.compile(r"[ \t\u3000\xa0]+")
+
+
+def tokenize(paragraphs: Sequence[Paragraph]) -> list[Token]:
+    """Cells of a run of paragraphs: split at " |" where the text uses it, else at tabs, else at spaces.
+
+    With pipes every cell ends in one ("a | b |"; a line "|" is one empty cell), and an empty cell is kept
+    (as "") since it holds a column's place.
+    """
+    tokens: list[Token] = []
+    for index, para in enumerate(paragraphs):
+        text = para.text
+        if "|" in text:
+            pieces = _split(text, _PIPE)
+            if not pieces[-1][0].strip():
+                pieces = pieces[:-1]  # "a |": each cell ends in a pipe; nothing after the last one
+            keep_empty = True
+        else:
+            pieces = _split(text, re.compile("\t") if "\t" in text else _SPACES)
+            keep_empty = False
+        for piece, start in pieces:
+            cell = piece.strip(" \t\u3000\xa0")
+            if cell or keep_empty:
+                offset = start + (len(piece) - len(piece.lstrip(" \t\u3000\xa0")))
+                tokens.append(Token(cell, index, para.line, offset, offset + len(cell)))
+    return tokens
+
+
+def _split(text: str, separator: re.Pattern[str]) -> list[tuple[str, int]]:
+    out = []
+    position = 0
+    for m in separator.finditer(text):
+        out.append((text[position : m.start()], position))
+        position = m.end()
+    out.append((text[position:], position))
+    return out
+
+
+# --- cell types ------------------------------------------------------------------------------------
+
+_BLANK_MARKS = frozenset({"-", "—", "--", "——", "/", "\\", "无", "×"})
+_SIGNS = frozenset({"≥", "≤", "=", "＝", "≧", "≦", "═", ">", "<", "＞", "＜", "≈", "定性", "定量"})
+_UNIT = re.compile(r"^(?:%|‰|[\u4e00-\u9fff]{1,3}|[a-zA-Z²㎡]{1,4}|万[\u4e00-\u9fff]{1,2}|[\u4e00-\u9fff]/[\u4e00-\u9fff])$")
+_POINTS_ONLY = re.compile(r"^[(（]\s*\d+(?:\.\d+)?\s*分\s*[)）]$")
+_GAP = frozenset({"……", "…", "...", "[...]"})
+# Words that belong to the form around a table, never to one of its rows: a row that would hold one
+# has run past the table's end.
+_FORM_WORDS = (
+    "项目名称",
+    "主管部门",
+    "实施单位",
+    "预算单位",
+    "项目资金",
+    "年度资金总额",
+    "年初预算",
+    "年度总体目标",
+    "评价结论",
+    "存在问题",
+    "改进措施",
+    "项目负责人",
+    "财务负责人",
+    "填表人",
+    "其他需要说明",
+    "联系电话",
+)
+_TABLE_END = ("总分", "合计", "总计", "综合得分", "自评得分", "其他需要说明", "评价结论", "评价等次", "自评等级")
+
+
+def is_number(text: str) -> bool:
+    return bool(text) and parse_plain_number(text) is not None
+
+
+def is_value(text: str) -> bool:
+    """A funds-block cell: an amount, a rate, or a mark for nothing (—, /)."""
+    return text in _BLANK_MARKS or is_number(text) or parse_percent(text) is not None or text == ""
+
+
+def _is_form_word(text: str) -> bool:
+    label = compact(text)
+    return label.startswith(_FORM_WORDS) or "自评表" in label or "完成情况表" in label
+
+
+def _is_level1(text: str) -> bool:
+    return bool(text) and (level1_name(text) is not None or bool(_POINTS_ONLY.match(compact(text))))
+
+
+_LEVEL2 = re.compile(r"^[\u4e00-\u9fff]{2,8}(?:指标|效益|满意度)(?:等)?$")
+
+
+def _is_level2(text: str) -> bool:
+    label = re.sub(r"[(（].*$", "", compact(text))
+    return bool(_LEVEL2.match(label)) and level1_name(text) is None
+
+
+# --- the indicator table ---------------------------------------------------------------------------
+
+_CANONICAL = ("level1", "level2", "level3", "direction", "target", "unit", "actual", "weight", "score", "reason")
+_HEADER_GROUP_WORDS = ("绩效指标", "年度绩效指标", "绩效指标完成情况", "年度绩效指标完成情况", "指标")
+
+
+def _indicator_header(tokens: list[Token], start: int) -> tuple[int, dict[str, str]] | None:
+    """The header run at `start`: its end and each column role's header text (canonical order later)."""
+    roles: dict[str, str] = {}
+    i = start
+    while i < len(tokens):
+        text = tokens[i].text
+        role = indicator_column_role(text) if text else None
+        if role is None:
+            if not text or (i > start and compact(re.sub(r"[(（].*", "", text)) in _HEADER_GROUP_WORDS):
+                i += 1
+                continue
+            break
+        roles.setdefault(role, text)
+        i += 1
+    if len(roles) >= 3 and ("target" in roles or "actual" in roles) and ("level3" in roles or "level2" in roles):
+        return i, roles
+    return None
+
+
+Matcher = Callable[[str], bool]
+
+
+def _row_columns(roles: dict[str, str]) -> list[tuple[str, Matcher, bool]]:
+    """The cells of a row from 三级指标 on: role, what may stand there, whether it may be left out."""
+    spec: list[tuple[str, Matcher, bool]] = []
+    for role in _CANONICAL[2:]:
+        if role == "level3" or role in roles:
+            if role == "level3":
+                spec.append((role, lambda t: bool(t) and not is_number(t) and t not in _SIGNS, False))
+            elif role == "direction":
+                spec.append((role, lambda t: t in _SIGNS or t == "", True))
+            elif role == "unit":
+                spec.append((role, lambda t: t == "" or bool(_UNIT.match(normalize(t))), True))
+            elif role in ("weight", "score"):
+                spec.append((role, lambda t: t == "" or is_number(t), role == "score"))
+            elif role == "reason":
+                continue  # read after the row, when the next row confirms it
+            else:
+                spec.append((role, lambda t: t not in _SIGNS, False))
+    return spec
+
+
+def _match_core(
+    tokens: list[Token], i: int, spec: list[tuple[str, Matcher, bool]]
+) -> list[tuple[int, dict[str, Token]]]:
+    """Every way the row's cells from 三级指标 on can stand at `i`: (end, cells by role)."""
+    results: list[tuple[int, dict[str, Token]]] = []
+
+    def walk(k: int, j: int, cells: dict[str, Token]) -> None:
+        if k == len(spec):
+            results.append((j, dict(cells)))
+            return
+        role, accepts, optional = spec[k]
+        if j < len(tokens) and accepts(tokens[j].text) and not _is_form_word(tokens[j].text):
+            if not (role == "level3" and tokens[j].text.startswith(_TABLE_END)):
+                cells[role] = tokens[j]
+                walk(k + 1, j + 1, cells)
+                del cells[role]
+        if optional:
+            walk(k + 1, j, cells)
+
+    walk(0, i, {})
+    return results
+
+
+@dataclass
+class _Row:
+    cells: dict[str, Token]
+
+
+def _skip_blank(tokens: list[Token], i: int) -> int:
+    while i < len(tokens) and (tokens[i].text == "" or tokens[i].text in _GAP):
+        i += 1
+    return i
+
+
+def _read_indicator_rows(
+    tokens: list[Token], i: int, roles: dict[str, str]
+) -> tuple[list[_Row], int, _Row | None]:
+    """Rows from token `i` on: the rows, where they end, and the total row (总分 …) when there is one."""
+    spec = _row_columns(roles)
+    typed = "weight" in roles or "score" in roles
+    rows: list[_Row] = []
+    while True:
+        i = _skip_blank(tokens, i)
+        if i >= len(tokens):
+            return rows, i, None
+        if compact(tokens[i].text).startswith(_TABLE_END):
+            return rows, i, _total_row(tokens, i)
+        found = _match_row(tokens, i, spec, typed)
+        if found is None:
+            return rows, i, None
+        row, i = found
+        if "reason" in roles:
+            i = _take_reason(tokens, i, row, spec, typed)
+        rows.append(row)
+
+
+def _match_row(
+    tokens: list[Token], i: int, spec: list[tuple[str, Matcher, bool]], typed: bool
+) -> tuple[_Row, int] | None:
+    levels: dict[str, Token] = {}
+    j = i
+    # level names, where a merged level cell first appears; "(50分)" alone is a level-1 cell without a name
+    options = []
+    if j < len(tokens) and _is_level1(tokens[j].text):
+        k = _skip_blank(tokens, j + 1)
+        if k < len(tokens) and _is_level2(tokens[k].text):
+            options.append(({"level1": tokens[j], "level2": tokens[k]}, _skip_blank(tokens, k + 1)))
+        options.append(({"level1": tokens[j]}, k))
+    elif j < len(tokens) and _is_level2(tokens[j].text):
+        options.append(({"level2": tokens[j]}, _skip_blank(tokens, j + 1)))
+    options.append(({}, j))
+    for levels, start in options:
+        if start < len(tokens) and (_is_level1(tokens[start].text) or _is_level2(tokens[start].text)):
+            if levels:  # a level group with no rows of its own (生态效益指标 left empty): next group
+                return _Row(cells=dict(levels)), start
+        for end, core in _match_core(tokens, start, spec):
+            if not typed or _core_complete(core):
+                return _Row(cells={**levels, **core}), end
+    return None
+
+
+def _core_complete(core: dict[str, Token]) -> bool:
+    """A typed row holds its 分值 (or its 得分): the number that says a row ends here."""
+    return any(role in core and core[role].text for role in ("weight", "score"))
+
+
+def _take_reason(tokens: list[Token], i: int, row: _Row, spec: list[tuple[str, Matcher, bool]], typed: bool) -> int:
+    """The 偏差原因 cell after a row: taken when what follows it starts a row (or ends the table) and
+    what follows the row itself does not."""
+    j = _skip_blank(tokens, i) if i < len(tokens) and tokens[i].text == "" else i
+    if j >= len(tokens) or not tokens[j].text or _is_level1(tokens[j].text) or _is_level2(tokens[j].text):
+        return i
+    if compact(tokens[j].text).startswith(_TABLE_END) or _is_form_word(tokens[j].text):
+        return i
+    if _starts_row(tokens, j, spec, typed):
+        return i
+    after = _skip_blank(tokens, j + 1)
+    if after >= len(tokens) or _starts_row(tokens, after, spec, typed) or compact(tokens[after].text).startswith(
+        _TABLE_END
+    ):
+        row.cells["reason"] = tokens[j]
+        return j + 1
+    return i
+
+
+def _starts_row(tokens: list[Token], i: int, spec: list[tuple[str, Matcher, bool]], typed: bool) -> bool:
+    found = _match_row(tokens, i, spec, typed)
+    return found is not None and any(r in found[0].cells for r in ("level3", "level1", "level2"))
+
+
+def _total_row(tokens: list[Token], i: int) -> _Row:
+    """总分 | 100 | 96 | 优: the label and the numbers after it (weight, score), with a grade word."""
+    cells = {"level1": tokens[i]}
+    numbers = []
+    j = i + 1
+    while j < len(tokens) and len(numbers) < 2 and j <= i + 4:
+        if is_number(tokens[j].text):
+            numbers.append(tokens[j])
+        elif tokens[j].text and not tokens[j].text in _BLANK_MARKS:
+            break
+        j += 1
+    for role, token in zip(("weight", "score"), numbers, strict=False):
+        cells[role] = token
+    if len(numbers) == 1:
+        cells = {"level1": tokens[i], "score": numbers[0]}
+    return _Row(cells=cells)
+
+
+# --- the funds block -------------------------------------------------------------------------------
+
+_FUNDS_HEADER_ROLES = (
+    ("年初预算", "budget_initial"),
+    ("全年预算", "budget_adjusted"),
+    ("调整后预算", "budget_adjusted"),
+    ("调整预算", "budget_adjusted"),
+    ("预算数", "budget_adjusted"),
+    ("全年执行", "budget_executed"),
+    ("预算执行数", "budget_executed"),
+    ("执行数", "budget_executed"),
+    ("实际支出", "budget_executed"),
+    ("执行率", "execution_rate"),
+    ("预算执行率", "execution_rate"),
+    ("分值", "execution_weight"),
+    ("权重", "execution_weight"),
+    ("得分", "execution_score"),
+    ("原因", "reason"),
+)
+_AMOUNT_ROLES = ("budget_initial", "budget_adjusted", "budget_executed")
+
+
+def _funds_role(text: str) -> str | None:
+    label = re.sub(r"[(（][^)）]*[)）]", "", compact(text))
+    for word, role in _FUNDS_HEADER_ROLES:
+        if label.startswith(word) and len(label) <= len(word) + 3:
+            return role
+    return None
+
+
+def _funds_header(tokens: list[Token], start: int) -> tuple[int, list[tuple[str, Token]]] | None:
+    if _funds_role(tokens[start].text) != "budget_initial" and not compact(tokens[start].text).startswith("年初预算"):
+        return None
+    columns: list[tuple[str, Token]] = []
+    i = start
+    while i < len(tokens):
+        role = _funds_role(tokens[i].text)
+        if role is None:
+            if tokens[i].text == "":
+                i += 1
+                continue
+            break
+        if role not in (r for r, _ in columns):
+            columns.append((role, tokens[i]))
+        i += 1
+    roles = {r for r, _ in columns}
+    if len(roles & set(_AMOUNT_ROLES)) >= 2:
+        return i, columns
+    return None
+
+
+def _is_funds_label(text: str) -> bool:
+    label = compact(text).removeprefix("其中:").removeprefix("其中")
+    if not label or is_value(text):
+        return False
+    return (
+        label.endswith(("资金总额", "总额", "合计"))
+        or "财政" in label
+        or "资金" in label
+        or table_label_key(label) in ("carryover", "income_other")
+    )
+
+
+def _align_funds(values: list[Token], roles: list[str]) -> dict[str, Token] | None:
+    """Values of one row placed on the numeric columns; None when no alignment, or two that disagree."""
+    numeric = [r for r in roles if r != "reason"]
+    if len(values) > len(numeric):
+        return None
+    if len(values) == len(numeric):
+        return dict(zip(numeric, values, strict=True))
+    candidates = []
+    for placement in _placements(len(values), len(numeric)):
+        cells = {numeric[p]: v for p, v in zip(placement, values, strict=True)}
+        if all(_fits(role, token.text) for role, token in cells.items()):
+            candidates.append(cells)
+    if not candidates:
+        return None
+    consistent = [c for c in candidates if _rate_agrees(c)]
+    pool = consistent or candidates
+    facts = {tuple(sorted((r, t.text) for r, t in c.items() if t.text not in _BLANK_MARKS)) for c in pool}
+    return pool[0] if len(facts) == 1 else None
+
+
+def _placements(n: int, m: int) -> list[tuple[int, ...]]:
+    return list(itertools.combinations(range(m), n))
+
+
+def _fits(role: str, text: str) -> bool:
+    if text in _BLANK_MARKS or text == "":
+        return True
+    if role == "execution_rate":
+        return parse_percent(text) is not None or is_number(text)
+    if parse_percent(text) is not None:
+        return False
+    if role in ("execution_weight", "execution_score"):
+        value = parse_plain_number(text)
+        return value is not None and Decimal(0) <= value <= Decimal(100)
+    return is_number(text)
+
+
+def _rate_agrees(cells: dict[str, Token]) -> bool:
+    rate, adjusted, executed = cells.get("execution_rate"), cells.get("budget_adjusted"), cells.get("budget_executed")
+    if rate is None or adjusted is None or executed is None:
+        return False
+    stated = parse_percent(rate.text)
+    if stated is None:
+        stated = parse_plain_number(rate.text)
+    a, e = parse_plain_number(adjusted.text), parse_plain_number(executed.text)
+    if stated is None or not a or e is None:
+        return False
+    return abs(e / a * 100 - stated) <= Decimal("0.6")
+
+
+def _read_funds_rows(
+    tokens: list[Token], i: int, columns: list[tuple[str, Token]], warnings: list[str]
+) -> tuple[list[tuple[Token, dict[str, Token]]], int]:
+    roles = [r for r, _ in columns]
+    rows: list[tuple[Token, dict[str, Token]]] = []
+    while True:
+        i = _skip_blank(tokens, i)
+        if i >= len(tokens) or not _is_funds_label(tokens[i].text):
+            return rows, i
+        label = tokens[i]
+        j = i + 1
+        values: list[Token] = []
+        while j < len(tokens) and is_value(tokens[j].text):
+            values.append(tokens[j])
+            j += 1
+        while values and values[-1].text == "" and len(values) > len([r for r in roles if r != "reason"]):
+            values.pop()
+        cells = _align_funds(values, roles)
+        if cells is None and values:
+            cells = _align_funds([v for v in values if v.text != ""], roles)
+        if cells is None:
+            shown = " ".join(v.text for v in values)
+            warnings.append(f"第 {label.line} 行“{label.text} {shown}”：数字与栏目对不上，未读取")
+            cells = {}
+        if "reason" in roles and j < len(tokens) and tokens[j].text and not _is_funds_label(tokens[j].text):
+            cells["reason"] = tokens[j]
+            j += 1
+        rows.append((label, cells))
+        i = j
+
+
+def _unit_before(tokens: list[Token], start: int) -> str:
+    """元 when the words just before the header say so (项目资金(元)); else 万元."""
+    for token in tokens[max(0, start - 4) : start]:
+        label = normalize(token.text)
+        if re.search(r"[(（]\s*元\s*[)）]", label):
+            return "元"
+    return "万元"
+
+
+# --- building grids --------------------------------------------------------------------------------
+
+
+def _cell(row: int, col: int, token: Token | None, text: str | None = None) -> Cell:
+    if token is None:
+        return Cell(row=row, col=col, text=text or "")
+    return Cell(row=row, col=col, text=token.text if text is None else text, line=token.line, span=(token.start, token.end))
+
+
+def _grid(rows: list[list[Cell]], line: int | None) -> Table:
+    width = max(len(r) for r in rows)
+    return Table(n_rows=len(rows), n_cols=width, cells=[c for r in rows for c in r], line=line)
+
+
+def _indicator_grid(roles: dict[str, str], header: list[Token], rows: list[_Row], total: _Row | None) -> Table:
+    columns = [r for r in _CANONICAL if r in roles or r in ("level1", "level2", "level3")]
+    header_texts = {"level1": "一级指标", "level2": "二级指标", "level3": "三级指标"} | roles
+    grid = [[_cell(0, c, None, header_texts[role]) for c, role in enumerate(columns)]]
+    for row in [*rows, *([total] if total else [])]:
+        r = len(grid)
+        grid.append([_cell(r, c, row.cells.get(role)) for c, role in enumerate(columns)])
+    return _grid(grid, header[0].line)
+
+
+def _funds_grid(columns: list[tuple[str, Token]], rows: list[tuple[Token, dict[str, Token]]], unit: str) -> Table:
+    head = [_cell(0, 0, None, f"项目资金({unit})")]
+    head += [_cell(0, c + 1, token) for c, (_, token) in enumerate(columns)]
+    grid = [head]
+    for label, cells in rows:
+        r = len(grid)
+        line = [_cell(r, 0, label)]
+        for c, (role, _) in enumerate(columns):
+            token = cells.get(role)
+            text = None
+            if token is not None and unit == "元" and role in _AMOUNT_ROLES and is_number(token.text):
+                text = f"{token.text}元"  # the amount keeps its span; the unit comes from the header
+            line.append(_cell(r, c + 1, token, text))
+        grid.append(line)
+    return _grid(grid, columns[0][1].line)
+
+
+# --- the pass over a document ----------------------------------------------------------------------
+
+
+def rebuild_tables(document: Document) -> Document:
+    """The document with every flattened funds block and indicator table rebuilt as a grid."""
+    blocks: list[Block] = []
+    run: list[Paragraph] = []
+    warnings: list[str] = []
+    changed = False
+    for block in document.blocks:
+        if isinstance(block, Paragraph):
+            run.append(block)
+            continue
+        rebuilt = _rebuild_run(run, warnings)
+        changed |= rebuilt is not None
+        blocks.extend(run if rebuilt is None else rebuilt)
+        run = []
+        blocks.append(block)
+    rebuilt = _rebuild_run(run, warnings)
+    changed |= rebuilt is not None
+    blocks.extend(run if rebuilt is None else rebuilt)
+    if not changed:
+        return document
+    return Document(source=document.source, blocks=number_blocks(blocks), warnings=[*document.warnings, *warnings])
+
+
+def _rebuild_run(run: list[Paragraph], warnings: list[str]) -> list[Block] | None:
+    if not run or not any(_may_hold_form(p.text) for p in run):
+        return None
+    tokens = tokenize(run)
+    tables: list[tuple[int, int, Table]] = []  # token span and the grid
+    i = 0
+    while i < len(tokens):
+        found_funds = _funds_header(tokens, i)
+        if found_funds is not None:
+            end, columns = found_funds
+            rows, stop = _read_funds_rows(tokens, end, columns, warnings)
+            if rows:
+                tables.append((i, stop, _funds_grid(columns, rows, _unit_before(tokens, i))))
+                i = stop
+                continue
+        found = _indicator_header(tokens, i)
+        if found is not None:
+            end, roles = found
+            rows_read, stop, total = _read_indicator_rows(tokens, end, roles)
+            if rows_read:
+                if total is not None:
+                    stop = _after_total(tokens, stop, total)
+                tables.append((i, stop, _indicator_grid(roles, tokens[i:end], rows_read, total)))
+                i = stop
+                continue
+        i += 1
+    if not tables:
+        return None
+    return _splice(run, tokens, tables)
+
+
+def _after_total(tokens: list[Token], stop: int, total: _Row) -> int:
+    used = [t for t in total.cells.values()]
+    last = max(tokens.index(t, stop) for t in used) if used else stop
+    return last + 1
+
+
+_FORM_HINT = re.compile(r"年初预算|一级指标|三级指标|二级指标|指标值")
+
+
+def _may_hold_form(text: str) -> bool:
+    return bool(_FORM_HINT.search(text))
+
+
+def _splice(run: list[Paragraph], tokens: list[Token], tables: list[tuple[int, int, Table]]) -> list[Block]:
+    """The run's paragraphs with each table's tokens replaced by its grid; text around it stays."""
+    out: list[Block] = []
+    position = (0, 0)  # (paragraph, character) where the text not yet placed starts
+    for start, stop, table in tables:
+        first, last = tokens[start], tokens[stop - 1]
+        out.extend(_text_between(run, position, (first.para, first.start)))
+        out.append(table)
+        position = (last.para, last.end)
+    out.extend(_text_between(run, position, (len(run) - 1, len(run[-1].text))))
+    return out
+
+
+def _text_between(run: list[Paragraph], begin: tuple[int, int], end: tuple[int, int]) -> list[Paragraph]:
+    out = []
+    for index in range(begin[0], end[0] + 1):
+        para = run[index]
+        lo = begin[1] if index == begin[0] else 0
+        hi = end[1] if index == end[0] else len(para.text)
+        text = para.text[lo:hi].strip(" \t|\u3000")
+        if text:
+            out.append(replace(para, text=text) if (lo, hi) != (0, len(para.text)) else para)
+    return out
