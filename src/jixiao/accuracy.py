@@ -123,11 +123,19 @@ def printed(labelled: Any) -> Any:
     return _LABELLER_NOTE.sub("", labelled) if isinstance(labelled, str) else labelled
 
 
+# The template's own numbering before a level-3 name ("指标1:") is not part of the name.
+_ROW_NUMBERING = re.compile(r"^指标\s*\d+\s*[:：]")
+
+
 def same(labelled: Any, extracted: Any) -> bool:
     a, b = as_number(labelled), as_number(extracted)
     if a is not None and b is not None:
         return a == b
-    return compact(str(printed(labelled))) == compact(str(extracted))
+    return _text_key(str(printed(labelled))) == _text_key(str(extracted))
+
+
+def _text_key(text: str) -> str:
+    return compact(_ROW_NUMBERING.sub("", compact(text)))
 
 
 def label_files(folder: Path) -> list[Path]:
@@ -155,7 +163,8 @@ def evaluate(labels: Iterable[Path], documents_dir: Path) -> Evaluation:
 
 def _check(file: FileResult, per_key: dict[str, Tally], key: str, expected: Any, got: Any) -> bool:
     present = got is not None and got != ""
-    right = present and same(expected, got)
+    # a label of "" or null says the cell is blank: right when nothing was read
+    right = not present if expected in ("", None) else present and same(expected, got)
     for tally in (file.values, per_key.setdefault(key, Tally())):
         tally.labelled += 1
         tally.extracted += present
@@ -208,10 +217,10 @@ def align_rows(labelled: list[dict[str, Any]], extracted: list[IndicatorRow]) ->
     out: list[IndicatorRow | None] = []
     start = 0
     for row in labelled:
-        name = compact(str(printed(row.get("level3", ""))))
+        name = _text_key(str(printed(row.get("level3", ""))))
         match = None
         for i in range(start, len(extracted)):
-            if not name or compact(extracted[i].level3) == name:
+            if not name or _text_key(extracted[i].level3) == name:
                 match = i
                 break
         if match is None:

@@ -29,7 +29,7 @@ from collections.abc import Callable, Sequence
 from dataclasses import dataclass, replace
 from decimal import Decimal
 
-from jixiao.extract.lexicon import indicator_column_role, level1_name, table_label_key
+from jixiao.extract.lexicon import LEVEL2_NAMES, indicator_column_role, level1_name, table_label_key
 from jixiao.extract.values import compact, normalize, parse_percent, parse_plain_number
 from jixiao.model.document import Block, Cell, Document, Paragraph, Table, number_blocks
 
@@ -132,12 +132,20 @@ def _is_level1(text: str) -> bool:
     return bool(text) and (level1_name(text) is not None or bool(_POINTS_ONLY.match(compact(text))))
 
 
+def _is_level1_over(text: str, below: str) -> bool:
+    """A level-1 cell: a level-1 name, or any level name standing over a known level-2 name
+    (项目完成指标 | 数量指标); a name of both levels (成本指标) is level 1 only there."""
+    if not text or not below or not _is_level2(below):
+        return False
+    return _is_level1(text) or _is_level2(text)
+
+
 _LEVEL2 = re.compile(r"^[\u4e00-\u9fff]{2,8}(?:指标|效益|满意度)(?:等)?$")
 
 
 def _is_level2(text: str) -> bool:
     label = re.sub(r"[(（].*$", "", compact(text))
-    return bool(_LEVEL2.match(label)) and level1_name(text) is None
+    return label in LEVEL2_NAMES or (bool(_LEVEL2.match(label)) and level1_name(text) is None)
 
 
 # --- the indicator table ---------------------------------------------------------------------------
@@ -147,12 +155,21 @@ _HEADER_GROUP_WORDS = ("绩效指标", "年度绩效指标", "绩效指标完成
 
 
 def _indicator_header(tokens: list[Token], start: int) -> tuple[int, dict[str, str]] | None:
-    """The header run at `start`: its end and each column role's header text (canonical order later)."""
+    """The header run at `start`: its end and each column role's header text, in the rows' order.
+
+    A header word broken over two cells (一级 / 指标) is joined; a header of two flattened rows (the
+    merged 年度指标值 over 指标性质 · 指标值 · 度量单位) comes out of order and is put in the form's order.
+    """
     roles: dict[str, str] = {}
     i = start
     while i < len(tokens):
         text = tokens[i].text
-        role = indicator_column_role(text) if text else None
+        role = indicator_column_role(text) if text and not _NOT_HEADER.search(text) else None
+        if role is None and text and i + 1 < len(tokens):
+            joined = text + tokens[i + 1].text
+            if indicator_column_role(joined) is not None and len(compact(text)) <= 4:
+                role, text = indicator_column_role(joined), joined
+                i += 1
         if role is None:
             if not text or (i > start and compact(re.sub(r"[(（].*", "", text)) in _HEADER_GROUP_WORDS):
                 i += 1
@@ -161,31 +178,38 @@ def _indicator_header(tokens: list[Token], start: int) -> tuple[int, dict[str, s
         roles.setdefault(role, text)
         i += 1
     if len(roles) >= 3 and ("target" in roles or "actual" in roles) and ("level3" in roles or "level2" in roles):
-        return i, roles
+        order = list(roles)
+        levels = [r for r in order if r in ("level1", "level2", "level3")]
+        if order[: len(levels)] != levels:
+            order = [r for r in _CANONICAL if r in roles]
+        return i, {role: roles[role] for role in order}
     return None
 
+
+# a numbered heading or a sentence ("(三)绩效目标。") is not a column header
+_NOT_HEADER = re.compile(r"^\s*[(（]?[一二三四五六七八九十\d]+[)）、.]|[。；]$")
 
 Matcher = Callable[[str], bool]
 
 
 def _row_columns(roles: dict[str, str]) -> list[tuple[str, Matcher, bool]]:
-    """The cells of a row from 三级指标 on: role, what may stand there, whether it may be left out."""
-    spec: list[tuple[str, Matcher, bool]] = []
-    for role in _CANONICAL[2:]:
-        if role == "level3" or role in roles:
-            if role == "level3":
-                spec.append((role, lambda t: bool(t) and not is_number(t) and t not in _SIGNS, False))
-            elif role == "direction":
-                spec.append((role, lambda t: t in _SIGNS or t == "", True))
-            elif role == "unit":
-                spec.append((role, lambda t: t == "" or bool(_UNIT.match(normalize(t))), True))
-            elif role in ("weight", "score"):
-                spec.append((role, lambda t: t == "" or is_number(t), role == "score"))
-            elif role == "reason":
-                continue  # read after the row, when the next row confirms it
-            else:
-                spec.append((role, lambda t: t not in _SIGNS, False))
+    """The cells of a row from 三级指标 on, in the header's order: role, what may stand there, whether it
+    may be left out (指标性质 and 度量单位 are blank on qualitative rows)."""
+    spec: list[tuple[str, Matcher, bool]] = [("level3", _is_name, False)]
+    for role in roles:
+        if role == "direction":
+            spec.append((role, lambda t: t in _SIGNS or t == "", True))
+        elif role == "unit":
+            spec.append((role, lambda t: t == "" or (t not in _SIGNS and bool(_UNIT.match(normalize(t)))), True))
+        elif role in ("weight", "score"):
+            spec.append((role, lambda t: t == "" or is_number(t), role == "score"))
+        elif role in ("target", "actual"):
+            spec.append((role, lambda t: t not in _SIGNS, False))
     return spec
+
+
+def _is_name(text: str) -> bool:
+    return bool(text) and not is_number(text) and text not in _SIGNS and parse_percent(text) is None
 
 
 def _match_core(
@@ -251,18 +275,18 @@ def _match_row(
     j = i
     # level names, where a merged level cell first appears; "(50分)" alone is a level-1 cell without a name
     options = []
-    if j < len(tokens) and _is_level1(tokens[j].text):
-        k = _skip_blank(tokens, j + 1)
-        if k < len(tokens) and _is_level2(tokens[k].text):
-            options.append(({"level1": tokens[j], "level2": tokens[k]}, _skip_blank(tokens, k + 1)))
+    k = _skip_blank(tokens, j + 1)
+    below = tokens[k].text if k < len(tokens) else ""
+    if j < len(tokens) and _is_level1_over(tokens[j].text, below):
+        options.append(({"level1": tokens[j], "level2": tokens[k]}, _skip_blank(tokens, k + 1)))
+    elif j < len(tokens) and _is_level1(tokens[j].text) and not _is_level2(tokens[j].text):
         options.append(({"level1": tokens[j]}, k))
     elif j < len(tokens) and _is_level2(tokens[j].text):
-        options.append(({"level2": tokens[j]}, _skip_blank(tokens, j + 1)))
+        options.append(({"level2": tokens[j]}, k))
     options.append(({}, j))
     for levels, start in options:
-        if start < len(tokens) and (_is_level1(tokens[start].text) or _is_level2(tokens[start].text)):
-            if levels:  # a level group with no rows of its own (生态效益指标 left empty): next group
-                return _Row(cells=dict(levels)), start
+        if start < len(tokens) and levels and (_is_level1(tokens[start].text) or _is_level2(tokens[start].text)):
+            return _Row(cells=dict(levels)), start  # a level group with no rows (生态效益指标 left empty)
         for end, core in _match_core(tokens, start, spec):
             if not typed or _core_complete(core):
                 return _Row(cells={**levels, **core}), end
@@ -379,9 +403,22 @@ def _is_funds_label(text: str) -> bool:
     )
 
 
-def _align_funds(values: list[Token], roles: list[str]) -> dict[str, Token] | None:
-    """Values of one row placed on the numeric columns; None when no alignment, or two that disagree."""
+def _align_funds(
+    values: list[Token], roles: list[str], *, source_row: bool, bare_rate: bool
+) -> dict[str, Token] | None:
+    """Values of one row placed on the numeric columns; None when no alignment, or two that disagree.
+
+    A source row (其中：财政拨款 …) has no 分值 or 得分 of its own: its values go to the other columns.
+    """
     numeric = [r for r in roles if r != "reason"]
+    if source_row and len(values) < len(numeric):
+        own = [r for r in numeric if r not in ("execution_weight", "execution_score")]
+        if len(values) <= len(own) and (cells := _align_on(values, own, bare_rate)) is not None:
+            return cells
+    return _align_on(values, numeric, bare_rate)
+
+
+def _align_on(values: list[Token], numeric: list[str], bare_rate: bool) -> dict[str, Token] | None:
     if len(values) > len(numeric):
         return None
     if len(values) == len(numeric):
@@ -389,7 +426,7 @@ def _align_funds(values: list[Token], roles: list[str]) -> dict[str, Token] | No
     candidates = []
     for placement in _placements(len(values), len(numeric)):
         cells = {numeric[p]: v for p, v in zip(placement, values, strict=True)}
-        if all(_fits(role, token.text) for role, token in cells.items()):
+        if all(_fits(role, token.text, bare_rate) for role, token in cells.items()):
             candidates.append(cells)
     if not candidates:
         return None
@@ -403,11 +440,11 @@ def _placements(n: int, m: int) -> list[tuple[int, ...]]:
     return list(itertools.combinations(range(m), n))
 
 
-def _fits(role: str, text: str) -> bool:
+def _fits(role: str, text: str, bare_rate: bool) -> bool:
     if text in _BLANK_MARKS or text == "":
         return True
     if role == "execution_rate":
-        return parse_percent(text) is not None or is_number(text)
+        return parse_percent(text) is not None or (bare_rate and is_number(text))
     if parse_percent(text) is not None:
         return False
     if role in ("execution_weight", "execution_score"):
@@ -446,9 +483,12 @@ def _read_funds_rows(
             j += 1
         while values and values[-1].text == "" and len(values) > len([r for r in roles if r != "reason"]):
             values.pop()
-        cells = _align_funds(values, roles)
+        source_row = not compact(label.text).endswith(("总额", "合计"))
+        bare_rate = any(r == "execution_rate" and "%" in normalize(t.text) for r, t in columns)
+        cells = _align_funds(values, roles, source_row=source_row, bare_rate=bare_rate)
         if cells is None and values:
-            cells = _align_funds([v for v in values if v.text != ""], roles)
+            present = [v for v in values if v.text != ""]
+            cells = _align_funds(present, roles, source_row=source_row, bare_rate=bare_rate)
         if cells is None:
             shown = " ".join(v.text for v in values)
             warnings.append(f"第 {label.line} 行“{label.text} {shown}”：数字与栏目对不上，未读取")
@@ -484,7 +524,7 @@ def _grid(rows: list[list[Cell]], line: int | None) -> Table:
 
 
 def _indicator_grid(roles: dict[str, str], header: list[Token], rows: list[_Row], total: _Row | None) -> Table:
-    columns = [r for r in _CANONICAL if r in roles or r in ("level1", "level2", "level3")]
+    columns = ["level1", "level2", "level3", *(r for r in roles if r not in ("level1", "level2", "level3"))]
     header_texts = {"level1": "一级指标", "level2": "二级指标", "level3": "三级指标"} | roles
     grid = [[_cell(0, c, None, header_texts[role]) for c, role in enumerate(columns)]]
     for row in [*rows, *([total] if total else [])]:

@@ -13,7 +13,7 @@ from dataclasses import dataclass, field
 from decimal import Decimal
 
 from jixiao.extract.grid import Slot, distinct, provenance, right_align, table_rows
-from jixiao.extract.lexicon import indicator_column_role, level1_name, level2_name
+from jixiao.extract.lexicon import LEVEL2_NAMES, indicator_column_role, level1_name, level2_name
 from jixiao.extract.values import compact, normalize, parse_plain_number, parse_target
 from jixiao.model.document import Provenance, Table
 from jixiao.model.report import DeclaredWeight, IndicatorRow, QualitativeTarget
@@ -128,7 +128,7 @@ def _level_columns(body: list[list[Slot]], limit: int, roles: dict[str, int]) ->
             text = row[col].text
             if not text:
                 continue
-            if level1_name(text):
+            if level1_name(text) and level2_name(text) not in LEVEL2_NAMES:  # 成本指标 is either: no vote
                 votes1[col] = votes1.get(col, 0) + 1
             elif level2_name(text):
                 votes2[col] = votes2.get(col, 0) + 1
