@@ -340,6 +340,65 @@ def _total_row(tokens: list[Token], i: int) -> _Row:
     return _Row(cells=cells)
 
 
+# --- the score summary by level-1 (投入 15 11.54 / 项目决策 10 9 …) --------------------------------
+
+_SUMMARY_FIRST = ("评价准则", "评价指标", "一级指标", "评价维度", "评价内容", "指标", "项目")
+_SUMMARY_GRADE = ("绩效评价等级", "绩效评级", "评价等级", "等级", "评价等次")
+_SUMMARY_TOTAL = ("总分", "评价结果", "合计", "总计", "综合得分")
+
+
+def _summary_header(tokens: list[Token], start: int) -> int | None:
+    """评价准则 · 分值 · 实际得分 [· 绩效评价等级]: the end of the header, or None."""
+    if compact(tokens[start].text) not in _SUMMARY_FIRST:
+        return None
+    i = _skip_blank(tokens, start + 1)
+    if i >= len(tokens) or indicator_column_role(tokens[i].text) != "weight":
+        return None
+    i = _skip_blank(tokens, i + 1)
+    if i >= len(tokens) or indicator_column_role(re.sub("^实际", "", compact(tokens[i].text))) != "score":
+        return None
+    i = _skip_blank(tokens, i + 1)
+    if i < len(tokens) and compact(tokens[i].text) in _SUMMARY_GRADE:
+        i += 1
+    return i
+
+
+def _read_summary_rows(tokens: list[Token], i: int) -> tuple[list[_Row], int, _Row | None]:
+    rows: list[_Row] = []
+    while True:
+        i = _skip_blank(tokens, i)
+        if i + 2 >= len(tokens):
+            return rows, i, None
+        name, weight, score = tokens[i], tokens[_skip_blank(tokens, i + 1)], None
+        j = _skip_blank(tokens, i + 1)
+        k = _skip_blank(tokens, j + 1)
+        if k < len(tokens):
+            score = tokens[k]
+        if not (_is_name(name.text) and is_number(weight.text) and score is not None and is_number(score.text)):
+            return rows, i, None
+        row = _Row(cells={"level1": name, "weight": weight, "score": score})
+        if compact(name.text).startswith(_SUMMARY_TOTAL):
+            return rows, k + 1, row
+        rows.append(row)
+        i = k + 1
+        # a cell of text after the scores (the grading legend in a merged column) belongs to no row
+        after = _skip_blank(tokens, i)
+        nxt = _skip_blank(tokens, after + 1)
+        if after < len(tokens) and not is_number(tokens[after].text) and nxt < len(tokens) and not is_number(
+            tokens[nxt].text
+        ):
+            i = after + 1
+
+
+def _summary_grid(rows: list[_Row], total: _Row | None, line: int | None) -> Table:
+    columns = ("level1", "weight", "score")
+    grid = [[_cell(0, c, None, text) for c, text in enumerate(("一级指标", "分值", "得分"))]]
+    for row in [*rows, *([total] if total else [])]:
+        r = len(grid)
+        grid.append([_cell(r, c, row.cells.get(role)) for c, role in enumerate(columns)])
+    return _grid(grid, line)
+
+
 # --- the funds block -------------------------------------------------------------------------------
 
 _FUNDS_HEADER_ROLES = (
@@ -591,6 +650,13 @@ def _rebuild_run(run: list[Paragraph], warnings: list[str]) -> list[Block] | Non
                 tables.append((i, stop, _funds_grid(columns, rows, _unit_before(tokens, i))))
                 i = stop
                 continue
+        summary_end = _summary_header(tokens, i)
+        if summary_end is not None:
+            rows_read, stop, total = _read_summary_rows(tokens, summary_end)
+            if len(rows_read) >= 2:
+                tables.append((i, stop, _summary_grid(rows_read, total, tokens[i].line)))
+                i = stop
+                continue
         found = _indicator_header(tokens, i)
         if found is not None:
             end, roles = found
@@ -613,7 +679,7 @@ def _after_total(tokens: list[Token], stop: int, total: _Row) -> int:
     return last + 1
 
 
-_FORM_HINT = re.compile(r"年初预算|一级指标|三级指标|二级指标|指标值")
+_FORM_HINT = re.compile(r"年初预算|一级指标|三级指标|二级指标|指标值|指标名称|分值")
 
 
 def _may_hold_form(text: str) -> bool:

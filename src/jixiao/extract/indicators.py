@@ -48,6 +48,8 @@ def find_header(rows: list[list[Slot]]) -> tuple[int, dict[str, int]] | None:
             and (roles.keys() & {"level1", "level2", "level3", "levels", "weight", "score"})
         ):
             return index, roles
+        if roles.keys() == {"level1", "weight", "score"}:  # the score summary by level-1 (投入 15 11.54)
+            return index, roles
     return None
 
 
@@ -80,6 +82,8 @@ def read_indicator_table(table: Table, file: str) -> IndicatorTable | None:
         texts = {role: row[col].text if col < width else "" for role, col in roles.items()}
         if level1_col is not None and row[level1_col].text:
             new_level1 = level1_name(row[level1_col].text)
+            if new_level1 is None and level1_col == roles.get("level1"):
+                new_level1 = _named_level(row[level1_col].text)
             if new_level1 and new_level1 != level1:
                 level1, level2 = new_level1, ""
                 _declare(result, 1, level1, slot=row[level1_col], table=table, file=file)
@@ -136,6 +140,14 @@ def _level_columns(body: list[list[Slot]], limit: int, roles: dict[str, int]) ->
     candidates = {c: v for c, v in votes2.items() if level1 is None or c > level1}
     level2 = max(candidates, key=lambda c: (candidates[c], -c)) if candidates else roles.get("level2")
     return level1, level2
+
+
+def _named_level(text: str) -> str | None:
+    """A cell under the 一级指标 header that is no known name (项目完成指标, 投入, 项目决策): its name."""
+    name = _POINTS.sub("", compact(text))
+    if not name or len(name) > 10 or re.search(r"\d", name) or level2_name(name) in LEVEL2_NAMES:
+        return None
+    return name
 
 
 def _declare(result: IndicatorTable, level: int, name: str, *, slot: Slot, table: Table, file: str) -> None:
