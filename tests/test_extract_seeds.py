@@ -8,8 +8,8 @@ from pathlib import Path
 
 import pytest
 
-from jixiao.extract import extract, report_json
 from jixiao.accuracy import evaluate, format_evaluation
+from jixiao.extract import extract, report_json
 from jixiao.ingest import read
 from jixiao.model.report import Report
 

@@ -22,7 +22,7 @@ from jixiao.extract.meta import find_department, find_fiscal_year, find_region, 
 from jixiao.extract.narrative import TextUnit, item_budget_lines, read_narrative
 from jixiao.extract.values import compact, normalize
 from jixiao.model.document import Document, Paragraph
-from jixiao.model.report import Fact, NarrativeSection, Project, Report, json_number
+from jixiao.model.report import Fact, Layout, NarrativeSection, Project, Report, json_number
 
 __all__ = ["extract", "report_json"]
 
@@ -48,7 +48,7 @@ def extract(document: Document) -> Report:
     report.evaluators = _evaluators(document)
     report.sections = _sections(document)
     _identity(report, lines, pairs, bool(report.projects))
-    report.unit.layout = "table" if table_facts else "narrative"
+    report.unit.layout = _layout(document, table_facts > 0 or bool(report.indicators))
     if not _mentions_report_words(lines):
         raise NotASelfEvaluation(file, "未识别为绩效自评报告", "not recognised as a performance self-evaluation report")
     if not (report.facts() or report.indicators or report.projects):
@@ -201,6 +201,20 @@ def _identity(report: Report, lines: list[str], pairs: dict[str, str], has_proje
     unit.fiscal_year = find_fiscal_year(lines)
     unit.report_date = find_report_date(lines, pairs)
     unit.report_kind = find_report_kind(lines, has_projects)  # type: ignore[assignment]
+
+
+def _layout(document: Document, read_tables: bool) -> Layout:
+    """table: a form; narrative: prose only; mixed: a report in prose that also states tables."""
+    if not read_tables:
+        return "narrative"
+    sentences = sum(b.text.count("。") for b in document.paragraphs())
+    headings = sum(1 for b in document.paragraphs() if len(b.text) <= 30 and _NUMBERED_HEADING.match(b.text))
+    return "mixed" if sentences >= 5 or headings >= 3 else "table"
+
+
+_NUMBERED_HEADING = re.compile(
+    r"^\s*(?:[一二三四五六七八九十]+、|[(（][一二三四五六七八九十]+[)）]|\d+(?:\.\d+)*[.、．]?)\s*[\u4e00-\u9fff]"
+)
 
 
 def _evaluators(document: Document) -> list[str]:

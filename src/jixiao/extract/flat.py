@@ -43,6 +43,7 @@ class Token:
     line: int | None
     start: int  # character span in the paragraph's text
     end: int
+    piped: bool = False  # its line separates cells with " |": a line without one is not in that table
 
 
 _PIPE = re.compile(r"\|")
@@ -70,7 +71,7 @@ def tokenize(paragraphs: Sequence[Paragraph]) -> list[Token]:
             cell = piece.strip(" \t\u3000\xa0")
             if cell or keep_empty:
                 offset = start + (len(piece) - len(piece.lstrip(" \t\u3000\xa0")))
-                tokens.append(Token(cell, index, para.line, offset, offset + len(cell)))
+                tokens.append(Token(cell, index, para.line, offset, offset + len(cell), keep_empty))
     return tokens
 
 
@@ -88,7 +89,9 @@ def _split(text: str, separator: re.Pattern[str]) -> list[tuple[str, int]]:
 
 _BLANK_MARKS = frozenset({"-", "—", "--", "——", "/", "\\", "无", "×"})
 _SIGNS = frozenset({"≥", "≤", "=", "＝", "≧", "≦", "═", ">", "<", "＞", "＜", "≈", "定性", "定量"})
-_UNIT = re.compile(r"^(?:%|‰|[\u4e00-\u9fff]{1,3}|[a-zA-Z²㎡]{1,4}|万[\u4e00-\u9fff]{1,2}|[\u4e00-\u9fff]/[\u4e00-\u9fff])$")
+_UNIT = re.compile(
+    r"^(?:%|‰|[\u4e00-\u9fff]{1,3}|[a-zA-Z²㎡]{1,4}|万[\u4e00-\u9fff]{1,2}|[\u4e00-\u9fff]/[\u4e00-\u9fff])$"
+)
 _POINTS_ONLY = re.compile(r"^[(（]\s*\d+(?:\.\d+)?\s*分\s*[)）]$")
 _GAP = frozenset({"……", "…", "...", "[...]"})
 # Words that belong to the form around a table, never to one of its rows: a row that would hold one
@@ -208,8 +211,18 @@ def _row_columns(roles: dict[str, str]) -> list[tuple[str, Matcher, bool]]:
     return spec
 
 
+_HEADING = re.compile(r"^\s*[(（][一二三四五六七八九十]+[)）]|^[一二三四五六七八九十]+、")
+
+
 def _is_name(text: str) -> bool:
-    return bool(text) and not is_number(text) and text not in _SIGNS and parse_percent(text) is None
+    """A level-3 name: words, not a number, a sign or a heading of the text around the table."""
+    return (
+        bool(text)
+        and not is_number(text)
+        and text not in _SIGNS
+        and parse_percent(text) is None
+        and not _HEADING.match(text)
+    )
 
 
 def _match_core(
@@ -223,11 +236,15 @@ def _match_core(
             results.append((j, dict(cells)))
             return
         role, accepts, optional = spec[k]
-        if j < len(tokens) and accepts(tokens[j].text) and not _is_form_word(tokens[j].text):
-            if not (role == "level3" and tokens[j].text.startswith(_TABLE_END)):
-                cells[role] = tokens[j]
-                walk(k + 1, j + 1, cells)
-                del cells[role]
+        if (
+            j < len(tokens)
+            and accepts(tokens[j].text)
+            and not _is_form_word(tokens[j].text)
+            and not (role == "level3" and tokens[j].text.startswith(_TABLE_END))
+        ):
+            cells[role] = tokens[j]
+            walk(k + 1, j + 1, cells)
+            del cells[role]
         if optional:
             walk(k + 1, j, cells)
 
@@ -246,12 +263,14 @@ def _skip_blank(tokens: list[Token], i: int) -> int:
     return i
 
 
-def _read_indicator_rows(
-    tokens: list[Token], i: int, roles: dict[str, str]
-) -> tuple[list[_Row], int, _Row | None]:
+def _read_indicator_rows(tokens: list[Token], i: int, roles: dict[str, str]) -> tuple[list[_Row], int, _Row | None]:
     """Rows from token `i` on: the rows, where they end, and the total row (总分 …) when there is one."""
     spec = _row_columns(roles)
     typed = "weight" in roles or "score" in roles
+    levels = "level1" in roles or "level2" in roles
+    if i > 0 and tokens[i - 1].piped:  # a table copied with " |" ends at the first line without one
+        end = next((k for k in range(i, len(tokens)) if not tokens[k].piped), len(tokens))
+        tokens = tokens[:end]
     rows: list[_Row] = []
     while True:
         i = _skip_blank(tokens, i)
@@ -259,7 +278,7 @@ def _read_indicator_rows(
             return rows, i, None
         if compact(tokens[i].text).startswith(_TABLE_END):
             return rows, i, _total_row(tokens, i)
-        found = _match_row(tokens, i, spec, typed)
+        found = _match_row(tokens, i, spec, typed, levels)
         if found is None:
             return rows, i, None
         row, i = found
@@ -269,19 +288,22 @@ def _read_indicator_rows(
 
 
 def _match_row(
-    tokens: list[Token], i: int, spec: list[tuple[str, Matcher, bool]], typed: bool
+    tokens: list[Token], i: int, spec: list[tuple[str, Matcher, bool]], typed: bool, with_levels: bool = True
 ) -> tuple[_Row, int] | None:
-    levels: dict[str, Token] = {}
     j = i
     # level names, where a merged level cell first appears; "(50分)" alone is a level-1 cell without a name
-    options = []
+    options: list[tuple[dict[str, Token], int]] = []
     k = _skip_blank(tokens, j + 1)
+    if not with_levels:
+        k = len(tokens)  # no level columns: no token is taken for a level name
     below = tokens[k].text if k < len(tokens) else ""
-    if j < len(tokens) and _is_level1_over(tokens[j].text, below):
+    if k >= len(tokens):
+        pass
+    elif _is_level1_over(tokens[j].text, below):
         options.append(({"level1": tokens[j], "level2": tokens[k]}, _skip_blank(tokens, k + 1)))
-    elif j < len(tokens) and _is_level1(tokens[j].text) and not _is_level2(tokens[j].text):
+    elif _is_level1(tokens[j].text) and not _is_level2(tokens[j].text):
         options.append(({"level1": tokens[j]}, k))
-    elif j < len(tokens) and _is_level2(tokens[j].text):
+    elif _is_level2(tokens[j].text):
         options.append(({"level2": tokens[j]}, k))
     options.append(({}, j))
     for levels, start in options:
@@ -309,8 +331,10 @@ def _take_reason(tokens: list[Token], i: int, row: _Row, spec: list[tuple[str, M
     if _starts_row(tokens, j, spec, typed):
         return i
     after = _skip_blank(tokens, j + 1)
-    if after >= len(tokens) or _starts_row(tokens, after, spec, typed) or compact(tokens[after].text).startswith(
-        _TABLE_END
+    if (
+        after >= len(tokens)
+        or _starts_row(tokens, after, spec, typed)
+        or compact(tokens[after].text).startswith(_TABLE_END)
     ):
         row.cells["reason"] = tokens[j]
         return j + 1
@@ -325,12 +349,12 @@ def _starts_row(tokens: list[Token], i: int, spec: list[tuple[str, Matcher, bool
 def _total_row(tokens: list[Token], i: int) -> _Row:
     """总分 | 100 | 96 | 优: the label and the numbers after it (weight, score), with a grade word."""
     cells = {"level1": tokens[i]}
-    numbers = []
+    numbers: list[Token] = []
     j = i + 1
     while j < len(tokens) and len(numbers) < 2 and j <= i + 4:
         if is_number(tokens[j].text):
             numbers.append(tokens[j])
-        elif tokens[j].text and not tokens[j].text in _BLANK_MARKS:
+        elif tokens[j].text and tokens[j].text not in _BLANK_MARKS:
             break
         j += 1
     for role, token in zip(("weight", "score"), numbers, strict=False):
@@ -384,8 +408,11 @@ def _read_summary_rows(tokens: list[Token], i: int) -> tuple[list[_Row], int, _R
         # a cell of text after the scores (the grading legend in a merged column) belongs to no row
         after = _skip_blank(tokens, i)
         nxt = _skip_blank(tokens, after + 1)
-        if after < len(tokens) and not is_number(tokens[after].text) and nxt < len(tokens) and not is_number(
-            tokens[nxt].text
+        if (
+            after < len(tokens)
+            and not is_number(tokens[after].text)
+            and nxt < len(tokens)
+            and not is_number(tokens[nxt].text)
         ):
             i = after + 1
 
@@ -574,7 +601,9 @@ def _unit_before(tokens: list[Token], start: int) -> str:
 def _cell(row: int, col: int, token: Token | None, text: str | None = None) -> Cell:
     if token is None:
         return Cell(row=row, col=col, text=text or "")
-    return Cell(row=row, col=col, text=token.text if text is None else text, line=token.line, span=(token.start, token.end))
+    return Cell(
+        row=row, col=col, text=token.text if text is None else text, line=token.line, span=(token.start, token.end)
+    )
 
 
 def _grid(rows: list[list[Cell]], line: int | None) -> Table:
@@ -674,7 +703,7 @@ def _rebuild_run(run: list[Paragraph], warnings: list[str]) -> list[Block] | Non
 
 
 def _after_total(tokens: list[Token], stop: int, total: _Row) -> int:
-    used = [t for t in total.cells.values()]
+    used = list(total.cells.values())
     last = max(tokens.index(t, stop) for t in used) if used else stop
     return last + 1
 

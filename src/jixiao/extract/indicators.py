@@ -81,7 +81,8 @@ def read_indicator_table(table: Table, file: str) -> IndicatorTable | None:
             break
         texts = {role: row[col].text if col < width else "" for role, col in roles.items()}
         if level1_col is not None and row[level1_col].text:
-            new_level1 = level1_name(row[level1_col].text)
+            summary = roles.keys() == {"level1", "weight", "score"}  # 投入 · 过程 · 产出 · 效果 as printed
+            new_level1 = None if summary else level1_name(row[level1_col].text)
             if new_level1 is None and level1_col == roles.get("level1"):
                 new_level1 = _named_level(row[level1_col].text)
             if new_level1 and new_level1 != level1:
@@ -163,6 +164,8 @@ def _compose_target(texts: dict[str, str]) -> str:
     target = texts.get("target", "").strip()
     direction = texts.get("direction", "").strip()
     unit = texts.get("unit", "").strip()
+    if direction in ("定性", "定量"):  # the indicator's nature, not a comparison
+        direction = ""
     if direction and target and not target.startswith(direction):
         target = f"{direction}{target}"
     if unit and target and parse_target(target).unit is None:

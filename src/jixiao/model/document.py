@@ -33,7 +33,16 @@ class Provenance:
         """The same place, carrying the source text of one value."""
         # Built directly: dataclasses.replace costs several times more, and facts call this often.
         return Provenance(
-            self.file, self.page, self.sheet, self.block, self.table, self.row, self.col, self.line, self.bbox, text,
+            self.file,
+            self.page,
+            self.sheet,
+            self.block,
+            self.table,
+            self.row,
+            self.col,
+            self.line,
+            self.bbox,
+            text,
             self.span,
         )
 
