@@ -79,6 +79,9 @@ def _read_tables(document: Document, report: Report) -> tuple[int, set[int]]:
                     "weight_total",
                     Fact(value=indicators.total_weight[0], unit="分", provenance=indicators.total_weight[1]),
                 )
+            if indicators.total_grade is not None:
+                grade, where = indicators.total_grade
+                report.set_fact("grade", Fact(value=grade, unit=None, provenance=where))
             if indicators.total_score is not None:
                 report.set_fact(
                     "self_score", Fact(value=indicators.total_score[0], unit="分", provenance=indicators.total_score[1])

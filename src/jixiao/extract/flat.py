@@ -114,6 +114,7 @@ _FORM_WORDS = (
     "其他需要说明",
     "联系电话",
 )
+_TOTAL_WORDS = ("总分", "合计", "总计", "综合得分", "自评得分")
 _TABLE_END = ("总分", "合计", "总计", "综合得分", "自评得分", "其他需要说明", "评价结论", "评价等次", "自评等级")
 
 
@@ -277,7 +278,12 @@ def _read_indicator_rows(tokens: list[Token], i: int, roles: dict[str, str]) -> 
         if i >= len(tokens):
             return rows, i, None
         if compact(tokens[i].text).startswith(_TABLE_END):
-            return rows, i, _total_row(tokens, i)
+            # 其他需要说明事项 | 无 | 总分 | 100 | 96: the total row may follow a note
+            total_at = next(
+                (k for k in range(i, min(i + 4, len(tokens))) if compact(tokens[k].text).startswith(_TOTAL_WORDS)),
+                i,
+            )
+            return rows, i, _total_row(tokens, total_at)
         found = _match_row(tokens, i, spec, typed, levels)
         if found is None:
             return rows, i, None
@@ -361,6 +367,8 @@ def _total_row(tokens: list[Token], i: int) -> _Row:
         cells[role] = token
     if len(numbers) == 1:
         cells = {"level1": tokens[i], "score": numbers[0]}
+    if numbers and j < len(tokens) and _is_grade(tokens[j].text):
+        cells["reason"] = tokens[j]  # the grade written after the total (its cell lies under 偏差原因)
     return _Row(cells=cells)
 
 
@@ -595,6 +603,38 @@ def _unit_before(tokens: list[Token], start: int) -> str:
     return "万元"
 
 
+# --- label and value, one cell per line (人员编制 / 21 / 实有人数 / 21) ------------------------------
+
+
+def _lone(tokens: list[Token], i: int) -> bool:
+    """The token is its line's only cell."""
+    before = i == 0 or tokens[i - 1].para != tokens[i].para
+    after = i + 1 >= len(tokens) or tokens[i + 1].para != tokens[i].para
+    return before and after
+
+
+def _read_pairs(tokens: list[Token], i: int) -> tuple[list[tuple[Token, Token]], int]:
+    pairs: list[tuple[Token, Token]] = []
+    while i + 1 < len(tokens):
+        label, value = tokens[i], tokens[i + 1]
+        if not (_lone(tokens, i) and _lone(tokens, i + 1) and table_label_key(label.text) is not None):
+            break
+        if not (is_number(value.text) or parse_percent(value.text) is not None or _is_grade(value.text)):
+            break
+        pairs.append((label, value))
+        i += 2
+    return pairs, i
+
+
+def _is_grade(text: str) -> bool:
+    return compact(text) in ("优", "良", "中", "差", "优秀", "良好", "合格", "不合格", "较好", "一般")
+
+
+def _pairs_grid(pairs: list[tuple[Token, Token]]) -> Table:
+    grid = [[_cell(r, 0, label), _cell(r, 1, value)] for r, (label, value) in enumerate(pairs)]
+    return _grid(grid, pairs[0][0].line)
+
+
 # --- building grids --------------------------------------------------------------------------------
 
 
@@ -679,6 +719,11 @@ def _rebuild_run(run: list[Paragraph], warnings: list[str]) -> list[Block] | Non
                 tables.append((i, stop, _funds_grid(columns, rows, _unit_before(tokens, i))))
                 i = stop
                 continue
+        pairs, stop = _read_pairs(tokens, i)
+        if pairs:
+            tables.append((i, stop, _pairs_grid(pairs)))
+            i = stop
+            continue
         summary_end = _summary_header(tokens, i)
         if summary_end is not None:
             rows_read, stop, total = _read_summary_rows(tokens, summary_end)
@@ -712,7 +757,7 @@ _FORM_HINT = re.compile(r"年初预算|一级指标|三级指标|二级指标|�
 
 
 def _may_hold_form(text: str) -> bool:
-    return bool(_FORM_HINT.search(text))
+    return bool(_FORM_HINT.search(text)) or (len(text) <= 12 and table_label_key(text) is not None)
 
 
 def _splice(run: list[Paragraph], tokens: list[Token], tables: list[tuple[int, int, Table]]) -> list[Block]:

@@ -14,11 +14,22 @@ from decimal import Decimal
 
 from jixiao.extract.grid import Slot, distinct, provenance, right_align, table_rows
 from jixiao.extract.lexicon import LEVEL2_NAMES, indicator_column_role, level1_name, level2_name
-from jixiao.extract.values import compact, normalize, parse_plain_number, parse_target
+from jixiao.extract.values import compact, normalize, parse_grade, parse_plain_number, parse_target
 from jixiao.model.document import Provenance, Table
 from jixiao.model.report import DeclaredWeight, IndicatorRow, QualitativeTarget
 
-STOP_LABELS = ("总分", "合计", "总计", "综合得分", "绩效自评综合得分", "评价等次", "自评等级", "评价结论", "填表人")
+STOP_LABELS = (
+    "总分",
+    "合计",
+    "总计",
+    "综合得分",
+    "绩效自评综合得分",
+    "评价结果",
+    "评价等次",
+    "自评等级",
+    "评价结论",
+    "填表人",
+)
 _POINTS = re.compile(r"[(（]\s*(\d+(?:\.\d+)?)\s*分\s*[)）]")
 _LEVEL3_PREFIX = re.compile(r"^(?:指标\s*\d*\s*[:：]|\d+\s*[.、．]\s*|[（(]\d+[)）]\s*)")
 
@@ -31,6 +42,7 @@ class IndicatorTable:
     declared: list[DeclaredWeight] = field(default_factory=list)
     total_weight: tuple[Decimal, Provenance] | None = None
     total_score: tuple[Decimal, Provenance] | None = None
+    total_grade: tuple[str, Provenance] | None = None  # a grade written on the total row (总分 100 96 优)
     warnings: list[str] = field(default_factory=list)
 
 
@@ -202,6 +214,8 @@ def _read_total_row(table: Table, row: list[Slot], file: str, result: IndicatorT
         value = parse_plain_number(slot.text) if slot.text else None
         if value is not None:
             numbers.append((value, provenance(table, slot, file)))
+        elif numbers and slot.text and (grade := parse_grade(slot.text)) is not None:
+            result.total_grade = (grade, provenance(table, slot, file).with_text(slot.text))
     if len(numbers) >= 2:
         result.total_weight, result.total_score = numbers[0], numbers[1]
     elif len(numbers) == 1:

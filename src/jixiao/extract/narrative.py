@@ -118,7 +118,12 @@ SUBJECTS: tuple[tuple[str, Subject], ...] = (
     ("项目支出", Subject("project_expenditure", share="project_expenditure_share")),
     ("专项支出", Subject("project_expenditure", share="project_expenditure_share")),
     ("人员支出", Subject("personnel_expenditure")),
+    ("人员经费支出", Subject("personnel_expenditure")),
     ("公用支出", Subject("public_expenditure")),
+    ("公用经费支出", Subject("public_expenditure")),
+    # a heading "1、收入：792.22万元" / "2、支出：799.12万元" names the totals
+    ("收入:", _INCOME),
+    ("支出:", _EXPENDITURE),
     ("当年结余", Subject("balance_current_year")),
     ("累计结余", Subject("balance_accumulated")),
     ("其他收入", Subject("income_other")),
@@ -138,6 +143,9 @@ BUDGET_WORDS: tuple[tuple[str, str], ...] = (
     ("调整预算数", "budget_adjusted"),
     ("全年预算安排", "budget_adjusted"),
     ("调整后预算", "budget_adjusted"),
+    ("调整预算", "budget_adjusted"),
+    ("已执行支付", "budget_executed"),
+    ("实际执行", "budget_executed"),
     ("实际到位", "budget_adjusted"),
     ("实际收到", "budget_adjusted"),
     ("预算执行数", "budget_executed"),
@@ -155,7 +163,7 @@ _HEADING = re.compile(
     r"^\s*(?:[一二三四五六七八九十]+[、.]|[(（][一二三四五六七八九十\d]+[)）]|\d+[、.．]|第[一二三四五六七八九十]+)"
 )
 # A project named right before a budget word: "城区道路维修项目全年预算数…", "XX项目的预算执行率…".
-_ITEM_BEFORE = re.compile(r"项目的?(?=年初|全年|预算|执行|追加|调整)")
+_ITEM_BEFORE = re.compile(r"(?<![后本该各个共部])项目的?(?=年初|全年|预算|执行|追加|调整)")
 _DECREASE = re.compile(r"(减少|下降|降低|减支|压减|缩减|节约)")
 _INCREASE = re.compile(r"(增加|增长|上升|提高|增支)")
 
@@ -230,6 +238,8 @@ def _read_sentence(sentence: str, subject: Subject | None, prov: Provenance, res
             if local is not None:
                 subject = _SUBJECT_MAP[local.group(0)]
                 cue = clause[local.end() : q.start]
+            if q.unit in _COUNT_UNITS and q.unit != "年":
+                continue  # "批复预算8个项目985万元": the budget word still governs the amount after the count
             position = q.end
             _year_comparison(clause, q, subject, prov, result)
             budget_word = _last_budget_word(cue)
@@ -240,6 +250,9 @@ def _read_sentence(sentence: str, subject: Subject | None, prov: Provenance, res
                 key, value, unit = stated
                 result.facts.append(Stated(key, value, unit, prov))
     return subject
+
+
+_COUNT_UNITS = frozenset({"个", "项", "家", "所", "次", "人", "名"})
 
 
 def _last_budget_word(cue: str) -> str | None:
@@ -330,7 +343,8 @@ def _subject_name(subject: Subject | None) -> str:
 _STAFF_PATTERNS: tuple[tuple[re.Pattern[str], str], ...] = (
     (
         re.compile(
-            r"(?:行政政法编制|行政编制|人员编制|编制人数|编制数|核定编制)(?:数|人数)?(?:为|共|:)?(\d+)(?:人|名)"
+            r"(?:行政政法编制|行政编制|人员编制|编制人数|编制数|核定编制|编制人员|(?<!事业)(?<!专项)(?<!政法)(?<!辅警)编制)(?:数|人数)?(?:为|共|:|有)?"
+            r"(\d+)(?:人|名)"
         ),
         "staff_authorized",
     ),
@@ -339,7 +353,8 @@ _STAFF_PATTERNS: tuple[tuple[re.Pattern[str], str], ...] = (
     (re.compile(r"实有(?:政法)?在编(?:人员)?(\d+)(?:人|名)"), "staff_actual_political"),
     (
         re.compile(
-            r"(?:实有人数|实际在编人数|实有在编人数|在编人数|实有在职人员|实有在职人数|在职人员|实有人员|在编人员)(?:为|共|:)?(\d+)(?:人|名)"
+            r"(?:实有人数|实际在编人数|实有在编人数|在编人数|实有在职人员|实有在职人数|在职人员|在职人数|实有人员|在编人员)"
+            r"(?:为|共|:)?(\d+)(?:人|名)"
         ),
         "staff_actual",
     ),
@@ -365,7 +380,7 @@ _SCORE = re.compile(
     r"(?:自评|综合|考评|评价|绩效)[^,，。;；]{0,8}?(?:得分|总分|评分|分数)(?:为|是|:|确定为)?\s*(\d+(?:\.\d+)?)\s*分"
 )
 _GRADE = re.compile(
-    r"(?:评价|自评|绩效|考评)?(?:等次|等级|评价结果|自评结果|评价结论|自评结论)(?:确定|评定|认定)?(?:为|是|:)?\s*[“\"]?"
+    r"(?:评价|自评|绩效|考评)?(?:等次|等级|评级|评价结果|自评结果|评价结论|自评结论)(?:确定|评定|认定)?(?:为|是|:)?\s*[“\"]?"
     r"(优秀|良好|合格|不合格|较好|一般|较差|优|良|中|差)(?![\u4e00-\u9fff]{2})"
 )
 
@@ -394,11 +409,16 @@ def _count_facts(sentence: str, prov: Provenance) -> Iterator[Stated]:
     if counted and _LIST_START.search(sentence, counted.end()):
         return  # the project list reader states this count
     for m in _PROJECT_COUNT.finditer(sentence):
-        if "追加" in sentence[max(0, m.start() - 6) : m.start()]:
-            continue
+        if "追加" in sentence[max(0, m.start() - 6) : m.start()] or _in_parentheses(sentence, m.start()):
+            continue  # "(含…项目5个)": a part of the count stated before it
         yield Stated("project_count", int(m.group(1)), "个", prov)
         if m.group(2):
             yield Stated("project_count_classified", int(m.group(2)), "个", prov)
+
+
+def _in_parentheses(text: str, at: int) -> bool:
+    before = text[:at]
+    return before.count("(") > before.count(")")
 
 
 # --- projects -----------------------------------------------------------------------------------------
