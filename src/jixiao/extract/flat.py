@@ -215,6 +215,10 @@ def _row_columns(roles: dict[str, str]) -> list[tuple[str, Matcher, bool]]:
 _HEADING = re.compile(r"^\s*[(（][一二三四五六七八九十]+[)）]|^[一二三四五六七八九十]+、")
 
 
+def _is_prose(text: str) -> bool:
+    return bool(_HEADING.match(text)) or "。" in text
+
+
 def _is_name(text: str) -> bool:
     """A level-3 name: words, not a number, a sign or a heading of the text around the table."""
     return (
@@ -269,8 +273,8 @@ def _read_indicator_rows(tokens: list[Token], i: int, roles: dict[str, str]) -> 
     spec = _row_columns(roles)
     typed = "weight" in roles or "score" in roles
     levels = "level1" in roles or "level2" in roles
-    if i > 0 and tokens[i - 1].piped:  # a table copied with " |" ends at the first line without one
-        end = next((k for k in range(i, len(tokens)) if not tokens[k].piped), len(tokens))
+    if i > 0 and tokens[i - 1].piped:  # a table copied with " |" ends at a line of prose without one
+        end = next((k for k in range(i, len(tokens)) if not tokens[k].piped and _is_prose(tokens[k].text)), len(tokens))
         tokens = tokens[:end]
     rows: list[_Row] = []
     while True:
@@ -316,9 +320,22 @@ def _match_row(
         if start < len(tokens) and levels and (_is_level1(tokens[start].text) or _is_level2(tokens[start].text)):
             return _Row(cells=dict(levels)), start  # a level group with no rows (生态效益指标 left empty)
         for end, core in _match_core(tokens, start, spec):
-            if not typed or _core_complete(core):
+            if not typed or _core_complete(core) or _ends_line(tokens, end, core):
                 return _Row(cells={**levels, **core}), end
     return None
+
+
+def _ends_line(tokens: list[Token], end: int, core: dict[str, Token]) -> bool:
+    """A piped row whose cells fill its line: the rest of the line is empty cells."""
+    last = max(core.values(), key=lambda t: (t.para, t.start))
+    if not last.piped or not last.text:
+        return False
+    k = end
+    while k < len(tokens) and tokens[k].para == last.para:
+        if tokens[k].text:
+            return False
+        k += 1
+    return True
 
 
 def _core_complete(core: dict[str, Token]) -> bool:
@@ -465,7 +482,7 @@ def _funds_role(text: str) -> str | None:
 
 
 def _funds_header(tokens: list[Token], start: int) -> tuple[int, list[tuple[str, Token]]] | None:
-    if _funds_role(tokens[start].text) != "budget_initial" and not compact(tokens[start].text).startswith("年初预算"):
+    if _funds_role(tokens[start].text) not in ("budget_initial", "budget_adjusted"):
         return None
     columns: list[tuple[str, Token]] = []
     i = start

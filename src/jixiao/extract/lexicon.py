@@ -144,6 +144,7 @@ INDICATOR_COLUMNS: tuple[tuple[str, str], ...] = (
     ("年度指标值", "target"),
     ("预期指标值", "target"),
     ("年初指标值", "target"),
+    ("年初目标值", "target"),
     ("年度目标值", "target"),
     ("指标值", "target"),
     ("绩效目标", "target"),
