@@ -72,7 +72,34 @@ def tokenize(paragraphs: Sequence[Paragraph]) -> list[Token]:
             if cell or keep_empty:
                 offset = start + (len(piece) - len(piece.lstrip(" \t\u3000\xa0")))
                 tokens.append(Token(cell, index, para.line, offset, offset + len(cell), keep_empty))
-    return tokens
+    return _join_broken_headers(tokens)
+
+
+def _header_role(text: str) -> str | None:
+    return _funds_role(text) or indicator_column_role(text)
+
+
+# the note a header cell wraps onto a line of its own: "(A)", "(B/A)", "(%)", "(20 分*执行率)"
+_HEADER_NOTE = re.compile(r"[(（][^()（）]{1,12}[)）]")
+_WORD_PART = re.compile(r"[\u4e00-\u9fff]{1,4}")
+
+
+def _join_broken_headers(tokens: list[Token]) -> list[Token]:
+    """A header word broken over two cells (年初 / 预算数, 一级 / 指标) is one cell: a narrow column's
+    header wraps, and a copy of the page gives each line as a cell."""
+    out: list[Token] = []
+    i = 0
+    while i < len(tokens):
+        token = tokens[i]
+        if i + 1 < len(tokens) and _WORD_PART.fullmatch(compact(token.text)) and _header_role(token.text) is None:
+            joined = token.text + tokens[i + 1].text
+            if _header_role(joined) is not None:
+                out.append(replace(token, text=joined))
+                i += 2
+                continue
+        out.append(token)
+        i += 1
+    return out
 
 
 def _split(text: str, separator: re.Pattern[str]) -> list[tuple[str, int]]:
@@ -93,6 +120,7 @@ _UNIT = re.compile(
     r"^(?:%|‰|[\u4e00-\u9fff]{1,3}|[a-zA-Z²㎡]{1,4}|万[\u4e00-\u9fff]{1,2}|[\u4e00-\u9fff]/[\u4e00-\u9fff])$"
 )
 _POINTS_ONLY = re.compile(r"^[(（]\s*\d+(?:\.\d+)?\s*分\s*[)）]$")
+_PLACEHOLDER = re.compile(r"^指标\d+[:：]?$")
 _GAP = frozenset({"……", "…", "...", "[...]"})
 # Words that belong to the form around a table, never to one of its rows: a row that would hold one
 # has run past the table's end.
@@ -161,21 +189,17 @@ _HEADER_GROUP_WORDS = ("绩效指标", "年度绩效指标", "绩效指标完成
 def _indicator_header(tokens: list[Token], start: int) -> tuple[int, dict[str, str]] | None:
     """The header run at `start`: its end and each column role's header text, in the rows' order.
 
-    A header word broken over two cells (一级 / 指标) is joined; a header of two flattened rows (the
-    merged 年度指标值 over 指标性质 · 指标值 · 度量单位) comes out of order and is put in the form's order.
+    A header of two flattened rows (the merged 年度指标值 over 指标性质 · 指标值 · 度量单位) comes out of
+    order and is put in the form's order.
     """
     roles: dict[str, str] = {}
     i = start
     while i < len(tokens):
         text = tokens[i].text
         role = indicator_column_role(text) if text and not _NOT_HEADER.search(text) else None
-        if role is None and text and i + 1 < len(tokens):
-            joined = text + tokens[i + 1].text
-            if indicator_column_role(joined) is not None and len(compact(text)) <= 4:
-                role, text = indicator_column_role(joined), joined
-                i += 1
         if role is None:
-            if not text or (i > start and compact(re.sub(r"[(（].*", "", text)) in _HEADER_GROUP_WORDS):
+            grouping = i > start and compact(re.sub(r"[(（].*", "", text)) in _HEADER_GROUP_WORDS
+            if not text or grouping or _HEADER_NOTE.fullmatch(text):
                 i += 1
                 continue
             break
@@ -289,6 +313,9 @@ def _read_indicator_rows(tokens: list[Token], i: int, roles: dict[str, str]) -> 
             )
             return rows, i, _total_row(tokens, total_at)
         found = _match_row(tokens, i, spec, typed, levels)
+        if found is None and _PLACEHOLDER.match(compact(tokens[i].text)):
+            i += 1  # an unfilled row of the template ("指标2" and nothing else)
+            continue
         if found is None:
             return rows, i, None
         row, i = found
@@ -489,7 +516,7 @@ def _funds_header(tokens: list[Token], start: int) -> tuple[int, list[tuple[str,
     while i < len(tokens):
         role = _funds_role(tokens[i].text)
         if role is None:
-            if tokens[i].text == "":
+            if tokens[i].text == "" or _HEADER_NOTE.fullmatch(tokens[i].text):
                 i += 1
                 continue
             break
