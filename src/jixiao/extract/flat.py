@@ -381,6 +381,8 @@ def _take_reason(tokens: list[Token], i: int, row: _Row, spec: list[tuple[str, M
     if _starts_row(tokens, j, spec, typed):
         return i
     after = _skip_blank(tokens, j + 1)
+    while after < len(tokens) and _PLACEHOLDER.match(compact(tokens[after].text)):
+        after = _skip_blank(tokens, after + 1)
     if (
         after >= len(tokens)
         or _starts_row(tokens, after, spec, typed)

@@ -150,7 +150,8 @@ def _level_columns(body: list[list[Slot]], limit: int, roles: dict[str, int]) ->
             elif level2_name(text):
                 votes2[col] = votes2.get(col, 0) + 1
     level1 = max(votes1, key=lambda c: (votes1[c], -c)) if votes1 else roles.get("level1")
-    candidates = {c: v for c, v in votes2.items() if level1 is None or c > level1}
+    # the 三级指标 column holds names, some of them shaped like level-2 names (受益对象满意度)
+    candidates = {c: v for c, v in votes2.items() if (level1 is None or c > level1) and c != roles.get("level3")}
     level2 = max(candidates, key=lambda c: (candidates[c], -c)) if candidates else roles.get("level2")
     return level1, level2
 
