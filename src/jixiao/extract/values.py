@@ -16,12 +16,16 @@ import cn2an
 from jixiao.model.report import Direction, ParsedValue
 
 # Variant and Japanese forms seen in Chinese government documents, mapped to the simplified form.
-_VARIANTS = {"黒": "黑", "査": "查", "経": "经", "収": "收", "従": "从", "転": "转", "県": "县"}
+_VARIANTS = {"黒": "黑", "査": "查", "経": "经", "収": "收", "従": "从", "転": "转", "県": "县", "\u2212": "-"}
 _VARIANT_RE = re.compile("[" + "".join(_VARIANTS) + "]")
 _CJK = r"\u3400-\u9fff"
 # Clauses end at a Chinese comma or semicolon, or an ASCII comma that is not a thousands separator.
 CLAUSE_SPLIT = re.compile(r"[，;；]|,(?!\d{3}(?!\d))")
-_SPACE_BETWEEN = re.compile(rf"(?<=[{_CJK}\d%.,，:;()]) +(?=[{_CJK}\d%(])|(?<=[{_CJK}]) +(?=[A-Za-z])")
+# Spaces go between CJK and whatever follows, and between a number and its unit; never between two
+# numbers ("100 100%" is two cells of a flattened row, not 100100%).
+_SPACE_BETWEEN = re.compile(
+    rf"(?<=[{_CJK}，:;()]) +(?=[{_CJK}\d%(])|(?<=[\d%.,]) +(?=[{_CJK}%(])|(?<=[{_CJK}]) +(?=[A-Za-z])"
+)
 
 
 @lru_cache(maxsize=16384)
@@ -43,7 +47,8 @@ def compact(text: str) -> str:
     return text.strip(":;,.。，；：")
 
 
-_NUMBER = r"[-+]?\d+(?:,\d{3})*(?:\.\d+)?"
+# A thousands group is exactly three digits: "1,2345" is two numbers, not 12345.
+_NUMBER = r"[-+]?\d+(?:,\d{3}(?!\d))*(?:\.\d+)?"
 NUMBER_RE = re.compile(_NUMBER)
 _CN_NUMBER = re.compile(r"^[零〇一二两三四五六七八九十百千万亿壹贰叁肆伍陆柒捌玖拾佰仟点]+$")
 
@@ -109,7 +114,7 @@ COUNT_UNITS = (
     "分",
 )
 _UNIT_ALTERNATION = "|".join(sorted([*MONEY_UNITS, "%", "‰", *COUNT_UNITS], key=len, reverse=True))
-_QUANTITY = re.compile(rf"({_NUMBER})\s*({_UNIT_ALTERNATION})?")
+_QUANTITY = re.compile(rf"({_NUMBER})(?:\s*({_UNIT_ALTERNATION}))?")
 
 
 @dataclass(frozen=True, slots=True)
@@ -122,13 +127,45 @@ class Quantity:
 
 
 def quantities(text: str) -> list[Quantity]:
-    """Every number in a (normalized) text with the unit written right after it."""
+    """Every number in a (normalized) text with the unit written right after it.
+
+    Numbers side by side (cells of a flattened row, "100 100 10 100%") are left out: nothing says
+    which is which, and a wrong fact is worse than a missing one.
+    """
+    found = _all_quantities(text)
+    in_run = _in_runs(found, text)
+    return [q for i, q in enumerate(found) if i not in in_run]
+
+
+def has_number_run(text: str) -> bool:
+    """Whether a (normalized) text holds numbers side by side, with nothing saying which is which."""
+    return bool(_in_runs(_all_quantities(text), text))
+
+
+def _all_quantities(text: str) -> list[Quantity]:
     out = []
     for m in _QUANTITY.finditer(text):
         number = to_decimal(m.group(1))
         if number is None:
             continue
         out.append(Quantity(number, m.group(2), m.start(), m.end(), m.group(0)))
+    return out
+
+
+_RUN_GAP = re.compile(r"[\s,]*")
+_DATE_PARTS = ("年", "月", "日")  # 2021年12月31日 is one date, not a run of numbers
+
+
+def _in_runs(found: list[Quantity], text: str) -> set[int]:
+    """Indices of numbers with only spaces or commas between them and a neighbour ("100 100", "3, 704")."""
+    out: set[int] = set()
+    for i in range(len(found) - 1):
+        a, b = found[i], found[i + 1]
+        gap = text[a.end : b.start]
+        if not _RUN_GAP.fullmatch(gap) or a.unit in _DATE_PARTS:
+            continue
+        if gap or b.text[0].isdigit():  # "90%-100%" is a range, its dash no separator
+            out.update((i, i + 1))
     return out
 
 
@@ -286,6 +323,9 @@ def parse_target(text: str) -> ParsedValue:
         if word in norm:
             value.qualitative, value.qualitative_tier = word, tier
             break
+    if has_number_run(norm):  # "100 100%": two cells run together, neither is the value
+        value.flagged = True
+        return value
     found = [q for q in quantities(norm) if not _is_year(q, norm)]
     if found:
         q = _principal_quantity(found, norm)
