@@ -17,7 +17,21 @@ from jixiao.model.report import Direction, ParsedValue
 
 # Variant and Japanese forms seen in Chinese government documents, mapped to the simplified form.
 _VARIANTS = {"黒": "黑", "査": "查", "経": "经", "収": "收", "従": "从", "転": "转", "県": "县", "\u2212": "-"}
-_VARIANT_RE = re.compile("[" + "".join(_VARIANTS) + "]")
+# Traditional characters of budget wording (pages served in 繁體 by mirror sites), each with exactly one
+# simplified form: 預算 決算 經費 財政撥款 … read as the simplified text they are.
+_TRADITIONAL = (
+    "預预 財财 撥拨 經经 費费 決决 單单 萬万 項项 數数 計计 國国 務务 車车 購购 運运 維维 護护 說说 總总 體体 "
+    "區区 辦办 與与 減减 節节 領领 導导 無无 學学 習习 動动 內内 規规 嚴严 貫贯 執执 黨党 關关 機机 資资 產产 "
+    "設设 備备 況况 據据 為为 個个 門门 會会 縣县 鎮镇 鄉乡 屬属 績绩 評评 價价 報报 開开 較较 實实 際际 長长 "
+    "這这 於于 轉转 結结 餘余 調调 標标 質质 達达 進进 時时 間间 參参 員员 對对 應应 並并 將将 當当 發发 現现 "
+    "問问 題题 處处 稅税 補补 貼贴 險险 醫医 療疗 衛卫 環环 營营 億亿 厲厉 類类 優优 劃划 議议 顯显 範范 圍围 "
+    "驗验 證证 確确 統统 檢检 測测 還还 構构 條条 紀纪 錄录 請请 認认 識识 銷销 選选 細细 難难 點点 舉举 壓压 "
+    "縮缩 後后 裡里 準准 廳厅 館馆 隊队 戶户 興兴 業业 農农 職职 級级 擔担 審审 綜综 彙汇 匯汇 額额 虧亏 傳传 "
+    "層层 幣币 歲岁"
+)
+_CHARACTER_MAP = str.maketrans(_VARIANTS | {pair[0]: pair[1] for pair in _TRADITIONAL.split()})
+# Pinyin a page prints after a character: 經(jīng)費, 預算數(shù).
+_PINYIN = re.compile(r"(?<=[\u3400-\u9fff])\([a-zü]*[āáǎàēéěèīíǐìōóǒòūúǔùǖǘǚǜ][a-zü]*\)")
 _CJK = r"\u3400-\u9fff"
 # Clauses end at a Chinese comma or semicolon, or an ASCII comma that is not a thousands separator.
 CLAUSE_SPLIT = re.compile(r"[，;；]|,(?!\d{3}(?!\d))")
@@ -30,11 +44,13 @@ _SPACE_BETWEEN = re.compile(
 
 @lru_cache(maxsize=16384)
 def normalize(text: str) -> str:
-    """NFKC (full-width digits and punctuation to ASCII), variant forms, no spaces around CJK."""
+    """NFKC (full-width digits and punctuation to ASCII), variant and traditional forms, no spaces around CJK."""
     # The Chinese comma stays: after NFKC an ASCII comma could not be told from a thousands separator.
     if not unicodedata.is_normalized("NFKC", text):
         text = unicodedata.normalize("NFKC", text.replace("，", "\x00")).replace("\x00", "，")
-    text = _VARIANT_RE.sub(lambda m: _VARIANTS[m.group(0)], text)
+    text = text.translate(_CHARACTER_MAP)
+    if "(" in text:
+        text = _PINYIN.sub("", text)
     text = text.replace("\u3000", " ").replace("\xa0", " ")
     return _SPACE_BETWEEN.sub("", text) if " " in text else text
 
