@@ -26,6 +26,7 @@ from jixiao.extract.meta import (
     find_region,
     find_report_date,
     find_report_kind,
+    find_title_region,
 )
 from jixiao.extract.narrative import TextUnit, item_budget_lines, read_narrative
 from jixiao.extract.values import compact, normalize
@@ -209,8 +210,10 @@ def _identity(report: Report, lines: list[str], pairs: dict[str, str], has_proje
     unit.project_name, unit.project_code = find_project(lines, pairs)
     text = normalize("".join(lines))
     unit.region, unit.division_code = find_region(unit.department, text)
-    if unit.region is None:  # a bare 主管部门 or none: the implementing unit may name the place
+    if unit.region is None:  # a bare 主管部门 or none: the implementing unit or the title may name the place
         unit.region, unit.division_code = find_region(unit.implementing_unit, text)
+    if unit.region is None:
+        unit.region, unit.division_code = find_title_region(lines)
     unit.fiscal_year = find_fiscal_year(lines)
     unit.report_date = find_report_date(lines, pairs)
     unit.report_kind = find_report_kind(lines, has_projects)

@@ -208,7 +208,21 @@ def find_department(lines: list[str], pairs: dict[str, str]) -> str | None:
         name = unit_name(line)
         if name and compact(line) == name:
             return name
+    # A unit introducing itself: 杜集区政府办2021年度一般公共预算… / 湛江市公安局是市政府主管…
+    for line in lines[:40]:
+        m = _SELF_NAMED.match(compact(line))
+        if m and unit_name(m.group("name")) and find_region(m.group("name"), "")[0] is not None:
+            return m.group("name")
     return None
+
+
+_SELF_NAMED = re.compile(rf"^(?P<name>[\u4e00-\u9fff()（）]{{2,30}}?{_ORG_SUFFIX})(?:(?:19|20)\d{{2}}年|是)")
+
+
+def find_title_region(lines: list[str]) -> tuple[str | None, str | None]:
+    """The region a title begins with (2019年度鹿寨县“三公”经费…), for a document that names no unit."""
+    title = re.sub(r"^(?:[一二三四五六七八九十]+、|\d{1,2}[、.])?(?:(?:19|20)\d{2}年度?)?", "", find_title(lines))
+    return find_region(title, "".join(lines[:60]))
 
 
 _TITLE = re.compile(
