@@ -258,6 +258,7 @@ def report_json(report: Report) -> dict[str, Any]:
         "source": {"path": report.source_path, "sha256": report.source_sha256, "format": report.source_format},
         "document": {
             "department": unit.department,
+            "implementing_unit": unit.implementing_unit,
             "region": unit.region,
             "fiscal_year": unit.fiscal_year,
             "report_date": unit.report_date,
