@@ -51,6 +51,26 @@ def from_text(tmp_path: Path, text: str) -> Report:
         (["部门预算项目支出绩效自评表(2023年度) |", "项目名称 |"], "project"),
         (["丰都县公安局2022年度辅警人员经费绩效自评工作报告", "一、基本情况", "(一)项目背景、内容。"], "project"),
         (["儋州市公安局 2017年度部门整体支出绩效评价报告"], "department_overall"),
+        (["天津市雪亮工程转移支付2020年度绩效自评报告"], "project"),
+        (["项目绩效目标完成情况表 (2019 年度) |", "|||||", "项目名称 | 公务用车运行维护项目 | ||||"], "project"),
+        # the title names neither: the opening says what was evaluated …
+        (
+            [
+                "武山县消防救援大队2024年度部门预算",
+                "执行情况绩效自评整改报告",
+                "根据要求,我单位对照2024年度预算绩效目标,对部门整体支出及项目支出执行情况开展了全面自评。",
+            ],
+            "mixed",
+        ),
+        # … and a document it cites does not
+        (
+            [
+                "红河州公安局2020年度预算绩效管理工作自评报告",
+                "根据《红河州财政局关于开展2021年度州级部门整体支出和项目支出绩效自评和财政评价工作的通知》等相关规定",
+                "一、部门基本情况",
+            ],
+            "department_overall",
+        ),
     ],
 )
 def test_report_kind_from_the_title(lines: list[str], kind: str) -> None:

@@ -373,20 +373,25 @@ def find_report_date(lines: list[str], pairs: dict[str, str]) -> str | None:
     return None
 
 
-_TITLE_END = re.compile(r"(?:报告|自评表|评价表|绩效表|目标表|评分表|总结|说明|决算表|(?:决算|支出)情况)$")
+_TITLE_END = re.compile(r"(?:报告|自评表|评价表|绩效表|目标表|评分表|情况表|总结|说明|决算表|(?:决算|支出)情况)$")
 _TITLE_WORDS = re.compile(r"(?:报告|自评表|评价表|绩效|三公|决算)")
+# A sentence, a table row or a numbered heading is no title.
+_NOT_A_TITLE = re.compile(r"[。，,|]|^\s*(?:[(（][一二三四五六七八九十\d]+[)）]|\d+[.、])")
 
 
 def find_title(lines: list[str]) -> str:
     """The document's title: the first short line near the top that names a report, a form or a disclosure."""
-    head = [re.sub(r"^(?:名称|标题):|\.(?:pdf|docx?|xlsx?)$", "", compact(line)) for line in _head(lines)]
-    for text in head:
+    head = [
+        (line, re.sub(r"^(?:名称|标题):|\.(?:pdf|docx?|xlsx?)$", "", compact(line.rstrip(" |"))))
+        for line in _head(lines)
+    ]
+    for _, text in head:
         if len(text) <= 60 and _TITLE_END.search(re.sub(r"\([^()]*\)$", "", text)):
             return text
-    for text in head:
-        if len(text) <= 120 and _TITLE_WORDS.search(text):
+    for line, text in head:
+        if len(text) <= 80 and _TITLE_WORDS.search(text) and not _NOT_A_TITLE.search(line):
             return text
-    return head[0] if head else ""
+    return ""
 
 
 def find_report_kind(lines: list[str], has_projects: bool) -> ReportKind:
@@ -399,9 +404,14 @@ def find_report_kind(lines: list[str], has_projects: bool) -> ReportKind:
         return "performance_targets"
     if re.search(r"绩效[^。，]{0,6}说明", title):
         return "final_accounts_explanation"
-    overall, project = "整体" in title, bool(re.search(r"项目|专项", title))
+    overall, project = "整体" in title, bool(re.search(r"项目|专项|转移支付", title))
     if overall or project:
         return "mixed" if overall and project else "department_overall" if overall else "project"
+    # a title naming neither: the opening says what was evaluated (对部门整体支出及项目支出…开展了全面自评),
+    # not the documents it cites (《关于开展部门整体支出和项目支出绩效自评…的通知》)
+    opening = re.sub(r"《[^》]*》", "", "".join(compact(line) for line in lines[:12]))
+    if re.search(r"整体支出[及和与、]项目支出", opening):
+        return "mixed"
     if re.search(r"项目支出绩效(?:自评|评价)表|项目名称", head):
         return "project"
     if any(_PROJECT_HEADING.match(line) for line in lines[:40]):
