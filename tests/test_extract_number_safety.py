@@ -7,12 +7,14 @@ as one number (10010010010100) states a fact the document never did, which is wo
 from __future__ import annotations
 
 from decimal import Decimal
+from pathlib import Path
 
 import cn2an
 import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
+from jixiao.extract import extract
 from jixiao.extract.values import (
     normalize,
     parse_amount,
@@ -22,6 +24,7 @@ from jixiao.extract.values import (
     parse_target,
     quantities,
 )
+from jixiao.ingest import read
 
 # A row of the national form as the corpus prints it flattened (real/001).
 _FLAT_FUNDS_ROW = "年度资金总额: 100 100 100 10 100% 10"
@@ -117,3 +120,23 @@ def test_chinese_numerals_still_read(number: int) -> None:
     written = cn2an.an2cn(number)
     assert parse_count(written) == number
     assert parse_plain_number(written) == Decimal(number)
+
+
+@given(st.lists(_cell(), min_size=2, max_size=4), st.sampled_from(["、", "，", "/", "；", " - "]))
+def test_listed_values_are_never_one_value(cells: list[str], separator: str) -> None:
+    text = separator.join(cells)
+    assert parse_amount(text) is None
+    assert parse_percent(text) is None
+    assert parse_plain_number(text) is None
+    assert parse_count(text) is None
+
+
+@pytest.mark.parametrize(
+    "row", ["预算执行率 100 100%", "年度资金总额: 100 100 100 10 100% 10", "执行率 64.8 64.86 100%"]
+)
+def test_a_flattened_row_in_a_report_states_no_rate(tmp_path: Path, row: str) -> None:
+    path = tmp_path / "r.txt"
+    path.write_text(f"宣城市公安局禁毒项目绩效支出自评表\n项目支出绩效自评表\n(2021年度)\n{row}\n", encoding="utf-8")
+    report = extract(read(path))
+    assert report.value("execution_rate") is None
+    assert report.value("budget_initial") is None
