@@ -23,7 +23,7 @@ _ORG_SUFFIX = (
 )
 _ORG_NAME = re.compile(rf"[\u4e00-\u9fff()（）·]{{2,40}}{_ORG_SUFFIX}")
 # Words of a report's title, never of a unit's name (部门整体绩效自评表主管部 is no unit).
-_NOT_IN_NAME = re.compile(r"(绩效|自评|评价|报告|[^代]表|名称)")
+_NOT_IN_NAME = re.compile(r"(绩效|自评|评价|报告|名称|情况表|决算表)")
 # The reporting unit (主管部门 of a project form, 单位名称 of a department's report), best label first.
 _DEPARTMENT_LABELS = (
     "主管部门",
@@ -57,6 +57,8 @@ _OTHER_LABELS = (
     "评价机构",
     "报告日期",
 )
+# Labels whose value may be read out of OCR text that has lost every separator.
+_GLUED_LABELS = frozenset({"主管部门", "实施单位", "单位名称"})
 _SEAL = re.compile(r"[(（]\s*(?:盖章|签章|公章)\s*[)）]")
 # A budget or project code written before the name: 219-池州市贵池区棠溪镇人民政府, 51000021R000000019951-工资性支出.
 _CODE_PREFIX = re.compile(r"^(?P<code>\d[0-9A-Za-z]{1,30})\s*[-－—_]\s*(?P<name>\S.*)$")
@@ -139,9 +141,6 @@ def _value_after(key: str, line: str, following: list[str]) -> str | None:
     return None
 
 
-_GLUED_LABELS = frozenset({"主管部门", "实施单位", "单位名称"})
-
-
 def unit_name(value: str | None) -> str | None:
     """A unit's name as labelled, without its code, seal mark or budget-level word (本级, 部门)."""
     if not value:
@@ -180,12 +179,7 @@ def find_project(lines: list[str], pairs: dict[str, str]) -> tuple[str | None, s
 
 def find_implementing_unit(lines: list[str], pairs: dict[str, str]) -> str | None:
     """实施单位 of a project form, kept apart from the 主管部门."""
-    value = labelled_value(lines, pairs, _IMPLEMENTING_LABELS)
-    if not value:
-        return None
-    _, name = split_code(value)
-    name = compact(name)
-    return name if re.fullmatch(r"[\u4e00-\u9fff()（）·]{2,40}", name) and not _NOT_IN_NAME.search(name) else None
+    return unit_name(labelled_value(lines, pairs, _IMPLEMENTING_LABELS))
 
 
 def find_department(lines: list[str], pairs: dict[str, str]) -> str | None:
