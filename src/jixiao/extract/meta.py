@@ -394,10 +394,10 @@ def find_report_kind(lines: list[str], has_projects: bool) -> ReportKind:
     head = "".join(compact(line) for line in _head(lines))
     if "三公" in title and "绩效" not in title:
         return "three_public_disclosure"
-    if re.search(r"绩效目标(?:申报)?表", title) and not re.search(r"自评|评价", title):
+    if re.search(r"绩效目标(?:申报|批复)?表", title) and not re.search(r"自评|评价", title):
         return "performance_targets"
-    if re.search(r"绩效[^。，]{0,6}说明", title):
-        return "final_accounts_explanation"
+    if re.search(r"绩效[^。，]{0,6}说明", title) or ("决算" in title and not re.search(r"自评|评价", title)):
+        return "final_accounts_explanation"  # 关于20XX年度预算绩效情况的说明, a 部门决算 and its 说明
     overall, project = "整体" in title, bool(re.search(r"项目|专项|转移支付", title))
     if overall or project:
         return "mixed" if overall and project else "department_overall" if overall else "project"
