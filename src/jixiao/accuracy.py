@@ -165,9 +165,10 @@ def _check(file: FileResult, per_key: dict[str, Tally], key: str, expected: Any,
     present = got is not None and got != ""
     # a label of "" or null says the cell is blank: right when nothing was read
     right = not present if expected in ("", None) else present and same(expected, got)
+    blank = expected in ("", None)
     for tally in (file.values, per_key.setdefault(key, Tally())):
         tally.labelled += 1
-        tally.extracted += present
+        tally.extracted += present or blank  # reading a blank cell as blank is a reading too
         tally.right += right
     if not right:
         file.mistakes.append(f"{key}: expected {expected!r}, got {got!r}")

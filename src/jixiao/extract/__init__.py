@@ -18,7 +18,17 @@ from jixiao.errors import NotASelfEvaluation
 from jixiao.extract.flat import rebuild_tables
 from jixiao.extract.indicators import read_indicator_table, read_qualitative_targets
 from jixiao.extract.labelled import read_labelled_table
-from jixiao.extract.meta import find_department, find_fiscal_year, find_region, find_report_date, find_report_kind
+from jixiao.extract.meta import (
+    find_budget_code,
+    find_department,
+    find_fiscal_year,
+    find_implementing_unit,
+    find_project,
+    find_region,
+    find_report_date,
+    find_report_kind,
+    find_title_region,
+)
 from jixiao.extract.narrative import TextUnit, item_budget_lines, read_narrative
 from jixiao.extract.values import compact, normalize
 from jixiao.model.document import Document, Paragraph
@@ -28,6 +38,7 @@ __all__ = ["extract", "report_json"]
 
 # A self-evaluation names 绩效 and one of these; a contract or a novel that talks of money does not.
 _REPORT_WORDS = ("自评", "评价", "指标", "目标")
+_BUDGET_WORDS = ("预算", "决算", "三公", "财政拨款", "执行率", "经费")
 
 
 def extract(document: Document) -> Report:
@@ -49,7 +60,7 @@ def extract(document: Document) -> Report:
     report.sections = _sections(document)
     _identity(report, lines, pairs, bool(report.projects))
     report.unit.layout = _layout(document, table_facts > 0 or bool(report.indicators))
-    if not _mentions_report_words(lines):
+    if not _has_budget_content(lines, report):
         raise NotASelfEvaluation(file, "未识别为绩效自评报告", "not recognised as a performance self-evaluation report")
     if not (report.facts() or report.indicators or report.projects):
         report.warnings.append("未读出任何金额、得分或绩效指标：表格为空，或版式未能识别")
@@ -199,11 +210,18 @@ def _inline_label_pairs(text: str, pairs: dict[str, str]) -> None:
 def _identity(report: Report, lines: list[str], pairs: dict[str, str], has_projects: bool) -> None:
     unit = report.unit
     unit.department = find_department(lines, pairs)
-    unit.project_name = pairs.get("项目名称") or None
-    unit.region, unit.code = find_region(unit.department, normalize("".join(lines)))
+    unit.implementing_unit = find_implementing_unit(lines, pairs)
+    unit.code = find_budget_code(lines, pairs)
+    unit.project_name, unit.project_code = find_project(lines, pairs)
+    text = normalize("".join(lines))
+    unit.region, unit.division_code = find_region(unit.department, text)
+    if unit.region is None:  # a bare 主管部门 or none: the implementing unit or the title may name the place
+        unit.region, unit.division_code = find_region(unit.implementing_unit, text)
+    if unit.region is None:
+        unit.region, unit.division_code = find_title_region(lines)
     unit.fiscal_year = find_fiscal_year(lines)
     unit.report_date = find_report_date(lines, pairs)
-    unit.report_kind = find_report_kind(lines, has_projects)  # type: ignore[assignment]
+    unit.report_kind = find_report_kind(lines, has_projects)
 
 
 def _layout(document: Document, read_tables: bool) -> Layout:
@@ -240,9 +258,15 @@ def _evaluators(document: Document) -> list[str]:
     return names
 
 
-def _mentions_report_words(lines: list[str]) -> bool:
-    text = "".join(lines[:200])
-    return "绩效" in text and any(word in text for word in _REPORT_WORDS)
+def _has_budget_content(lines: list[str], report: Report) -> bool:
+    """Whether the document is about a budget at all: a self-evaluation, a document of its family, or
+    budget wording. Only a document with none of these (a contract, a novel) is refused."""
+    if not report.is_self_evaluation():
+        return True
+    text = normalize("".join(lines[:200]))
+    if "绩效" in text and any(word in text for word in _REPORT_WORDS):
+        return True
+    return sum(word in text for word in _BUDGET_WORDS) >= 2
 
 
 def report_json(report: Report) -> dict[str, Any]:
@@ -253,6 +277,7 @@ def report_json(report: Report) -> dict[str, Any]:
         "source": {"path": report.source_path, "sha256": report.source_sha256, "format": report.source_format},
         "document": {
             "department": unit.department,
+            "implementing_unit": unit.implementing_unit,
             "region": unit.region,
             "fiscal_year": unit.fiscal_year,
             "report_date": unit.report_date,

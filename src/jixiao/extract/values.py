@@ -16,21 +16,41 @@ import cn2an
 from jixiao.model.report import Direction, ParsedValue
 
 # Variant and Japanese forms seen in Chinese government documents, mapped to the simplified form.
-_VARIANTS = {"黒": "黑", "査": "查", "経": "经", "収": "收", "従": "从", "転": "转", "県": "县"}
-_VARIANT_RE = re.compile("[" + "".join(_VARIANTS) + "]")
+_VARIANTS = {"黒": "黑", "査": "查", "経": "经", "収": "收", "従": "从", "転": "转", "県": "县", "\u2212": "-"}
+# Traditional characters of budget wording (pages served in 繁體 by mirror sites), each with exactly one
+# simplified form: 預算 決算 經費 財政撥款 … read as the simplified text they are.
+_TRADITIONAL = (
+    "預预 財财 撥拨 經经 費费 決决 單单 萬万 項项 數数 計计 國国 務务 車车 購购 運运 維维 護护 說说 總总 體体 "
+    "區区 辦办 與与 減减 節节 領领 導导 無无 學学 習习 動动 內内 規规 嚴严 貫贯 執执 黨党 關关 機机 資资 產产 "
+    "設设 備备 況况 據据 為为 個个 門门 會会 縣县 鎮镇 鄉乡 屬属 績绩 評评 價价 報报 開开 較较 實实 際际 長长 "
+    "這这 於于 轉转 結结 餘余 調调 標标 質质 達达 進进 時时 間间 參参 員员 對对 應应 並并 將将 當当 發发 現现 "
+    "問问 題题 處处 稅税 補补 貼贴 險险 醫医 療疗 衛卫 環环 營营 億亿 厲厉 類类 優优 劃划 議议 顯显 範范 圍围 "
+    "驗验 證证 確确 統统 檢检 測测 還还 構构 條条 紀纪 錄录 請请 認认 識识 銷销 選选 細细 難难 點点 舉举 壓压 "
+    "縮缩 後后 裡里 準准 廳厅 館馆 隊队 戶户 興兴 業业 農农 職职 級级 擔担 審审 綜综 彙汇 匯汇 額额 虧亏 傳传 "
+    "層层 幣币 歲岁"
+)
+_CHARACTER_MAP = str.maketrans(_VARIANTS | {pair[0]: pair[1] for pair in _TRADITIONAL.split()})
+# Pinyin a page prints after a character: 經(jīng)費, 預算數(shù).
+_PINYIN = re.compile(r"(?<=[\u3400-\u9fff])\([a-zü]*[āáǎàēéěèīíǐìōóǒòūúǔùǖǘǚǜ][a-zü]*\)")
 _CJK = r"\u3400-\u9fff"
 # Clauses end at a Chinese comma or semicolon, or an ASCII comma that is not a thousands separator.
 CLAUSE_SPLIT = re.compile(r"[，;；]|,(?!\d{3}(?!\d))")
-_SPACE_BETWEEN = re.compile(rf"(?<=[{_CJK}\d%.,，:;()]) +(?=[{_CJK}\d%(])|(?<=[{_CJK}]) +(?=[A-Za-z])")
+# Spaces go between CJK and whatever follows, and between a number and its unit; never between two
+# numbers ("100 100%" is two cells of a flattened row, not 100100%).
+_SPACE_BETWEEN = re.compile(
+    rf"(?<=[{_CJK}，:;()]) +(?=[{_CJK}\d%(])|(?<=[\d%.,]) +(?=[{_CJK}%(])|(?<=[{_CJK}]) +(?=[A-Za-z])"
+)
 
 
 @lru_cache(maxsize=16384)
 def normalize(text: str) -> str:
-    """NFKC (full-width digits and punctuation to ASCII), variant forms, no spaces around CJK."""
+    """NFKC (full-width digits and punctuation to ASCII), variant and traditional forms, no spaces around CJK."""
     # The Chinese comma stays: after NFKC an ASCII comma could not be told from a thousands separator.
     if not unicodedata.is_normalized("NFKC", text):
         text = unicodedata.normalize("NFKC", text.replace("，", "\x00")).replace("\x00", "，")
-    text = _VARIANT_RE.sub(lambda m: _VARIANTS[m.group(0)], text)
+    text = text.translate(_CHARACTER_MAP)
+    if "(" in text:
+        text = _PINYIN.sub("", text)
     text = text.replace("\u3000", " ").replace("\xa0", " ")
     return _SPACE_BETWEEN.sub("", text) if " " in text else text
 
@@ -43,7 +63,8 @@ def compact(text: str) -> str:
     return text.strip(":;,.。，；：")
 
 
-_NUMBER = r"[-+]?\d+(?:,\d{3})*(?:\.\d+)?"
+# A thousands group is exactly three digits: "1,2345" is two numbers, not 12345.
+_NUMBER = r"[-+]?\d+(?:,\d{3}(?!\d))*(?:\.\d+)?"
 NUMBER_RE = re.compile(_NUMBER)
 _CN_NUMBER = re.compile(r"^[零〇一二两三四五六七八九十百千万亿壹贰叁肆伍陆柒捌玖拾佰仟点]+$")
 
@@ -109,7 +130,7 @@ COUNT_UNITS = (
     "分",
 )
 _UNIT_ALTERNATION = "|".join(sorted([*MONEY_UNITS, "%", "‰", *COUNT_UNITS], key=len, reverse=True))
-_QUANTITY = re.compile(rf"({_NUMBER})\s*({_UNIT_ALTERNATION})?")
+_QUANTITY = re.compile(rf"({_NUMBER})(?:\s*({_UNIT_ALTERNATION}))?")
 
 
 @dataclass(frozen=True, slots=True)
@@ -122,13 +143,45 @@ class Quantity:
 
 
 def quantities(text: str) -> list[Quantity]:
-    """Every number in a (normalized) text with the unit written right after it."""
+    """Every number in a (normalized) text with the unit written right after it.
+
+    Numbers side by side (cells of a flattened row, "100 100 10 100%") are left out: nothing says
+    which is which, and a wrong fact is worse than a missing one.
+    """
+    found = _all_quantities(text)
+    in_run = _in_runs(found, text)
+    return [q for i, q in enumerate(found) if i not in in_run]
+
+
+def has_number_run(text: str) -> bool:
+    """Whether a (normalized) text holds numbers side by side, with nothing saying which is which."""
+    return bool(_in_runs(_all_quantities(text), text))
+
+
+def _all_quantities(text: str) -> list[Quantity]:
     out = []
     for m in _QUANTITY.finditer(text):
         number = to_decimal(m.group(1))
         if number is None:
             continue
         out.append(Quantity(number, m.group(2), m.start(), m.end(), m.group(0)))
+    return out
+
+
+_RUN_GAP = re.compile(r"[\s,]*")
+_DATE_PARTS = ("年", "月", "日")  # 2021年12月31日 is one date, not a run of numbers
+
+
+def _in_runs(found: list[Quantity], text: str) -> set[int]:
+    """Indices of numbers with only spaces or commas between them and a neighbour ("100 100", "3, 704")."""
+    out: set[int] = set()
+    for i in range(len(found) - 1):
+        a, b = found[i], found[i + 1]
+        gap = text[a.end : b.start]
+        if not _RUN_GAP.fullmatch(gap) or a.unit in _DATE_PARTS:
+            continue
+        if gap or b.text[0].isdigit():  # "90%-100%" is a range, its dash no separator
+            out.update((i, i + 1))
     return out
 
 
@@ -286,6 +339,9 @@ def parse_target(text: str) -> ParsedValue:
         if word in norm:
             value.qualitative, value.qualitative_tier = word, tier
             break
+    if has_number_run(norm):  # "100 100%": two cells run together, neither is the value
+        value.flagged = True
+        return value
     found = [q for q in quantities(norm) if not _is_year(q, norm)]
     if found:
         q = _principal_quantity(found, norm)

@@ -16,7 +16,17 @@ from pydantic import BaseModel, ConfigDict, Field
 from jixiao.model.document import Provenance
 
 FactValue = int | Decimal | str
-ReportKind = Literal["department_overall", "project", "mixed"]
+ReportKind = Literal[
+    "department_overall",
+    "project",
+    "mixed",
+    # documents of the same family, read as what they are (no indicator table or score is expected):
+    "three_public_disclosure",  # “三公”经费 决算/预算 disclosures
+    "final_accounts_explanation",  # 决算公开: 关于20XX年度预算绩效情况的说明
+    "performance_targets",  # 绩效目标表: targets set, nothing evaluated yet
+]
+# The kinds that are self-evaluations: scored against their targets, with an indicator table.
+SELF_EVALUATION_KINDS: frozenset[str] = frozenset({"department_overall", "project", "mixed"})
 Layout = Literal["table", "narrative", "mixed"]
 Direction = Literal[">=", ">", "=", "<=", "<", "qualitative"]
 
@@ -154,14 +164,17 @@ class Summary(_Model):
 class Unit(_Model):
     """The reporting unit and the document's identity."""
 
-    department: str | None = None
+    department: str | None = None  # 主管部门 of a project form; 单位名称 / the title's unit otherwise
+    implementing_unit: str | None = None  # 实施单位 of a project form, when the form names one
     region: str | None = None
-    code: str | None = None  # 预算编码 / 单位代码
+    division_code: str | None = None  # GB/T 2260 code of the region
+    code: str | None = None  # 预算编码 / 单位代码 as stated (906017, 219 in "219-池州市…")
     fiscal_year: int | None = None
     report_date: str | None = None  # ISO date
     report_kind: ReportKind = "department_overall"
     layout: Layout = "table"
     project_name: str | None = None  # project forms: 项目名称
+    project_code: str | None = None  # the code written before it: 51000021R000000019951-工资性支出
     provenance: dict[str, Provenance] = Field(default_factory=dict)
 
 
@@ -267,6 +280,11 @@ class Report(_Model):
     # Year-over-year comparisons as stated: (subject, the prior year named), e.g. ("income", 2019).
     comparison_years: list[Fact] = Field(default_factory=list)
     warnings: list[str] = Field(default_factory=list)
+
+    def is_self_evaluation(self) -> bool:
+        """Whether the document evaluates itself, so that an indicator table, actual values and a score
+        are expected of it (a 三公 disclosure or a 绩效目标表 has none of them)."""
+        return self.unit.report_kind in SELF_EVALUATION_KINDS
 
     # -- facts access, driven by FACT_SECTIONS --------------------------------------------------
 

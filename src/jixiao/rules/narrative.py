@@ -69,6 +69,8 @@ def actual_missing(ctx: Context) -> Iterator[Issue]:
     如何修改：
         填写实际完成值（数字和单位，或完成情况描述）。
     """
+    if not ctx.report.is_self_evaluation():
+        return  # a 绩效目标表 sets targets; nothing is completed yet
     for i, row in enumerate(ctx.report.indicators):
         has_target = row.target is not None and row.target.text.strip()
         has_actual = row.actual is not None and row.actual.text.strip()
@@ -151,8 +153,8 @@ def no_indicator_table(ctx: Context) -> Iterator[Issue]:
     如何修改：
         附上绩效自评表，逐项写明指标值、完成值、分值和得分。
     """
-    if ctx.report.indicators:
-        return
+    if ctx.report.indicators or not ctx.report.is_self_evaluation():
+        return  # a 三公 disclosure or a 决算 explanation has no indicator table
     yield Issue("报告未附绩效指标表，绩效目标没有量化的指标值，完成情况无法逐项核对", (), ())
 
 

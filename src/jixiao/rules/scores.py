@@ -177,8 +177,8 @@ def score_missing(ctx: Context) -> Iterator[Issue]:
     如何修改：
         按评分规则计算并写明自评得分和等次。
     """
-    if ctx.card.stated_total is not None:
-        return
+    if ctx.card.stated_total is not None or not ctx.report.is_self_evaluation():
+        return  # only a self-evaluation states a score
     if ctx.card.grade_stated:
         yield Issue(f"写明等次“{ctx.card.grade_stated}”但没有自评得分", (), ctx.ev("grade"))
         return
