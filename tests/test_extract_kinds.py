@@ -10,7 +10,7 @@ import pytest
 
 from jixiao.errors import NotASelfEvaluation
 from jixiao.extract import extract
-from jixiao.extract.meta import find_report_kind
+from jixiao.extract.meta import find_document_kind, find_report_kind
 from jixiao.ingest import read
 from jixiao.model.report import Report
 from jixiao.profiles import get_profile
@@ -77,12 +77,16 @@ def from_text(tmp_path: Path, text: str) -> Report:
     ],
 )
 def test_report_kind_from_the_title(lines: list[str], kind: str) -> None:
-    assert find_report_kind(lines, has_projects=False) == kind
+    document_kind = find_document_kind(lines)
+    if kind in ("department_overall", "project", "mixed"):
+        assert (document_kind, find_report_kind(lines, has_projects=False)) == ("self_evaluation", kind)
+    else:
+        assert document_kind == kind
 
 
 def test_a_three_public_disclosure_is_read_not_refused(tmp_path: Path) -> None:
     report = from_text(tmp_path, SANGONG_PROSE)
-    assert report.unit.report_kind == "three_public_disclosure"
+    assert (report.unit.document_kind, report.unit.report_kind) == ("three_public_disclosure", "department_overall")
     assert not report.is_self_evaluation()
     assert report.value("three_public_budget") == Decimal("44.52")
     assert report.value("three_public_total") == Decimal("22.62")
@@ -92,7 +96,7 @@ def test_a_three_public_disclosure_is_read_not_refused(tmp_path: Path) -> None:
 def test_a_traditional_disclosure_reads_as_simplified(tmp_path: Path) -> None:
     report = from_text(tmp_path, SANGONG_TRADITIONAL)
     unit = report.unit
-    assert (unit.report_kind, unit.fiscal_year, unit.department) == ("three_public_disclosure", 2021, "杜集区政府办")
+    assert (unit.document_kind, unit.fiscal_year, unit.department) == ("three_public_disclosure", 2021, "杜集区政府办")
     assert unit.region == "安徽省淮北市杜集区"
     assert report.value("three_public_budget") == Decimal("49.9")
     assert report.value("three_public_total") == Decimal("7.69")
@@ -104,7 +108,7 @@ def test_no_score_or_indicator_table_is_asked_of_a_disclosure(tmp_path: Path) ->
     found = {f.code for f in check(report, score(report, profile), profile)}
     assert not found & {"JX506", "JX605"}
     # the same text, called a self-evaluation, is asked for them
-    report.unit.report_kind = "department_overall"
+    report.unit.document_kind = "self_evaluation"
     found = {f.code for f in check(report, score(report, profile), profile)}
     assert {"JX506", "JX605"} <= found
 

@@ -21,6 +21,7 @@ from jixiao.extract.labelled import read_labelled_table
 from jixiao.extract.meta import (
     find_budget_code,
     find_department,
+    find_document_kind,
     find_fiscal_year,
     find_implementing_unit,
     find_project,
@@ -222,6 +223,7 @@ def _identity(report: Report, lines: list[str], pairs: dict[str, str], has_proje
     unit.fiscal_year = find_fiscal_year(lines)
     unit.report_date = find_report_date(lines, pairs)
     unit.report_kind = find_report_kind(lines, has_projects)
+    unit.document_kind = find_document_kind(lines)
 
 
 def _layout(document: Document, read_tables: bool) -> Layout:
@@ -282,6 +284,7 @@ def report_json(report: Report) -> dict[str, Any]:
             "fiscal_year": unit.fiscal_year,
             "report_date": unit.report_date,
             "report_kind": unit.report_kind,
+            "document_kind": unit.document_kind,
             "layout": unit.layout,
         },
         "facts": {key: json_number(fact.value) for key, fact in facts.items()},

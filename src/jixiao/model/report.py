@@ -16,17 +16,16 @@ from pydantic import BaseModel, ConfigDict, Field
 from jixiao.model.document import Provenance
 
 FactValue = int | Decimal | str
-ReportKind = Literal[
-    "department_overall",
-    "project",
-    "mixed",
-    # documents of the same family, read as what they are (no indicator table or score is expected):
+# What the report covers (the contract's vocabulary): the department as a whole, projects, or both.
+ReportKind = Literal["department_overall", "project", "mixed"]
+# What the document is: a self-evaluation, or a document of the same family, read as what it is (no
+# indicator table or score is expected of those).
+DocumentKind = Literal[
+    "self_evaluation",
     "three_public_disclosure",  # “三公”经费 决算/预算 disclosures
     "final_accounts_explanation",  # 决算公开: 关于20XX年度预算绩效情况的说明
     "performance_targets",  # 绩效目标表: targets set, nothing evaluated yet
 ]
-# The kinds that are self-evaluations: scored against their targets, with an indicator table.
-SELF_EVALUATION_KINDS: frozenset[str] = frozenset({"department_overall", "project", "mixed"})
 Layout = Literal["table", "narrative", "mixed"]
 Direction = Literal[">=", ">", "=", "<=", "<", "qualitative"]
 
@@ -172,6 +171,7 @@ class Unit(_Model):
     fiscal_year: int | None = None
     report_date: str | None = None  # ISO date
     report_kind: ReportKind = "department_overall"
+    document_kind: DocumentKind = "self_evaluation"
     layout: Layout = "table"
     project_name: str | None = None  # project forms: 项目名称
     project_code: str | None = None  # the code written before it: 51000021R000000019951-工资性支出
@@ -284,7 +284,7 @@ class Report(_Model):
     def is_self_evaluation(self) -> bool:
         """Whether the document evaluates itself, so that an indicator table, actual values and a score
         are expected of it (a 三公 disclosure or a 绩效目标表 has none of them)."""
-        return self.unit.report_kind in SELF_EVALUATION_KINDS
+        return self.unit.document_kind == "self_evaluation"
 
     # -- facts access, driven by FACT_SECTIONS --------------------------------------------------
 
