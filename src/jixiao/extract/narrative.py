@@ -164,6 +164,7 @@ _HEADING = re.compile(
 )
 # A project named right before a budget word: "城区道路维修项目全年预算数…", "XX项目的预算执行率…".
 _ITEM_BEFORE = re.compile(r"(?<![后本该各个共部])项目的?(?=年初|全年|预算|执行|追加|调整)")
+_PRIOR_YEAR = re.compile(r"(上年|上一年|去年|同期|(?:19|20)\d{2}年(?:度)?(?:相比|同比)?[^预]{0,4}(?:支出|决算))")
 _DECREASE = re.compile(r"(减少|下降|降低|减支|压减|缩减|节约)")
 _INCREASE = re.compile(r"(增加|增长|上升|提高|增支)")
 
@@ -223,10 +224,14 @@ def _read_sentence(sentence: str, subject: Subject | None, prov: Provenance, res
         if not clause.strip():
             continue
         position = 0
+        budget_lead = False
         first_subject = _SUBJECT_RE.search(clause)
         if first_subject is not None:
             subject = _SUBJECT_MAP[first_subject.group(0)]
             position = first_subject.end()
+            lead = clause[: first_subject.start()]
+            # "2018年度预算安排三公经费总额为63.46万元": the budget word before the subject
+            budget_lead = bool(re.search(r"预算(?:安排|数)?的?$", lead[-8:])) and "决算" not in lead
         for q in quantities(clause):
             if q.start < position:
                 continue
@@ -245,6 +250,8 @@ def _read_sentence(sentence: str, subject: Subject | None, prov: Provenance, res
             budget_word = _last_budget_word(cue)
             if itemised and budget_word is not None and (subject is None or subject.budget is None):
                 continue  # an item's figure (其中 lists, one project's budget): read by item_budget_lines
+            if budget_lead and subject is not None and subject.budget and q.unit != "%":
+                cue = "预算" + cue
             stated = _role(q, cue, subject, budget_word, clause)
             if stated is not None:
                 key, value, unit = stated
@@ -275,6 +282,8 @@ def _role(
         if budget_word in ("预算执行率", "执行率") and (subject is None or subject.execution_rate is None):
             return "execution_rate", q.number, "%"
         if subject is not None and subject.change_rate and (_DECREASE.search(cue) or _INCREASE.search(cue)):
+            if "预算" in clause[: q.start] and not _PRIOR_YEAR.search(clause[: q.start]):
+                return None  # the change against the budget named before it in the clause
             return subject.change_rate, sign * q.number, "%"
         if subject is not None and subject.share and "占" in cue and not re.search(r"(收入|预算)", cue):
             return subject.share, q.number, "%"  # a share of expenditure, not of income or of the budget
@@ -285,12 +294,15 @@ def _role(
     if subject is not None and subject.budget and "预算" in cue and "完成预算" not in cue and "决算" not in cue:
         return subject.budget, amount, q.unit
     if budget_word is not None and (subject is None or subject.budget is None):
-        return _BUDGET_MAP[budget_word], amount, q.unit
+        key = _BUDGET_MAP[budget_word]
+        return None if key == "execution_rate" else (key, amount, q.unit)  # a rate is never an amount
     if subject is None:
         return None
     if subject.saving and "节约" in cue:
         return subject.saving, amount, q.unit
     if subject.change and (_DECREASE.search(cue) or _INCREASE.search(cue)):
+        if "预算" in cue:
+            return None  # 较年初预算数减少10.93万元: against the budget, not the year before
         return subject.change, sign * amount, q.unit
     if _DECREASE.search(cue) or _INCREASE.search(cue) or re.search(r"(较|比|同比)", cue):
         return None  # a change of a subject that has no change key: not its amount

@@ -34,7 +34,9 @@ _CHARACTER_MAP = str.maketrans(_VARIANTS | {pair[0]: pair[1] for pair in _TRADIT
 _PINYIN = re.compile(r"(?<=[\u3400-\u9fff])\([a-zü]*[āáǎàēéěèīíǐìōóǒòūúǔùǖǘǚǜ][a-zü]*\)")
 _CJK = r"\u3400-\u9fff"
 # Clauses end at a Chinese comma or semicolon, or an ASCII comma that is not a thousands separator.
-CLAUSE_SPLIT = re.compile(r"[，;；]|,(?!\d{3}(?!\d))")
+# An ASCII comma between digits ("1,239.7", "1, 537.4") is no clause break: the number reader decides
+# whether it is a thousands separator or two numbers side by side.
+CLAUSE_SPLIT = re.compile(r"[，;；]|(?<!\d),|,(?!\s*\d)")
 # Spaces go between CJK and whatever follows, and between a number and its unit; never between two
 # numbers ("100 100%" is two cells of a flattened row, not 100100%).
 _SPACE_BETWEEN = re.compile(
