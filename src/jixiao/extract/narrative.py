@@ -164,7 +164,8 @@ _HEADING = re.compile(
 )
 # A project named right before a budget word: "城区道路维修项目全年预算数…", "XX项目的预算执行率…".
 _ITEM_BEFORE = re.compile(r"(?<![后本该各个共部])项目的?(?=年初|全年|预算|执行|追加|调整)")
-_PRIOR_YEAR = re.compile(r"(上年|上一年|去年|同期|(?:19|20)\d{2}年(?:度)?(?:相比|同比)?[^预]{0,4}(?:支出|决算))")
+_BUDGET_BASIS = re.compile(r"(?:较|比|与)[^，,]{0,8}预算")
+_PRIOR_BASIS = re.compile(r"(?:较|比|与)\s*(?:上年|上一年|去年|同期|(?:19|20)\d{2}年)|同比")
 _DECREASE = re.compile(r"(减少|下降|降低|减支|压减|缩减|节约)")
 _INCREASE = re.compile(r"(增加|增长|上升|提高|增支)")
 
@@ -220,9 +221,14 @@ def _read_sentence(sentence: str, subject: Subject | None, prov: Provenance, res
     itemised = bool(re.match(r"^\s*其中", sentence)) and not _SUBJECT_RE.search(sentence[:12])
     # "城区道路维修项目全年预算数120万元，执行数110万元": the whole sentence is about that project
     itemised = itemised or bool(_ITEM_BEFORE.search(sentence))
+    against_budget = False  # the comparison the sentence is making: with the budget, or the year before
     for clause in CLAUSE_SPLIT.split(sentence):
         if not clause.strip():
             continue
+        if _BUDGET_BASIS.search(clause):
+            against_budget = True
+        elif _PRIOR_BASIS.search(clause):
+            against_budget = False
         position = 0
         budget_lead = False
         first_subject = _SUBJECT_RE.search(clause)
@@ -252,7 +258,7 @@ def _read_sentence(sentence: str, subject: Subject | None, prov: Provenance, res
                 continue  # an item's figure (其中 lists, one project's budget): read by item_budget_lines
             if budget_lead and subject is not None and subject.budget and q.unit != "%":
                 cue = "预算" + cue
-            stated = _role(q, cue, subject, budget_word, clause)
+            stated = _role(q, cue, subject, budget_word, clause, against_budget=against_budget)
             if stated is not None:
                 key, value, unit = stated
                 result.facts.append(Stated(key, value, unit, prov))
@@ -268,7 +274,7 @@ def _last_budget_word(cue: str) -> str | None:
 
 
 def _role(
-    q: Quantity, cue: str, subject: Subject | None, budget_word: str | None, clause: str
+    q: Quantity, cue: str, subject: Subject | None, budget_word: str | None, clause: str, *, against_budget: bool = False
 ) -> tuple[str, FactValue, str | None] | None:
     """The fact one number states, from the words before it."""
     if q.unit == "年" or (q.unit is None and clause[q.end : q.end + 1] == "年"):
@@ -282,8 +288,8 @@ def _role(
         if budget_word in ("预算执行率", "执行率") and (subject is None or subject.execution_rate is None):
             return "execution_rate", q.number, "%"
         if subject is not None and subject.change_rate and (_DECREASE.search(cue) or _INCREASE.search(cue)):
-            if "预算" in clause[: q.start] and not _PRIOR_YEAR.search(clause[: q.start]):
-                return None  # the change against the budget named before it in the clause
+            if against_budget:
+                return None  # 较年初预算数减少10.93万元,下降54.65%: against the budget, not the year before
             return subject.change_rate, sign * q.number, "%"
         if subject is not None and subject.share and "占" in cue and not re.search(r"(收入|预算)", cue):
             return subject.share, q.number, "%"  # a share of expenditure, not of income or of the budget
@@ -301,7 +307,7 @@ def _role(
     if subject.saving and "节约" in cue:
         return subject.saving, amount, q.unit
     if subject.change and (_DECREASE.search(cue) or _INCREASE.search(cue)):
-        if "预算" in cue:
+        if against_budget or "预算" in cue:
             return None  # 较年初预算数减少10.93万元: against the budget, not the year before
         return subject.change, sign * amount, q.unit
     if _DECREASE.search(cue) or _INCREASE.search(cue) or re.search(r"(较|比|同比)", cue):
