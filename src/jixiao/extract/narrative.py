@@ -274,7 +274,13 @@ def _last_budget_word(cue: str) -> str | None:
 
 
 def _role(
-    q: Quantity, cue: str, subject: Subject | None, budget_word: str | None, clause: str, *, against_budget: bool = False
+    q: Quantity,
+    cue: str,
+    subject: Subject | None,
+    budget_word: str | None,
+    clause: str,
+    *,
+    against_budget: bool = False,
 ) -> tuple[str, FactValue, str | None] | None:
     """The fact one number states, from the words before it."""
     if q.unit == "年" or (q.unit is None and clause[q.end : q.end + 1] == "年"):
