@@ -233,7 +233,7 @@ def _read_sentence(sentence: str, subject: Subject | None, prov: Provenance, res
         budget_lead = False
         first_subject = _SUBJECT_RE.search(clause)
         if first_subject is not None:
-            subject = _SUBJECT_MAP[first_subject.group(0)]
+            subject = _subject(first_subject.group(0), sentence)
             position = first_subject.end()
             lead = clause[: first_subject.start()]
             # "2018年度预算安排三公经费总额为63.46万元": the budget word before the subject
@@ -247,7 +247,7 @@ def _read_sentence(sentence: str, subject: Subject | None, prov: Provenance, res
             for m in _SUBJECT_RE.finditer(clause, position, q.start):
                 local = m
             if local is not None:
-                subject = _SUBJECT_MAP[local.group(0)]
+                subject = _subject(local.group(0), sentence)
                 cue = clause[local.end() : q.start]
             if q.unit in _COUNT_UNITS and q.unit != "年":
                 continue  # "批复预算8个项目985万元": the budget word still governs the amount after the count
@@ -266,6 +266,21 @@ def _read_sentence(sentence: str, subject: Subject | None, prov: Provenance, res
 
 
 _COUNT_UNITS = frozenset({"个", "项", "家", "所", "次", "人", "名"})
+
+
+# 收入总计 is the income of the year unless the sentence also names 本年收入合计: then it is the grand
+# total (the year's income plus carry-over and other sources), and the same for spending.
+_GRAND_TOTALS = {
+    "收入总计": ("本年收入", Subject("income_grand_total")),
+    "支出总计": ("本年支出", Subject("expenditure_grand_total")),
+}
+
+
+def _subject(phrase: str, sentence: str) -> Subject:
+    grand = _GRAND_TOTALS.get(phrase)
+    if grand is not None and grand[0] in sentence:
+        return grand[1]
+    return _SUBJECT_MAP[phrase]
 
 
 def _last_budget_word(cue: str) -> str | None:

@@ -84,6 +84,7 @@ class Funds(_Model):
 
 class Income(_Model):
     income_total: Fact | None = None
+    income_grand_total: Fact | None = None  # 收入总计 beside 本年收入合计: the year's income and what came in besides
     carryover: Fact | None = None
     income_general_budget: Fact | None = None
     income_fund_budget: Fact | None = None
@@ -97,6 +98,7 @@ class Income(_Model):
 
 class Expenditure(_Model):
     expenditure_total: Fact | None = None
+    expenditure_grand_total: Fact | None = None  # 支出总计 beside 本年支出合计
     basic_expenditure: Fact | None = None
     project_expenditure: Fact | None = None
     personnel_expenditure: Fact | None = None

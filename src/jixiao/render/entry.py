@@ -64,6 +64,8 @@ FACT_LABELS: dict[str, str] = {
     "supplementary_project_count": "追加项目个数",
     "supplementary_amount": "追加金额",
     "income_total": "收入合计",
+    "income_grand_total": "收入总计",
+    "expenditure_grand_total": "支出总计",
     "carryover": "上年结转",
     "income_general_budget": "一般公共预算（公共财政）拨款",
     "income_fund_budget": "政府性基金拨款",
