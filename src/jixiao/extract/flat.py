@@ -29,7 +29,13 @@ from collections.abc import Callable, Sequence
 from dataclasses import dataclass, replace
 from decimal import Decimal
 
-from jixiao.extract.lexicon import LEVEL2_NAMES, indicator_column_role, level1_name, table_label_key
+from jixiao.extract.lexicon import (
+    LEVEL2_NAMES,
+    funds_column_role,
+    indicator_column_role,
+    level1_name,
+    table_label_key,
+)
 from jixiao.extract.values import compact, normalize, parse_percent, parse_plain_number
 from jixiao.model.document import Block, Cell, Document, Paragraph, Table, number_blocks
 
@@ -76,7 +82,7 @@ def tokenize(paragraphs: Sequence[Paragraph]) -> list[Token]:
 
 
 def _header_role(text: str) -> str | None:
-    return _funds_role(text) or indicator_column_role(text)
+    return funds_column_role(text) or indicator_column_role(text)
 
 
 # the note a header cell wraps onto a line of its own: "(A)", "(B/A)", "(%)", "(20 分*执行率)"
@@ -482,41 +488,16 @@ def _summary_grid(rows: list[_Row], total: _Row | None, line: int | None) -> Tab
 
 # --- the funds block -------------------------------------------------------------------------------
 
-_FUNDS_HEADER_ROLES = (
-    ("年初预算", "budget_initial"),
-    ("全年预算", "budget_adjusted"),
-    ("调整后预算", "budget_adjusted"),
-    ("调整预算", "budget_adjusted"),
-    ("预算数", "budget_adjusted"),
-    ("全年执行", "budget_executed"),
-    ("预算执行数", "budget_executed"),
-    ("执行数", "budget_executed"),
-    ("实际支出", "budget_executed"),
-    ("执行率", "execution_rate"),
-    ("预算执行率", "execution_rate"),
-    ("分值", "execution_weight"),
-    ("权重", "execution_weight"),
-    ("得分", "execution_score"),
-    ("原因", "reason"),
-)
 _AMOUNT_ROLES = ("budget_initial", "budget_adjusted", "budget_executed")
 
 
-def _funds_role(text: str) -> str | None:
-    label = re.sub(r"[(（][^)）]*[)）]", "", compact(text))
-    for word, role in _FUNDS_HEADER_ROLES:
-        if label.startswith(word) and len(label) <= len(word) + 3:
-            return role
-    return None
-
-
 def _funds_header(tokens: list[Token], start: int) -> tuple[int, list[tuple[str, Token]]] | None:
-    if _funds_role(tokens[start].text) not in ("budget_initial", "budget_adjusted"):
+    if funds_column_role(tokens[start].text) not in ("budget_initial", "budget_adjusted"):
         return None
     columns: list[tuple[str, Token]] = []
     i = start
     while i < len(tokens):
-        role = _funds_role(tokens[i].text)
+        role = funds_column_role(tokens[i].text)
         if role is None:
             if tokens[i].text == "" or _HEADER_NOTE.fullmatch(tokens[i].text):
                 i += 1

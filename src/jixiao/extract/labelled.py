@@ -17,7 +17,7 @@ from decimal import Decimal
 
 from jixiao.extract.grid import Slot, distinct, provenance, table_rows
 from jixiao.extract.indicators import STOP_LABELS
-from jixiao.extract.lexicon import GENERIC_HEADERS, indicator_column_role, table_label_key
+from jixiao.extract.lexicon import GENERIC_HEADERS, funds_column_role, indicator_column_role, table_label_key
 from jixiao.extract.values import (
     compact,
     normalize,
@@ -43,7 +43,6 @@ class Found:
 
 _FUNDS_ROW_LABELS = ("年度资金总额", "资金总额", "总额", "合计", "年度预算资金总额")
 _FUNDS_KEYS = frozenset({"budget_initial", "budget_adjusted", "budget_executed", "execution_rate"})
-_EXECUTION_COLUMNS = {"分值": "execution_weight", "权重": "execution_weight", "得分": "execution_score"}
 
 
 def read_value(key: str, text: str, default_unit: str | None = "万元") -> tuple[FactValue, str | None] | None:
@@ -184,15 +183,14 @@ def _inline_pairs(table: Table, slot: Slot, file: str) -> Iterator[Found]:
 
 
 def _funds_columns(row: list[Slot]) -> dict[int, str] | None:
-    """Columns of the funds block header, when the row is one."""
+    """Columns of the funds block header, when the row is one (a 三公 table's 预算数 · 执行数 is not)."""
+    if any(re.search(r"三公|接待|公务用车|出国", s.text) for s in row):
+        return None
     columns: dict[int, str] = {}
     for col, slot in enumerate(row):
-        label = compact(slot.text)
-        key = table_label_key(label)
-        if key in _FUNDS_KEYS:
-            columns[col] = key
-        elif label in _EXECUTION_COLUMNS:
-            columns[col] = _EXECUTION_COLUMNS[label]
+        role = funds_column_role(slot.text) if slot.text else None
+        if role is not None and role != "reason" and role not in columns.values():
+            columns[col] = role
     keys = set(columns.values())
     return (
         columns

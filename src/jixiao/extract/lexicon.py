@@ -238,3 +238,34 @@ def level2_name(text: str) -> str | None:
     if re.fullmatch(r"[\u4e00-\u9fff]{2,12}(指标|效益|满意度)", label):
         return label
     return None
+
+
+# Column headers of the funds block (预算执行情况), whatever the form calls them: 年初预算数 · 全年预算数(A)
+# · 全年执行数(B) · 分值 · 执行率(B/A) · 得分; Hubei's 预算数(A) · 执行数(B); Sichuan's 调整后预算数 · 预算执行数
+# · 权重 · 原因. A header's note in parentheses ((A), (万元), (20分*执行率)) is not part of its name.
+FUNDS_COLUMNS: tuple[tuple[str, str], ...] = (
+    ("年初预算", "budget_initial"),
+    ("全年预算", "budget_adjusted"),
+    ("调整后预算", "budget_adjusted"),
+    ("调整预算", "budget_adjusted"),
+    ("预算数", "budget_adjusted"),
+    ("全年执行", "budget_executed"),
+    ("预算执行数", "budget_executed"),
+    ("执行数", "budget_executed"),
+    ("实际支出", "budget_executed"),
+    ("执行率", "execution_rate"),
+    ("预算执行率", "execution_rate"),
+    ("分值", "execution_weight"),
+    ("权重", "execution_weight"),
+    ("得分", "execution_score"),
+    ("原因", "reason"),
+)
+
+
+def funds_column_role(text: str) -> str | None:
+    """The funds-block column a header cell names, or None."""
+    label = re.sub(r"[(（][^)）]*[)）]", "", compact(text))
+    for word, role in FUNDS_COLUMNS:
+        if label.startswith(word) and len(label) <= len(word) + 3:
+            return role
+    return None
