@@ -261,3 +261,14 @@ def test_prose_is_not_taken_for_a_table() -> None:
     assert len(tokens) == 1  # no spaces, no pipes: the sentence is one cell
     document = Document(source=Source(path="p.txt", sha256="", format="txt"), blocks=list(paragraphs))
     assert not any(isinstance(b, Table) for b in rebuild_tables(document).blocks)
+
+
+def test_a_form_whose_cells_ran_together_gives_no_numbers_and_says_where(tmp_path: Path) -> None:
+    # a document-sharing site's text layer: 20 | 20 | 10 | 100.00% | 10 written as one run of digits
+    text = (
+        "中江县水利局\n绩效目标自评表(2022年度)项目名称小型水库水标尺制作安装资金情况(万元)全年预算数(A)全年执行数(B)"
+        "分值执行率(B/A)得分年度资金总额:202010100.00%10其中:本年财政拨款2020\n"
+    )
+    report = from_text(tmp_path, text)
+    assert not {"budget_adjusted", "budget_executed", "execution_rate", "execution_score"} & facts(report).keys()
+    assert any(w.startswith("第 2 行") and "连在一起" in w for w in report.warnings)

@@ -727,6 +727,8 @@ def rebuild_tables(document: Document) -> Document:
     changed |= rebuilt is not None
     blocks.extend(run if rebuilt is None else rebuilt)
     if not changed:
+        if warnings:
+            return Document(source=document.source, blocks=document.blocks, warnings=[*document.warnings, *warnings])
         return document
     return Document(source=document.source, blocks=number_blocks(blocks), warnings=[*document.warnings, *warnings])
 
@@ -769,9 +771,27 @@ def _rebuild_run(run: list[Paragraph], warnings: list[str]) -> list[Block] | Non
                 i = stop
                 continue
         i += 1
+    _warn_glued(run, tokens, tables, warnings)
     if not tables:
         return None
     return _splice(run, tokens, tables)
+
+
+# Header words run together with nothing between them: the text layer lost the cell boundaries.
+_GLUED_HEADER = re.compile(
+    r"(?:年初预算数?|预算数\(?A?\)?)(?:全年|调整后?)?(?:预算数|执行数)|一级指标二级指标|二级指标三级指标"
+)
+
+
+def _warn_glued(
+    run: list[Paragraph], tokens: list[Token], tables: list[tuple[int, int, Table]], warnings: list[str]
+) -> None:
+    """A form whose cells ran together cannot be read by column: say so, with its line, and read nothing."""
+    used = {tokens[k].para for start, stop, _ in tables for k in range(start, stop)}
+    for index, para in enumerate(run):
+        if index not in used and _GLUED_HEADER.search(compact(para.text)):
+            where = f"第 {para.line} 行" if para.line is not None else f"段落 {para.index}"
+            warnings.append(f"{where}：表格的单元格文字连在一起，栏目无法分开，未从中读取数字")
 
 
 def _after_total(tokens: list[Token], stop: int, total: _Row) -> int:
