@@ -291,11 +291,13 @@ def test_row_label_tables_budget_and_actual_columns(tmp_path: Path) -> None:
     assert got == {
         "overseas_travel_budget": Decimal(0),
         "overseas_travel": Decimal(0),
+        "overseas_travel_change_rate": Decimal(0),
         "reception_budget": Decimal(30),
         "reception": Decimal("4.34"),
         "reception_change_rate": Decimal("-63.16"),
         "vehicle_budget": Decimal(130),
         "vehicle_total": Decimal("157.24"),
+        "vehicle_change_rate": Decimal("4.83"),
         "three_public_budget": Decimal(160),
         "three_public_total": Decimal("161.58"),
         "three_public_change_rate": Decimal("-0.12"),

@@ -55,6 +55,8 @@ class Subject:
     saving: str | None = None
     saving_rate: str | None = None
     share: str | None = None
+    budget_change: str | None = None  # a budget disclosure: the budget against last year's budget
+    budget_change_rate: str | None = None
 
 
 _THREE_PUBLIC = Subject(
@@ -65,29 +67,64 @@ _THREE_PUBLIC = Subject(
     "three_public_change_rate",
     "three_public_saving",
     "three_public_saving_rate",
+    budget_change="three_public_budget_change",
+    budget_change_rate="three_public_budget_change_rate",
 )
 _RECEPTION = Subject(
-    "reception", "reception_budget", "reception_execution_rate", "reception_change", "reception_change_rate"
+    "reception",
+    "reception_budget",
+    "reception_execution_rate",
+    "reception_change",
+    "reception_change_rate",
+    budget_change="reception_budget_change",
+    budget_change_rate="reception_budget_change_rate",
 )
-_VEHICLE = Subject("vehicle_total", "vehicle_budget", "vehicle_execution_rate")
+_VEHICLE = Subject(
+    "vehicle_total",
+    "vehicle_budget",
+    "vehicle_execution_rate",
+    "vehicle_change",
+    "vehicle_change_rate",
+    budget_change="vehicle_budget_change",
+    budget_change_rate="vehicle_budget_change_rate",
+)
+
+
+def _item(name: str) -> Subject:
+    """One 三公 item with its budget and the changes of both."""
+    return Subject(
+        name,
+        f"{name}_budget",
+        change=f"{name}_change",
+        change_rate=f"{name}_change_rate",
+        budget_change=f"{name}_budget_change",
+        budget_change_rate=f"{name}_budget_change_rate",
+    )
+
+
+_VEHICLE_OPERATION = _item("vehicle_operation")
+_VEHICLE_PURCHASE = _item("vehicle_purchase")
+_OVERSEAS = _item("overseas_travel")
 _INCOME = Subject("income_total", change="income_change", change_rate="income_change_rate")
 _EXPENDITURE = Subject("expenditure_total", change="expenditure_change", change_rate="expenditure_change_rate")
 
 # Subject phrases, longest first within each group.
 SUBJECTS: tuple[tuple[str, Subject], ...] = (
     ("公务用车购置费及运行维护费", _VEHICLE),
+    ("公务用车运行维护费及公务用车购置费", _VEHICLE),
+    ("公务用车运行维护费及购置费", _VEHICLE),
     ("公务用车购置及运行维护费", _VEHICLE),
     ("公务用车购置及运行费", _VEHICLE),
-    ("公务用车运行维护费", Subject("vehicle_operation", "vehicle_operation_budget")),
-    ("公务用车运维费", Subject("vehicle_operation", "vehicle_operation_budget")),
-    ("公务用车购置费", Subject("vehicle_purchase", "vehicle_purchase_budget")),
+    ("公务用车运行维护费", _VEHICLE_OPERATION),
+    ("公务用车运维费", _VEHICLE_OPERATION),
+    ("公务用车购置费", _VEHICLE_PURCHASE),
     ("公务用车费", _VEHICLE),
     ("公务用车经费", _VEHICLE),
     ("公务接待费", _RECEPTION),
     ("公务接待", _RECEPTION),
-    ("因公出国(境)费", Subject("overseas_travel", "overseas_travel_budget")),
-    ("因公出国境费", Subject("overseas_travel", "overseas_travel_budget")),
-    ("因公出国费", Subject("overseas_travel", "overseas_travel_budget")),
+    ("因公出国(境)费", _OVERSEAS),
+    ("因公出国境费", _OVERSEAS),
+    ("因公出国费", _OVERSEAS),
     ('"三公"经费', _THREE_PUBLIC),
     ("“三公”经费", _THREE_PUBLIC),
     ("三公经费", _THREE_PUBLIC),
@@ -127,8 +164,8 @@ SUBJECTS: tuple[tuple[str, Subject], ...] = (
     ("当年结余", Subject("balance_current_year")),
     ("累计结余", Subject("balance_accumulated")),
     ("其他收入", Subject("income_other")),
-    ("车辆购置费", Subject("vehicle_purchase", "vehicle_purchase_budget")),
-    ("购置费", Subject("vehicle_purchase", "vehicle_purchase_budget")),
+    ("车辆购置费", _VEHICLE_PURCHASE),
+    ("购置费", _VEHICLE_PURCHASE),
 )
 # Budget words that state a report-level fact by themselves (the number follows them).
 BUDGET_WORDS: tuple[tuple[str, str], ...] = (
@@ -202,12 +239,13 @@ def read_narrative(units: list[TextUnit]) -> NarrativeFacts:
             result.projects.append(project)
             continue
         subject: Subject | None = None
+        budget_mode = False  # the paragraph states budgets (三公经费预算为…，其中…): its items are budgets too
         for written in _SENTENCE_SPLIT.split(unit.text):
             if not written.strip():
                 continue
             sentence = normalize(written)
             prov = unit.provenance.with_text(written.strip())
-            subject = _read_sentence(sentence, subject, prov, result)
+            subject, budget_mode = _read_sentence(sentence, subject, prov, result, budget_mode)
             result.facts.extend(_staff_facts(sentence, prov))
             result.facts.extend(_score_facts(sentence, prov))
             listed = _project_list(sentence, prov)
@@ -220,11 +258,15 @@ def read_narrative(units: list[TextUnit]) -> NarrativeFacts:
     return result
 
 
-def _read_sentence(sentence: str, subject: Subject | None, prov: Provenance, result: NarrativeFacts) -> Subject | None:
+def _read_sentence(
+    sentence: str, subject: Subject | None, prov: Provenance, result: NarrativeFacts, budget_mode: bool = False
+) -> tuple[Subject | None, bool]:
     itemised = bool(re.match(r"^\s*其中", sentence)) and not _SUBJECT_RE.search(sentence[:12])
     # "城区道路维修项目全年预算数120万元，执行数110万元": the whole sentence is about that project
     itemised = itemised or bool(_ITEM_BEFORE.search(sentence))
     against_budget = False  # the comparison the sentence is making: with the budget, or the year before
+    years = [int(y) for y in _YEAR.findall(sentence)]
+    latest_year = max(years) if years else None
     for clause in CLAUSE_SPLIT.split(sentence):
         if not clause.strip():
             continue
@@ -239,6 +281,9 @@ def _read_sentence(sentence: str, subject: Subject | None, prov: Provenance, res
             subject = _subject(first_subject.group(0), sentence)
             position = first_subject.end()
             lead = clause[: first_subject.start()]
+            year = _LEADING_YEAR.search(lead)
+            if year is not None and latest_year is not None and int(year.group(1)) < latest_year:
+                continue  # "2022年收入总计7033.15万元" in a report on 2023: last year's figure
             # "2018年度预算安排三公经费总额为63.46万元": the budget word before the subject
             budget_lead = bool(re.search(r"预算(?:安排|数)?的?$", lead[-8:])) and "决算" not in lead
         for q in quantities(clause):
@@ -262,10 +307,39 @@ def _read_sentence(sentence: str, subject: Subject | None, prov: Provenance, res
             if budget_lead and subject is not None and subject.budget and q.unit != "%":
                 cue = "预算" + cue
             stated = _role(q, cue, subject, budget_word, clause, against_budget=against_budget)
+            if stated is not None and subject is not None:
+                stated, budget_mode = _in_budget_mode(stated, subject, cue, budget_mode)
             if stated is not None:
                 key, value, unit = stated
                 result.facts.append(Stated(key, value, unit, prov))
-    return subject
+    return subject, budget_mode
+
+
+_YEAR = re.compile(r"((?:19|20)\d{2})年")
+_LEADING_YEAR = re.compile(r"((?:19|20)\d{2})年度?的?$")
+_ACTUAL_CUE = re.compile(r"实际|决算|支出|发生|开支|使用")
+_COMPARISON = re.compile(r"较|比|与")
+
+
+def _in_budget_mode(
+    stated: tuple[str, FactValue, str | None], subject: Subject, cue: str, budget_mode: bool
+) -> tuple[tuple[str, FactValue, str | None], bool]:
+    """Amounts after a budget (三公经费预算为20万元，其中公务接待费9万元…) are budgets, and their changes
+    are the budgets' changes, until an actual amount is named (实际支出, 决算)."""
+    key, value, unit = stated
+    if subject.budget_change is None:
+        return stated, budget_mode
+    if key == subject.budget:
+        return stated, budget_mode or not _COMPARISON.search(cue)  # 较预算数1237万元 compares, states no budget
+    if not budget_mode or _ACTUAL_CUE.search(cue):
+        return stated, False if key == subject.amount else budget_mode
+    if key == subject.amount and subject.budget:
+        return (subject.budget, value, unit), True
+    if key == subject.change:
+        return (subject.budget_change, value, unit), True
+    if key == subject.change_rate and subject.budget_change_rate:
+        return (subject.budget_change_rate, value, unit), True
+    return stated, budget_mode
 
 
 _COUNT_UNITS = frozenset({"个", "项", "家", "所", "次", "人", "名"})

@@ -139,6 +139,28 @@ class ThreePublic(_Model):
     vehicle_execution_rate: Fact | None = None
     overseas_travel: Fact | None = None
     overseas_travel_budget: Fact | None = None
+    # changes of each item against the year before, as stated
+    vehicle_operation_change: Fact | None = None
+    vehicle_operation_change_rate: Fact | None = None
+    vehicle_purchase_change: Fact | None = None
+    vehicle_purchase_change_rate: Fact | None = None
+    vehicle_change: Fact | None = None
+    vehicle_change_rate: Fact | None = None
+    overseas_travel_change: Fact | None = None
+    overseas_travel_change_rate: Fact | None = None
+    # a budget disclosure (三公经费预算): each budget's change against the year before's budget
+    three_public_budget_change: Fact | None = None
+    three_public_budget_change_rate: Fact | None = None
+    reception_budget_change: Fact | None = None
+    reception_budget_change_rate: Fact | None = None
+    vehicle_budget_change: Fact | None = None
+    vehicle_budget_change_rate: Fact | None = None
+    vehicle_operation_budget_change: Fact | None = None
+    vehicle_operation_budget_change_rate: Fact | None = None
+    vehicle_purchase_budget_change: Fact | None = None
+    vehicle_purchase_budget_change_rate: Fact | None = None
+    overseas_travel_budget_change: Fact | None = None
+    overseas_travel_budget_change_rate: Fact | None = None
 
 
 class FixedAssets(_Model):
