@@ -134,6 +134,9 @@ class Scoring(_Strict):
 class Tolerances(_Strict):
     score: Decimal = Decimal("0.01")  # stated versus recomputed indicator score
     amount: Decimal = Decimal("0.01")  # sums of amounts in 万元, beyond each value's own rounding
+    # Differences inside what the printed digits allow (7908.83 against 4204.8 + 3704): no finding,
+    # or an info for each when true.
+    rounding_info: bool = False
 
 
 class CapRule(_Strict):

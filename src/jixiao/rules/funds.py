@@ -5,10 +5,12 @@ from __future__ import annotations
 from collections.abc import Iterator
 from decimal import Decimal
 
+from jixiao.model.document import Provenance
 from jixiao.model.findings import Issue, Severity
+from jixiao.model.report import FundsSource
 from jixiao.rules.common import fmt, rate_issue
 from jixiao.rules.registry import Context, rule
-from jixiao.scoring.arith import HUNDRED, percent, rate_matches, shown, sum_tolerance
+from jixiao.scoring.arith import HUNDRED, Figure, Verdict, check_rate, check_sum, exceeds, percent, quantize, shown
 
 
 @rule(code="JX101", name="execution-rate-mismatch", severity=Severity.ERROR, since="0.1")
@@ -29,8 +31,8 @@ def execution_rate_mismatch(ctx: Context) -> Iterator[Issue]:
         ctx,
         "execution_rate",
         "预算执行率",
-        ctx.num("budget_executed"),
-        ctx.num("budget_adjusted"),
+        ctx.figure("budget_executed"),
+        ctx.figure("budget_adjusted"),
         "全年执行数",
         "全年预算数",
         ctx.ev("budget_executed", "budget_adjusted"),
@@ -106,12 +108,14 @@ def budget_supplement_arithmetic(ctx: Context) -> Iterator[Issue]:
     如何修改：
         核对三个数；如另有调减，写明调减金额。
     """
-    initial, supplement, adjusted = ctx.num("budget_initial"), ctx.num("budget_supplement"), ctx.num("budget_adjusted")
-    if initial is None or supplement is None or adjusted is None:
+    initial_f, supplement_f = ctx.figure("budget_initial"), ctx.figure("budget_supplement")
+    adjusted_f = ctx.figure("budget_adjusted")
+    if initial_f is None or supplement_f is None or adjusted_f is None:
         return
+    if check_sum(adjusted_f, [initial_f, supplement_f], ctx.profile.tolerances.amount).ok:
+        return
+    initial, supplement, adjusted = initial_f.value, supplement_f.value, adjusted_f.value
     s = initial + supplement
-    if abs(s - adjusted) <= sum_tolerance([initial, supplement, adjusted], ctx.profile.tolerances.amount):
-        return
     message = f"年初预算 {fmt(initial)} + 追加 {fmt(supplement)} = {fmt(s)}，与全年预算数 {fmt(adjusted)} 不符"
     yield Issue(
         message, (initial, supplement, adjusted, s), ctx.ev("budget_initial", "budget_supplement", "budget_adjusted")
@@ -152,11 +156,12 @@ def executed_over_budget(ctx: Context) -> Iterator[Issue]:
     如何修改：
         核对执行数与调整后预算数；如确有超支，说明资金来源和审批。
     """
-    adjusted, executed = ctx.num("budget_adjusted"), ctx.num("budget_executed")
-    if adjusted is None or executed is None or executed <= adjusted:
+    adjusted_figure, executed_figure = ctx.figure("budget_adjusted"), ctx.figure("budget_executed")
+    if adjusted_figure is None or executed_figure is None:
         return
-    if executed - adjusted <= sum_tolerance([adjusted, executed], ctx.profile.tolerances.amount):
+    if not exceeds(executed_figure, adjusted_figure, ctx.profile.tolerances.amount):
         return
+    adjusted, executed = adjusted_figure.value, executed_figure.value
     rate = percent(executed, adjusted)
     rate_text = "" if rate is None else f"（{fmt(shown(rate))}%）"
     yield Issue(
@@ -209,10 +214,13 @@ def project_execution_rate_mismatch(ctx: Context) -> Iterator[Issue]:
         stated, adjusted, executed = project.execution_rate, project.budget_adjusted, project.budget_executed
         if stated is None or adjusted is None or executed is None or adjusted == 0:
             continue
-        computed = executed / adjusted * HUNDRED
-        if rate_matches(stated, computed):
+        text = project.provenance.text
+        comparison = check_rate(
+            Figure.printed(stated, text, rate=True), Figure.printed(executed, text), Figure.printed(adjusted, text)
+        )
+        if comparison is None or comparison.verdict is not Verdict.MISMATCH:
             continue
-        c = shown(computed, stated)
+        c = shown(executed / adjusted * HUNDRED, stated)
         yield Issue(
             f"项目“{project.name}”执行率应为 {fmt(executed)} ÷ {fmt(adjusted)} = {fmt(c)}%，报告写作 {fmt(stated)}%",
             (executed, adjusted, stated, c),
@@ -235,23 +243,27 @@ def project_budget_arithmetic(ctx: Context) -> Iterator[Issue]:
     """
     tol = ctx.profile.tolerances.amount
     for p in ctx.report.projects:
+        text = p.provenance.text
         if p.budget_initial is not None and p.supplement is not None and p.budget_adjusted is not None:
             s = p.budget_initial + p.supplement
-            if abs(s - p.budget_adjusted) > sum_tolerance([p.budget_initial, p.supplement, p.budget_adjusted], tol):
+            parts = [Figure.printed(p.budget_initial, text), Figure.printed(p.supplement, text)]
+            if not check_sum(Figure.printed(p.budget_adjusted, text), parts, tol).ok:
                 yield Issue(
                     f"项目“{p.name}”年初 {fmt(p.budget_initial)} + 追加 {fmt(p.supplement)} = {fmt(s)}，"
                     f"与全年预算 {fmt(p.budget_adjusted)} 不符",
                     (p.budget_initial, p.supplement, p.budget_adjusted, s),
                     (p.provenance,),
                 )
-        if p.budget_adjusted is not None and p.budget_executed is not None:
-            over = p.budget_executed - p.budget_adjusted
-            if over > sum_tolerance([p.budget_adjusted, p.budget_executed], tol):
-                yield Issue(
-                    f"项目“{p.name}”执行数 {fmt(p.budget_executed)} 超过全年预算 {fmt(p.budget_adjusted)}",
-                    (p.budget_executed, p.budget_adjusted),
-                    (p.provenance,),
-                )
+        if (
+            p.budget_adjusted is not None
+            and p.budget_executed is not None
+            and exceeds(Figure.printed(p.budget_executed, text), Figure.printed(p.budget_adjusted, text), tol)
+        ):
+            yield Issue(
+                f"项目“{p.name}”执行数 {fmt(p.budget_executed)} 超过全年预算 {fmt(p.budget_adjusted)}",
+                (p.budget_executed, p.budget_adjusted),
+                (p.provenance,),
+            )
 
 
 _FUNDS_COLUMNS = (
@@ -267,7 +279,8 @@ def funds_sources_sum(ctx: Context) -> Iterator[Issue]:
 
     检查什么：
         自评表资金部分，年初预算数、全年预算数、全年执行数各列：财政拨款 + 上年结转资金 + 其他资金
-        （或表中列出的全部来源行）之和，是否等于年度资金总额。总额为 0 而来源行有数时为错误。
+        （或表中列出的全部来源行）之和，是否等于年度资金总额（允许各数印刷精度内的舍入）。几列同时
+        不符时合为一条，逐列列明。总额为 0 而来源行有数时为错误，并按来源行给出应有的执行率与执行得分。
     为什么重要：
         执行率和预算执行得分按年度资金总额计算；总额与来源对不上（例如总额行填 0 而财政拨款行
         填了 90 万元），执行得分就没有依据，审核时必被退回。
@@ -279,20 +292,43 @@ def funds_sources_sum(ctx: Context) -> Iterator[Issue]:
     sources = ctx.report.funds_sources
     if not sources:
         return
+    columns: list[str] = []
+    numbers: list[Decimal] = []
+    evidence: list[Provenance] = []
+    zero_total = False
     for key, label in _FUNDS_COLUMNS:
-        total = ctx.num(key)
+        total = ctx.figure(key)
         values = [getattr(source, key) for source in sources]
         if total is None or any(v is None for v in values):
             continue
         stated: list[Decimal] = [v for v in values if v is not None]
-        parts = sum(stated, Decimal(0))
-        if abs(parts - total) <= sum_tolerance([total, *stated], ctx.profile.tolerances.amount):
+        figures = [_source_figure(source, key, v) for source, v in zip(sources, stated, strict=True)]
+        if check_sum(total, figures, ctx.profile.tolerances.amount).ok:
             continue
+        parts = sum(stated, Decimal(0))
         listing = " + ".join(f"{source.name} {fmt(v)}" for source, v in zip(sources, stated, strict=True))
-        evidence = ctx.ev(key) + tuple(source.cells[key] for source in sources if key in source.cells)
-        yield Issue(
-            f"{label}：{listing} = {fmt(parts)}，与年度资金总额 {fmt(total)} 不符（差 {fmt(parts - total)}）",
-            (*stated, total, parts),
-            evidence,
-            Severity.ERROR if total == 0 and parts > 0 else None,
-        )
+        columns.append(f"{label} {listing} = {fmt(parts)}，总额 {fmt(total.value)}")
+        numbers += [*stated, total.value, parts]
+        evidence += [*ctx.ev(key), *(source.cells[key] for source in sources if key in source.cells)]
+        zero_total = zero_total or (total.value == 0 and parts > 0)
+    if not columns:
+        return
+    message = f"年度资金总额与资金来源各行之和不符（{len(columns)} 列）：" + "；".join(columns)
+    adjusted = [s.budget_adjusted for s in sources]
+    executed = [s.budget_executed for s in sources]
+    if zero_total and all(v is not None for v in (*adjusted, *executed)):
+        # The 池州 case: a total row of zeros scores execution 0 although the sources were spent.
+        budget = sum((v for v in adjusted if v is not None), Decimal(0))
+        spent = sum((v for v in executed if v is not None), Decimal(0))
+        weight = ctx.num("execution_weight") or ctx.profile.weights.execution
+        if budget > 0:
+            rate = spent / budget * HUNDRED
+            points = quantize(weight * min(rate / HUNDRED, Decimal(1)), ctx.profile.scoring.decimals)
+            message += f"；按来源行，执行率应为 {fmt(shown(rate))}%，预算执行得分应为 {fmt(points)} 分"
+            numbers += [shown(rate), points]
+    yield Issue(message, tuple(numbers), tuple(evidence), Severity.ERROR if zero_total else None)
+
+
+def _source_figure(source: FundsSource, key: str, value: Decimal) -> Figure:
+    cell = source.cells.get(key)
+    return Figure.printed(value, cell.text if cell is not None else None)

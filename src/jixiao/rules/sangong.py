@@ -8,7 +8,7 @@ from decimal import Decimal
 from jixiao.model.findings import Issue, Severity
 from jixiao.rules.common import fmt, parts_issue, prior_label, rate_issue
 from jixiao.rules.registry import Context, rule
-from jixiao.scoring.arith import percent, shown, sum_tolerance
+from jixiao.scoring.arith import Figure, check_sum, exceeds, percent, shown
 
 _ITEMS = (
     ("reception", "reception_budget", "公务接待费"),
@@ -20,11 +20,10 @@ _ITEMS = (
 
 
 def _over(ctx: Context, key: str, budget_key: str, label: str) -> Iterator[Issue]:
-    spent, budget = ctx.num(key), ctx.num(budget_key)
-    if spent is None or budget is None or spent <= budget:
+    spent_figure, budget_figure = ctx.figure(key), ctx.figure(budget_key)
+    if spent_figure is None or budget_figure is None or not exceeds(spent_figure, budget_figure):
         return
-    if spent - budget <= sum_tolerance([spent, budget], Decimal(0)):
-        return
+    spent, budget = spent_figure.value, budget_figure.value
     rate = percent(spent, budget)
     rate_text = "（预算为 0）" if rate is None else f"，控制率 {fmt(shown(rate))}%"
     numbers: tuple[Decimal, ...] = (spent, budget) if rate is None else (spent, budget, shown(rate))
@@ -110,14 +109,14 @@ def sangong_parts_sum(ctx: Context) -> Iterator[Issue]:
     )
 
 
-def _sangong_budget(ctx: Context) -> tuple[Decimal | None, str]:
+def _sangong_budget(ctx: Context) -> tuple[Figure | None, str]:
     """The 三公 budget as stated, else spending + saving (节约额 is budget − spending)."""
-    budget = ctx.num("three_public_budget")
+    budget = ctx.figure("three_public_budget")
     if budget is not None:
         return budget, "预算"
-    total, saving = ctx.num("three_public_total"), ctx.num("three_public_saving")
+    total, saving = ctx.figure("three_public_total"), ctx.figure("three_public_saving")
     if total is not None and saving is not None:
-        return total + saving, "预算（支出 + 节约额）"
+        return total.plus(saving), "预算（支出 + 节约额）"
     return None, "预算"
 
 
@@ -144,7 +143,7 @@ def sangong_rate_mismatch(ctx: Context) -> Iterator[Issue]:
         ctx,
         "three_public_execution_rate",
         "“三公”经费执行率",
-        ctx.num("three_public_total"),
+        ctx.figure("three_public_total"),
         budget,
         "支出",
         budget_label,
@@ -155,7 +154,7 @@ def sangong_rate_mismatch(ctx: Context) -> Iterator[Issue]:
         ctx,
         "three_public_saving_rate",
         "“三公”经费节约率",
-        ctx.num("three_public_saving"),
+        ctx.figure("three_public_saving"),
         budget,
         "节约额",
         budget_label,
@@ -167,7 +166,14 @@ def sangong_rate_mismatch(ctx: Context) -> Iterator[Issue]:
         ("vehicle_execution_rate", "vehicle_total", "vehicle_budget", "公务用车费执行率"),
     ):
         yield from rate_issue(
-            ctx, key, label, ctx.num(spent_key), ctx.num(budget_key), "支出", "预算", ctx.ev(spent_key, budget_key)
+            ctx,
+            key,
+            label,
+            ctx.figure(spent_key),
+            ctx.figure(budget_key),
+            "支出",
+            "预算",
+            ctx.ev(spent_key, budget_key),
         )
 
 
@@ -184,16 +190,14 @@ def sangong_saving_mismatch(ctx: Context) -> Iterator[Issue]:
     如何修改：
         核对预算、支出与节约额。
     """
-    budget, total, saving = (
-        ctx.num("three_public_budget"),
-        ctx.num("three_public_total"),
-        ctx.num("three_public_saving"),
-    )
-    if budget is None or total is None or saving is None:
+    budget_figure, total_figure = ctx.figure("three_public_budget"), ctx.figure("three_public_total")
+    saving_figure = ctx.figure("three_public_saving")
+    if budget_figure is None or total_figure is None or saving_figure is None:
         return
+    if check_sum(saving_figure, [budget_figure, total_figure.negated()], ctx.profile.tolerances.amount).ok:
+        return
+    budget, total, saving = budget_figure.value, total_figure.value, saving_figure.value
     expected = budget - total
-    if abs(expected - saving) <= sum_tolerance([budget, total, saving], ctx.profile.tolerances.amount):
-        return
     yield Issue(
         f"“三公”经费节约额应为 预算 {fmt(budget)} − 支出 {fmt(total)} = {fmt(expected)}，报告写作 {fmt(saving)}",
         (budget, total, saving, expected),
@@ -219,7 +223,7 @@ def sangong_change_rate_mismatch(ctx: Context) -> Iterator[Issue]:
         ("three_public", "three_public_total", "“三公”经费"),
         ("reception", "reception", "公务接待费"),
     ):
-        change, current = ctx.num(f"{subject}_change"), ctx.num(current_key)
+        change, current = ctx.figure(f"{subject}_change"), ctx.figure(current_key)
         if change is None or current is None:
             continue
         yield from rate_issue(
@@ -227,7 +231,7 @@ def sangong_change_rate_mismatch(ctx: Context) -> Iterator[Issue]:
             f"{subject}_change_rate",
             f"{label}增减率",
             change,
-            current - change,
+            current.minus(change),
             "增减额",
             prior_label(current, change),
             ctx.ev(f"{subject}_change", current_key),
