@@ -8,7 +8,9 @@ Money is Decimal in 万元, rates Decimal in percent, counts int; a fact not sta
 
 from __future__ import annotations
 
+import re
 from decimal import Decimal
+from functools import lru_cache
 from typing import Any, Literal
 
 from pydantic import BaseModel, ConfigDict, Field
@@ -162,6 +164,7 @@ class Unit(_Model):
     report_kind: ReportKind = "department_overall"
     layout: Layout = "table"
     project_name: str | None = None  # project forms: 项目名称
+    form_code: str | None = None  # the form's own number as printed: 报表编号 510000_0013zp
     provenance: dict[str, Provenance] = Field(default_factory=dict)
 
 
@@ -437,3 +440,16 @@ def json_number(value: FactValue | None) -> int | float | str | None:
             return int(value)
         return float(value)
     return value
+
+
+_PARENTHESES = re.compile(r"[（(][^）)]*[）)]")
+_SPACE = re.compile(r"\s+")
+
+
+@lru_cache(maxsize=16384)
+def stem(name: str) -> str:
+    """A heading's stem for matching: "产出指标(50分)" → "产出", "社会效益指标" → "社会效益"."""
+    text = _SPACE.sub("", _PARENTHESES.sub("", name))
+    for suffix in ("指标", "目标"):
+        text = text.removesuffix(suffix)
+    return text

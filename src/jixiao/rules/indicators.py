@@ -8,11 +8,11 @@ from decimal import Decimal
 
 from jixiao.model.document import Provenance
 from jixiao.model.findings import Issue, Severity
+from jixiao.model.report import stem
 from jixiao.model.scorecard import LevelSum
 from jixiao.profiles.model import Profile
 from jixiao.rules.common import fmt
 from jixiao.rules.registry import Context, rule
-from jixiao.scoring.arith import stem
 
 
 def _row_evidence(ctx: Context, rows: tuple[int, ...], column: str = "weight") -> tuple[Provenance, ...]:

@@ -8,10 +8,10 @@ from collections.abc import Iterator
 from decimal import Decimal
 
 from jixiao.model.findings import Issue, Severity
-from jixiao.model.report import FACT_LABELS, FactConflict, IndicatorRow, fact_kind, json_number
+from jixiao.model.report import FACT_LABELS, FactConflict, IndicatorRow, fact_kind, json_number, stem
 from jixiao.rules.common import fmt
 from jixiao.rules.registry import Context, rule
-from jixiao.scoring.arith import dec, number_in_unit, shown, stem
+from jixiao.scoring.arith import dec, number_in_unit, shown
 from jixiao.scoring.engine import qualitative_tier
 
 _MONEY = {"元", "万元", "亿元"}

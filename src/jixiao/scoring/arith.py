@@ -93,19 +93,6 @@ def number_in_unit(text: str, unit: str) -> Decimal | None:
     return Decimal(match.group(1)) if match else None
 
 
-_PARENTHESES = re.compile(r"[（(][^）)]*[）)]")
-_SPACE = re.compile(r"\s+")
-
-
-@lru_cache(maxsize=16384)
-def stem(name: str) -> str:
-    """A heading's stem for matching: "产出指标(50分)" → "产出", "社会效益指标" → "社会效益"."""
-    text = _SPACE.sub("", _PARENTHESES.sub("", name))
-    for suffix in ("指标", "目标"):
-        text = text.removesuffix(suffix)
-    return text
-
-
 # --- tolerance from the printed text ----------------------------------------------------------------
 
 ZERO = Decimal(0)
