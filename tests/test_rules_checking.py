@@ -19,7 +19,7 @@ def run(report: Report, select: list[str], profile_id: str = "national-2020") ->
 
 
 def fact(value: str | int, text: str | None = None, line: int = 1) -> Fact:
-    v = value if isinstance(value, int) or not value[:1].isdigit() else D(value)
+    v = value if isinstance(value, int) or not value.replace(".", "", 1).isdigit() else D(value)
     return Fact(value=v, provenance=Provenance(line=line, text=text if text is not None else str(value)))
 
 
@@ -117,3 +117,95 @@ def test_blank_actuals_and_scores_are_one_finding() -> None:
         r.actual, r.score = value("100%", "100", "%"), r.weight
     report.set_fact("execution_score", fact(10))
     assert run(report, ["JX602"]) == []
+
+
+# --- scores against results ------------------------------------------------------------------------------
+
+
+def test_a_met_target_marked_down_without_a_reason_is_one_finding() -> None:
+    """永德 form: 资金到位及时率 ≧100%, 完成 100%, 分值 10, 得分 7, 偏差原因 blank."""
+    report = Report()
+    report.indicators = [
+        row(
+            "资金到位及时率", value("≧100%", "100", "%", ">="), value("100%", "100", "%"), "10", "7", level2="时效指标"
+        ),
+        # 银川: 公用经费完成时间 2021年12月完成, met exactly, 4 of 5
+        row(
+            "公用经费完成时间", value("2021年12月完成", "12", "月", "="), value("2021年12月完成", "12", "月"), "5", "4"
+        ),
+    ]
+    found = run(report, ["JX502", "JX512", "JX606"])
+    assert [(f.code, f.numbers) for f in found] == [("JX512", (D(10), D(7))), ("JX512", (D(5), D(4)))]
+    assert "≧100%" in found[0].message and "未写偏差原因" in found[0].message
+    # a reason given: the score may be right; full marks: nothing to say
+    report.indicators[0].deviation_reason = "资金分两批拨付，第二批滞后"
+    report.indicators[1].score = D(5)
+    assert run(report, ["JX512"]) == []
+
+
+def test_a_missed_target_with_full_marks_is_recomputed() -> None:
+    """重庆: 政府采购执行率 target 100%, actual 72.74%, full marks 2 of 2."""
+    report = Report()
+    report.indicators = [row("政府采购执行率", value("100%", "100", "%", "="), value("72.74%", "72.74", "%"), "2", "2")]
+    (finding,) = run(report, ["JX502", "JX512"])
+    assert finding.code == "JX502" and finding.numbers == (D(2), D("1.45"))
+
+
+def test_a_total_above_what_the_scored_rows_allow() -> None:
+    """银川: 10 + 24 + 29 + 13 + 8 = 84 scored, 满意度 (10 points) unscored: at most 94, stated 98."""
+    report = with_facts(self_score="98")
+    scored = [("项目决策", "10", "10"), ("项目管理", "25", "24"), ("项目产出", "30", "29"), ("社会效益", "15", "13")]
+    report.indicators = [row(n, None, None, w, s) for n, w, s in scored]
+    report.indicators += [row("可持续影响", None, None, "10", "8"), row("服务对象满意度", None, None, "10", None)]
+    (finding,) = run(report, ["JX511"])
+    assert finding.severity is Severity.ERROR
+    assert finding.numbers == (D(98), D(10), D(24), D(29), D(13), D(8), D(10), D(94))
+    report.summary.self_score = fact("93")
+    assert run(report, ["JX511"]) == []
+
+
+def test_an_execution_score_above_its_points() -> None:
+    (finding,) = run(with_facts(execution_weight="10", execution_score="12"), ["JX111"])
+    assert finding.severity is Severity.ERROR and finding.numbers == (D(12), D(10))
+    assert run(with_facts(execution_weight="10", execution_score="10"), ["JX111"]) == []
+
+
+# --- changes without a reason ------------------------------------------------------------------------------
+
+
+SICHUAN_NOTE = (
+    "1.预算执行率=预算执行数/调整后预算数,预算执行率未达到90%的需说明原因(100字以内);"
+    "2.年中发生预算调整的(追加或调减),应单独说明理由;3.其他资金包括:社会投入资金、银行贷款."
+)
+
+
+def test_an_adjustment_whose_reason_cell_holds_only_the_form_note() -> None:
+    """青神 (Sichuan: any adjustment needs a reason): 238.93 → 251.89, the 原因 cell holds the form's rules."""
+    report = with_facts(budget_initial="238.93", budget_adjusted="251.89", budget_executed="251.89")
+    report.funds.adjustment_reason = fact(SICHUAN_NOTE)
+    (finding,) = run(report, ["JX103"], "sichuan-510000_0013zp")
+    assert finding.severity is Severity.INFO and finding.numbers[:2] == (D("238.93"), D("251.89"))
+    assert "填写说明" in finding.message
+    report.funds.adjustment_reason = fact("年中追加人员经费12.96万元")
+    assert run(report, ["JX103"], "sichuan-510000_0013zp") == []
+
+
+def test_a_new_allocation_from_zero_and_a_cut_that_makes_full_execution_little() -> None:
+    """大英: 安可替代补助 年初 0.00 → 3.36; 石狮: 115.00 cut to 32.00, executed 100%."""
+    new = with_facts(budget_initial="0.00", budget_adjusted="3.36", budget_executed="3.36")
+    (finding,) = run(new, ["JX103"])
+    assert "年初预算为 0" in finding.message and finding.numbers == (D(0), D("3.36"))
+    cut = with_facts(budget_initial="115.00", budget_adjusted="32.00", budget_executed="32.00")
+    (finding,) = run(cut, ["JX103"])
+    assert finding.severity is Severity.INFO
+    assert {D("115.00"), D("32.00"), D(100), D("27.83")} <= set(finding.numbers)
+    assert "27.83%" in finding.message
+
+
+def test_low_execution_explained_in_the_reason_cell_needs_no_finding() -> None:
+    report = with_facts(budget_adjusted="200", budget_executed="170")
+    assert {f.code for f in run(report, ["JX105"])} == {"JX105"}
+    report.funds.adjustment_reason = fact(SICHUAN_NOTE)
+    assert {f.code for f in run(report, ["JX105"])} == {"JX105"}  # the form's note is no reason
+    report.funds.adjustment_reason = fact("政府采购项目跨年度实施，尾款30万元次年支付")
+    assert run(report, ["JX105"]) == []

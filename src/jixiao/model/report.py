@@ -73,6 +73,8 @@ class Funds(_Model):
     execution_score: Fact | None = None
     supplementary_project_count: Fact | None = None
     supplementary_amount: Fact | None = None
+    # The funds block's 原因 cell as written (Sichuan: 预算调整 / 执行率低于90% 的原因); text.
+    adjustment_reason: Fact | None = None
 
 
 class Income(_Model):
@@ -338,6 +340,7 @@ FACT_LABELS: dict[str, str] = {
     "execution_weight": "预算执行分值",
     "execution_score": "预算执行得分",
     "supplementary_project_count": "追加项目个数",
+    "adjustment_reason": "预算调整及执行偏差原因",
     "supplementary_amount": "追加金额",
     "income_total": "收入合计",
     "carryover": "上年结转",
@@ -415,7 +418,7 @@ COUNT_KEYS = frozenset(
 )
 SCORE_KEYS = frozenset({"execution_weight", "execution_score", "self_score", "weight_total"})
 YEAR_KEYS = frozenset({"income_prior_year", "expenditure_prior_year"})
-TEXT_KEYS = frozenset({"grade"})
+TEXT_KEYS = frozenset({"grade", "adjustment_reason"})
 
 
 def fact_kind(key: str) -> Literal["count", "rate", "score", "year", "text", "money"]:

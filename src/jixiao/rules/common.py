@@ -3,6 +3,7 @@ within the tolerance of their printed digits (`jixiao.scoring.arith`)."""
 
 from __future__ import annotations
 
+import re
 from collections.abc import Iterator, Sequence
 from decimal import Decimal
 
@@ -10,6 +11,17 @@ from jixiao.model.document import Provenance
 from jixiao.model.findings import Issue, Severity
 from jixiao.rules.registry import Context
 from jixiao.scoring.arith import HUNDRED, Figure, Verdict, check_rate, check_sum, decimals_of, plain, quantize, shown
+
+# A form's own instructions: "(200字以内)", "对照年度目标,说明…", "…的需说明原因", "应单独说明理由".
+_INSTRUCTION = re.compile(
+    r"[（(]\s*\d+\s*字(?:以内|以下)?\s*[）)]|^\s*(?:请)?(?:对照|结合|针对)[^。；;]{0,30}?(?:说明|分析|提出)|"
+    r"[须需应]\s*(?:单独)?\s*说明(?:原因|理由)"
+)
+
+
+def is_instruction(text: str) -> bool:
+    """Whether a cell holds the template's instruction text instead of the unit's own words."""
+    return bool(_INSTRUCTION.search(text))
 
 
 def fmt(value: Decimal | int) -> str:

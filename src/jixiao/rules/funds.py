@@ -8,7 +8,7 @@ from decimal import Decimal
 from jixiao.model.document import Provenance
 from jixiao.model.findings import Issue, Severity
 from jixiao.model.report import FundsSource
-from jixiao.rules.common import fmt, rate_issue
+from jixiao.rules.common import fmt, is_instruction, rate_issue
 from jixiao.rules.registry import Context, rule
 from jixiao.scoring.arith import HUNDRED, Figure, Verdict, check_rate, check_sum, exceeds, percent, quantize, shown
 
@@ -68,31 +68,105 @@ def execution_score_mismatch(ctx: Context) -> Iterator[Issue]:
 
 @rule(code="JX103", name="budget-adjustment-large", severity=Severity.INFO, since="0.1")
 def budget_adjustment_large(ctx: Context) -> Iterator[Issue]:
-    """全年预算数较年初预算数变动过大，须说明调整原因。
+    """全年预算数较年初预算数变动过大（或年中新增），未说明调整原因。
 
     检查什么：
-        |全年预算数 − 年初预算数| ÷ 年初预算数 是否超过评分规则的阈值（默认 20%）。
+        |全年预算数 − 年初预算数| ÷ 年初预算数 是否超过评分规则的阈值（默认 20%，四川表任何调整都须
+        说明）；年初预算为 0 而年中安排了资金也算。资金部分的“原因”栏写了原因时不报告；原因栏只有表格
+        自带的填写说明时照常报告。预算大幅调减而执行率 100% 时，同时给出相对年初预算的执行比例。逐项
+        列出的项目同样检查（变动正是所列追加金额的除外）。
     为什么重要：
-        预算大幅调整说明年初预算编制不准或执行中有重大变化；四川等地要求对预算调整单独说明。
+        预算大幅调整说明年初预算编制不准或执行中有重大变化；四川等地要求对预算调整单独说明。调减后
+        的预算执行 100%，并不说明年初安排的任务都完成了。
     示例：
-        年初预算数 57954.3、全年预算数 45854.66，减少 12099.64（20.88%）。
+        年初预算数 115.00、全年预算数 32.00（减少 72.17%），执行率 100%，仅为年初预算的 27.83%，
+        未说明调整原因。
     如何修改：
-        在报告中说明追加或调减的原因、金额和批准情况。
+        在资金部分的原因栏（或报告中）说明追加或调减的原因、金额和批准情况。
     """
+    reason = ctx.fact("adjustment_reason")
+    reason_text = str(reason.value).strip() if reason is not None else ""
+    if reason_text and not is_instruction(reason_text):
+        return
+    tail = "（原因栏只有表格的填写说明）" if reason_text else ""
     initial, adjusted = ctx.num("budget_initial"), ctx.num("budget_adjusted")
-    if initial is None or adjusted is None or initial == 0:
-        return
+    evidence = ctx.ev("budget_initial", "budget_adjusted", "adjustment_reason")
+    if initial is not None and adjusted is not None:
+        issue = _adjustment_issue(ctx, "", initial, adjusted, ctx.card.execution_rate, tail, evidence)
+        if issue is not None:
+            yield issue
+    for project in ctx.report.projects:
+        if project.budget_initial is None or project.budget_adjusted is None:
+            continue
+        if project.supplement is not None and project.budget_initial + project.supplement == project.budget_adjusted:
+            continue  # the list states the change as its 追加 amount
+        rate = None
+        if project.budget_executed is not None and project.budget_adjusted:
+            rate = project.budget_executed / project.budget_adjusted * HUNDRED
+        name = f"项目“{project.name}”"
+        issue = _adjustment_issue(
+            ctx, name, project.budget_initial, project.budget_adjusted, rate, "", (project.provenance,)
+        )
+        if issue is not None:
+            yield issue
+
+
+def _adjustment_issue(  # noqa: PLR0917 — one adjustment, the funds block's or a project's
+    ctx: Context,
+    who: str,
+    initial: Decimal,
+    adjusted: Decimal,
+    execution_rate: Decimal | None,
+    tail: str,
+    evidence: tuple[Provenance, ...],
+) -> Issue | None:
     change = adjusted - initial
+    if initial == 0:
+        if adjusted <= 0:
+            return None
+        message = f"{who}年初预算为 0，年中新增安排 {fmt(adjusted)}，未说明原因{tail}"
+        return Issue(message.lstrip("，"), (initial, adjusted), evidence)
     rate = change / initial * HUNDRED
-    if abs(rate) <= ctx.profile.thresholds.budget_change_explain_above:
-        return
+    threshold = ctx.profile.thresholds.budget_change_explain_above
+    if abs(rate) <= threshold:
+        return None
     word = "减少" if change < 0 else "增加"
     message = (
-        f"全年预算数 {fmt(adjusted)} 较年初预算数 {fmt(initial)} {word} {fmt(abs(change))}"
-        f"（{fmt(shown(abs(rate)))}%），"
-        f"超过 {fmt(ctx.profile.thresholds.budget_change_explain_above)}%，须说明调整原因"
+        f"{who}全年预算数 {fmt(adjusted)} 较年初预算数 {fmt(initial)} {word} {fmt(abs(change))}"
+        f"（{fmt(shown(abs(rate)))}%），超过 {fmt(threshold)}%，须说明调整原因{tail}"
     )
-    yield Issue(message, (initial, adjusted, change, shown(rate)), ctx.ev("budget_initial", "budget_adjusted"))
+    numbers: tuple[Decimal, ...] = (initial, adjusted, change, shown(rate))
+    if change < 0 and execution_rate is not None and execution_rate >= ctx.profile.thresholds.execution_explain_below:
+        # Spending all of a budget cut by a quarter or more says little about the year's tasks.
+        of_initial = adjusted * execution_rate / HUNDRED / initial * HUNDRED
+        message += (
+            f"；执行率 {fmt(shown(execution_rate))}% 只相对调减后的预算，相当于年初预算的 {fmt(shown(of_initial))}%"
+        )
+        numbers = (*numbers, shown(execution_rate), shown(of_initial))
+    return Issue(message, numbers, evidence)
+
+
+@rule(code="JX111", name="execution-score-over-weight", severity=Severity.ERROR, since="0.1")
+def execution_score_over_weight(ctx: Context) -> Iterator[Issue]:
+    """预算执行得分超过其分值。
+
+    检查什么：
+        资金部分（预算执行情况）的得分是否大于同一行的分值（权重）。
+    为什么重要：
+        执行率超过 100% 也不加分，得分最多等于分值；超过说明得分或分值填错，总分随之虚高。
+    示例：
+        年度资金总额行 分值 10、执行率 100%，得分写作 12。
+    如何修改：
+        得分改为 分值 × 执行率（不超过分值）。
+    """
+    weight, stated = ctx.num("execution_weight"), ctx.num("execution_score")
+    if weight is None or stated is None or stated <= weight + ctx.profile.tolerances.score:
+        return
+    yield Issue(
+        f"预算执行得分 {fmt(stated)} 分超过其分值 {fmt(weight)} 分",
+        (stated, weight),
+        ctx.ev("execution_score", "execution_weight"),
+    )
 
 
 @rule(code="JX104", name="budget-supplement-arithmetic", severity=Severity.WARNING, since="0.1")
@@ -127,7 +201,8 @@ def execution_below_threshold(ctx: Context) -> Iterator[Issue]:
     """预算执行率低于阈值，须说明原因。
 
     检查什么：
-        计算（或报告所述）的预算执行率是否低于评分规则的阈值（默认 90%）。
+        计算（或报告所述）的预算执行率是否低于评分规则的阈值（默认 90%），而资金部分的原因栏没有写明
+        原因（只有表格自带的填写说明不算）。
     为什么重要：
         执行率偏低意味着资金闲置或项目未按计划实施；四川表要求执行率低于 90% 时说明原因。
     示例：
@@ -139,6 +214,9 @@ def execution_below_threshold(ctx: Context) -> Iterator[Issue]:
     threshold = ctx.profile.thresholds.execution_explain_below
     if rate is None or rate >= threshold:
         return
+    reason = ctx.fact("adjustment_reason")
+    if reason is not None and str(reason.value).strip() and not is_instruction(str(reason.value)):
+        return  # the 原因 cell explains it
     message = f"预算执行率 {fmt(shown(rate))}% 低于 {fmt(threshold)}%，须说明原因"
     yield Issue(message, (shown(rate), threshold), ctx.ev("execution_rate", "budget_executed", "budget_adjusted"))
 

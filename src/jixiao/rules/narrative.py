@@ -11,6 +11,7 @@ from jixiao.model.findings import Issue, Severity
 from jixiao.model.report import FACT_LABELS, FactConflict, IndicatorRow, fact_kind, json_number, stem
 from jixiao.rules.common import fmt
 from jixiao.rules.registry import Context, rule
+from jixiao.rules.scores import marked_down_though_met
 from jixiao.scoring.arith import dec, number_in_unit, shown
 from jixiao.scoring.engine import qualitative_tier
 
@@ -209,6 +210,8 @@ def deviation_unexplained(ctx: Context) -> Iterator[Issue]:
         if row.deviation_reason.strip():
             continue
         evidence = (row.cells.get("deviation_reason", row.provenance),)
+        if marked_down_though_met(ctx, item):
+            continue  # JX512 names the contradiction and the missing reason at once
         if item.weight is not None and item.stated is not None and item.stated < item.weight:
             yield Issue(
                 f"指标“{item.name}”得分 {fmt(item.stated)} 分低于分值 {fmt(item.weight)} 分，未写偏差原因",

@@ -7,6 +7,7 @@ from collections.abc import Iterator
 from decimal import Decimal
 
 from jixiao.model.findings import Issue, Severity
+from jixiao.model.scorecard import ScoreItem
 from jixiao.rules.common import fmt
 from jixiao.rules.registry import Context, rule
 from jixiao.scoring.arith import HUNDRED, quantize, shown
@@ -58,6 +59,8 @@ def row_score_recomputed_differs(ctx: Context) -> Iterator[Issue]:
             continue
         if abs(item.result - item.stated) <= tol or (item.weight is not None and item.stated > item.weight):
             continue  # a score above its points is JX405's finding
+        if marked_down_though_met(ctx, item):
+            continue  # JX512's
         row = ctx.report.indicators[item.index or 0]
         yield Issue(
             f"指标“{item.name}”（指标值 {item.inputs.get('指标值')}，完成值 {item.inputs.get('完成值')}，"
@@ -315,4 +318,84 @@ def score_above_total(ctx: Context) -> Iterator[Issue]:
             f"自评得分 {fmt(stated)} 分超过总分值 {fmt(ceiling)} 分",
             (stated, ceiling),
             ctx.ev("self_score", "weight_total"),
+        )
+
+
+@rule(code="JX511", name="total-above-itemised-maximum", severity=Severity.ERROR, since="0.1")
+def total_above_itemised_maximum(ctx: Context) -> Iterator[Issue]:
+    """所述总分超过各项得分加上未评分项最多可得分之和。
+
+    检查什么：
+        指标表有的行写了得分、有的行没有时：已写得分之和 + 未写得分各行的分值（最多可得）+ 预算执行
+        得分（未写时取其分值），是否仍小于所述总分。
+    为什么重要：
+        即使未评分的各项都按满分计，总分也达不到所写的数，这个总分不可能由表中的得分得出。
+    示例：
+        项目决策 10 + 项目管理 24 + 项目产出 29 + 社会效益 13 + 可持续影响 8 = 84，满意度（分值 10）
+        未写得分，最多 94 分，而自评得分写作 98 分。
+    如何修改：
+        补填未评分行的得分，按明细重算总分。
+    """
+    stated = ctx.card.stated_total
+    rows = ctx.report.indicators
+    if stated is None or not rows or all(r.score is not None for r in rows):
+        return  # every row scored: JX501 compares the sum itself
+    if any(r.score is None and r.weight is None for r in rows):
+        return  # a row with neither score nor points: no maximum can be named
+    scored = [r.score for r in rows if r.score is not None]
+    open_points = [r.weight for r in rows if r.score is None and r.weight is not None]
+    execution = ctx.num("execution_score")
+    if execution is None:
+        execution = ctx.num("execution_weight")
+    if execution is None and ctx.card.execution is not None:
+        execution = ctx.card.execution.weight
+    most = sum((*scored, *open_points), execution or Decimal(0))
+    if stated <= most + ctx.profile.tolerances.score:
+        return
+    listing = " + ".join(fmt(v) for v in scored)
+    execution_text = "" if execution is None else f"预算执行 {fmt(execution)} + "
+    message = (
+        f"自评得分写作 {fmt(stated)} 分，但{execution_text}已评分各行 {listing} 加上未评分各行的分值 "
+        f"{' + '.join(fmt(v) for v in open_points)}，最多只有 {fmt(most)} 分"
+    )
+    numbers = (stated, *scored, *open_points, most)
+    yield Issue(message, numbers, ctx.ev("self_score"))
+
+
+def marked_down_though_met(ctx: Context, item: ScoreItem) -> bool:
+    """A row whose result meets its target (the formula gives full points) scored below its points with
+    no 偏差原因: JX512's finding, which JX502 and JX606 leave to it."""
+    if not item.recomputed or item.result is None or item.weight is None or item.stated is None:
+        return False
+    if item.tier is not None or item.result < item.weight:
+        return False
+    row = ctx.report.indicators[item.index or 0]
+    return item.stated < item.weight - ctx.profile.tolerances.score and not row.deviation_reason.strip()
+
+
+@rule(code="JX512", name="met-target-marked-down", severity=Severity.WARNING, since="0.1")
+def met_target_marked_down(ctx: Context) -> Iterator[Issue]:
+    """指标已完成却未得满分，也没有写偏差原因。
+
+    检查什么：
+        完成值达到指标值（正向指标 完成值 ≥ 指标值，反向指标不超过指标值，时间指标按时完成），按公式
+        应得满分，而得分低于分值，偏差原因栏又为空。
+    为什么重要：
+        完成了却扣分、又不说明理由，说明得分是随意给的，或完成值没有如实填写；复核时无从判断。
+    示例：
+        时效指标“资金到位及时率”指标值 ≧100%，完成值 100%，分值 10，得 7 分，偏差原因空白。
+    如何修改：
+        按完成情况给满分；确有扣分理由（质量问题、程序瑕疵等）的，在偏差原因栏写明。
+    """
+    for item in ctx.card.indicator_items:
+        if not marked_down_though_met(ctx, item):
+            continue
+        row = ctx.report.indicators[item.index or 0]
+        target = row.target.text if row.target else ""
+        actual = row.actual.text if row.actual else ""
+        yield Issue(
+            f"指标“{item.name}”完成值“{actual}”已达到指标值“{target}”，按公式应得满分 {fmt(item.weight or 0)} 分，"
+            f"却只得 {fmt(item.stated or 0)} 分，且未写偏差原因",
+            (item.weight or Decimal(0), item.stated or Decimal(0)),
+            (row.cells.get("score", row.provenance), row.cells.get("actual", row.provenance)),
         )
