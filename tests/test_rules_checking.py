@@ -7,7 +7,16 @@ from decimal import Decimal as D
 
 from jixiao.model.document import Provenance
 from jixiao.model.findings import Finding, Severity
-from jixiao.model.report import Fact, FactConflict, IndicatorRow, ParsedValue, Report, Unit
+from jixiao.model.report import (
+    Fact,
+    FactConflict,
+    IndicatorRow,
+    NarrativeSection,
+    ParsedValue,
+    QualitativeTarget,
+    Report,
+    Unit,
+)
 from jixiao.profiles import get_profile
 from jixiao.rules import check
 from jixiao.scoring import score
@@ -209,3 +218,39 @@ def test_low_execution_explained_in_the_reason_cell_needs_no_finding() -> None:
     assert {f.code for f in run(report, ["JX105"])} == {"JX105"}  # the form's note is no reason
     report.funds.adjustment_reason = fact("政府采购项目跨年度实施，尾款30万元次年支付")
     assert run(report, ["JX105"]) == []
+
+
+# --- forms left with the template's words ------------------------------------------------------------------
+
+
+def test_instruction_text_left_in_the_form_is_one_finding() -> None:
+    """青神: 年度目标完成情况 and 评价结论 still hold the template's instructions."""
+    report = Report()
+    report.targets = [
+        QualitativeTarget(
+            expected="确保工资按时足额发放", achieved="对照年度目标,说明相关任务目标的完成情况(100字以内)"
+        )
+    ]
+    report.sections = [
+        NarrativeSection(
+            heading="评价结论", text="结合自评情况,说明项目自评总分,说明项目实施取得的成效或成果。(200字以内)"
+        ),
+        NarrativeSection(heading="存在问题", text="个别月份社保缴费基数调整滞后，已于次月补缴。"),
+    ]
+    (finding,) = run(report, ["JX611"])
+    assert finding.numbers == (2,) and "100字以内" in finding.message
+    report.targets[0].achieved = "全年工资按月足额发放，社保按时缴纳"
+    report.sections.pop(0)
+    assert run(report, ["JX611"]) == []
+
+
+def test_a_numeric_target_answered_with_a_word() -> None:
+    """大英: 成本控制数 ≤30 万元, 完成值 完成."""
+    report = Report()
+    report.indicators = [
+        row("成本控制数", value("≤30万元", "30", "万元", "<="), value("完成"), "10", "10", level2="成本指标"),
+        row("验收合格率", value("≥95%", "95", "%", ">="), value("96%", "96", "%"), "10", "10", level2="质量指标"),
+        row("群众满意", value("效果明显", direction="qualitative"), value("达成"), "10", "10", level2="社会效益指标"),
+    ]
+    (finding,) = run(report, ["JX612"])
+    assert finding.severity is Severity.INFO and finding.numbers == (D(30),) and "“完成”" in finding.message

@@ -7,9 +7,10 @@ import re
 from collections.abc import Iterator
 from decimal import Decimal
 
+from jixiao.model.document import Provenance
 from jixiao.model.findings import Issue, Severity
 from jixiao.model.report import FACT_LABELS, FactConflict, IndicatorRow, fact_kind, json_number, stem
-from jixiao.rules.common import fmt
+from jixiao.rules.common import fmt, is_instruction
 from jixiao.rules.registry import Context, rule
 from jixiao.rules.scores import marked_down_though_met
 from jixiao.scoring.arith import dec, number_in_unit, shown
@@ -361,4 +362,76 @@ def unit_column_mismatch(ctx: Context) -> Iterator[Issue]:
             f"与计量单位栏“{row.unit_stated}”不一致",
             (t.number,) if t.number is not None else (),
             (row.cells.get("target", row.provenance), row.cells.get("unit", row.provenance)),
+        )
+
+
+@rule(code="JX611", name="template-text-left", severity=Severity.WARNING, since="0.1")
+def template_text_left(ctx: Context) -> Iterator[Issue]:
+    """表中留着模板的填写说明，没有填写实际内容。
+
+    检查什么：
+        年度目标完成情况、评价结论、存在问题、改进措施、指标的完成值和偏差原因等栏，写的是表格模板自带
+        的说明文字，如“（200字以内）”“对照年度目标，说明相关任务目标的完成情况”“结合自评情况，说明
+        项目自评总分”。
+    为什么重要：
+        说明文字不是自评内容：该写的结论、问题和措施实际上是空的，报告等于没有填完。
+    示例：
+        年度目标完成情况栏写着“对照年度目标,说明相关任务目标的完成情况(100字以内)”。
+    如何修改：
+        删去说明文字，按要求写明实际完成情况、评价结论、存在问题和改进措施。
+    """
+    places: list[tuple[str, Provenance]] = []
+    for target in ctx.report.targets:
+        for text in (target.expected, target.achieved):
+            if text and is_instruction(text):
+                places.append((text, target.provenance))
+    for section in ctx.report.sections:
+        if section.text and is_instruction(section.text):
+            places.append((section.text, section.provenance))
+    for row in ctx.report.indicators:
+        for column, text in (
+            ("actual", row.actual.text if row.actual else ""),
+            ("deviation_reason", row.deviation_reason),
+        ):
+            if text and is_instruction(text):
+                places.append((text, row.cells.get(column, row.provenance)))
+    if not places:
+        return
+    examples = "；".join(f"“{_short(text)}”" for text, _ in places[:3])
+    yield Issue(
+        f"{len(places)} 处填写的是模板的说明文字而不是实际内容，如 {examples}",
+        (len(places),),
+        tuple(prov.with_text(text) if prov.text is None else prov for text, prov in places),
+    )
+
+
+def _short(text: str, limit: int = 40) -> str:
+    one_line = " ".join(text.split())
+    return one_line if len(one_line) <= limit else one_line[: limit - 1] + "…"
+
+
+@rule(code="JX612", name="numeric-target-answered-in-words", severity=Severity.INFO, since="0.1")
+def numeric_target_answered_in_words(ctx: Context) -> Iterator[Issue]:
+    """数值型指标值的完成值只写了“完成”一类文字。
+
+    检查什么：
+        指标值是带单位的数字（如“≤30万元”“≥95%”），完成值却只写“完成”“已完成”“达到”之类没有数字
+        的文字。
+    为什么重要：
+        没有完成的数值，就无法判断是否真正达到指标值（成本是否控制在 30 万元以内），得分也无法复核。
+    示例：
+        成本指标“成本控制数”指标值 ≤30 万元，完成值“完成”。
+    如何修改：
+        写明实际完成的数值和单位，如“29.6万元”。
+    """
+    for row in ctx.report.indicators:
+        t, a = row.target, row.actual
+        if t is None or a is None or t.number is None or t.direction == "qualitative" or not _has_unit(row):
+            continue
+        if a.number is not None or not a.text.strip() or a.flagged:
+            continue
+        yield Issue(
+            f"指标“{row.level3 or row.level2}”指标值“{t.text}”是数值，完成值却写作“{a.text.strip()}”，无法核对是否达到",
+            (t.number,),
+            (row.cells.get("actual", row.provenance), row.cells.get("target", row.provenance)),
         )
