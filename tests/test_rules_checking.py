@@ -10,6 +10,7 @@ from jixiao.model.findings import Finding, Severity
 from jixiao.model.report import (
     Fact,
     FactConflict,
+    GradeBand,
     IndicatorRow,
     NarrativeSection,
     ParsedValue,
@@ -254,3 +255,43 @@ def test_a_numeric_target_answered_with_a_word() -> None:
     ]
     (finding,) = run(report, ["JX612"])
     assert finding.severity is Severity.INFO and finding.numbers == (D(30),) and "“完成”" in finding.message
+
+
+# --- grades ---------------------------------------------------------------------------------------------------
+
+
+def test_a_grade_outside_the_national_bands_is_a_warning_not_a_contradiction() -> None:
+    """巫山: 84.47 rated 优; under 10号 84.47 is 良, and the report states no bands of its own."""
+    (finding,) = run(with_facts(self_score="84.47", grade="优"), ["JX504"])
+    assert finding.severity is Severity.WARNING and finding.numbers == (D("84.47"),) and "良" in finding.message
+    assert run(with_facts(self_score="92.3", grade="优秀"), ["JX504"]) == []
+
+
+def test_the_documents_own_legend_comes_first() -> None:
+    """儋州: total 80.06, 绩效评级 blank, the table states 80分≤总分<90 → 良 (and 三亚: 良(80-89分))."""
+    report = with_facts(self_score="80.06")
+    legend = Provenance(line=30, text="90分≤总分≤100,优;80分≤总分<90,良;60分≤总分<80,中;总分<60,差")
+    report.grade_bands = [
+        GradeBand(label="优", min=D(90), provenance=legend),
+        GradeBand(label="良", min=D(80), max=D(90), provenance=legend),
+        GradeBand(label="中", min=D(60), max=D(80), provenance=legend),
+        GradeBand(label="差", min=D(0), max=D(60), provenance=legend),
+    ]
+    (finding,) = run(report, ["JX504", "JX505"])
+    assert finding.code == "JX505" and finding.severity is Severity.INFO
+    assert "“良”" in finding.message and "80分≤总分<90" in finding.message and legend in finding.evidence
+    # a stated grade against the document's own legend is a contradiction: an error
+    report.set_fact("grade", fact("优"))
+    (finding,) = run(report, ["JX504", "JX505"])
+    assert finding.code == "JX504" and finding.severity is Severity.ERROR
+    # a legend that differs from the national bands decides: 85 is 优 where the form says 85分≤总分 is 优
+    report.grade_bands[0] = GradeBand(label="优", min=D(85), provenance=legend)
+    report.summary.self_score = fact("86")
+    assert run(report, ["JX504"]) == []
+    assert score(report, get_profile("national-2020")).grade_computed == "优"
+
+
+def test_a_score_without_a_grade_is_derived_from_the_profile_as_a_note() -> None:
+    """南县: 97 with no grade word → 优, an info, not a mismatch."""
+    (finding,) = run(with_facts(self_score="97"), ["JX504", "JX505"])
+    assert finding.code == "JX505" and finding.severity is Severity.INFO and "“优”" in finding.message

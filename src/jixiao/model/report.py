@@ -241,6 +241,24 @@ class Project(_Model):
     provenance: Provenance = Field(default_factory=Provenance)
 
 
+class GradeBand(_Model):
+    """A grading legend the document states itself, e.g. "80分≤总分<90, 良" or "良(80-89分)"."""
+
+    label: str
+    min: Decimal  # inclusive
+    max: Decimal | None = None  # exclusive; None for the top band
+    provenance: Provenance = Field(default_factory=Provenance)
+
+
+def legend_grade(bands: list[GradeBand], score: Decimal) -> GradeBand | None:
+    """The stated band a score falls in (a band "80-89分" covers 89.5 too: up to the next band's min)."""
+    ordered = sorted(bands, key=lambda b: b.min, reverse=True)
+    for band in ordered:
+        if score >= band.min:
+            return band
+    return None
+
+
 class NarrativeSection(_Model):
     heading: str
     text: str
@@ -268,6 +286,7 @@ class Report(_Model):
     funds_sources: list[FundsSource] = Field(default_factory=list)
     evaluators: list[str] = Field(default_factory=list)
     sections: list[NarrativeSection] = Field(default_factory=list)
+    grade_bands: list[GradeBand] = Field(default_factory=list)  # the document's own grading legend, if any
     conflicts: list[FactConflict] = Field(default_factory=list)
     # Year-over-year comparisons as stated: (subject, the prior year named), e.g. ("income", 2019).
     comparison_years: list[Fact] = Field(default_factory=list)

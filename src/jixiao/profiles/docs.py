@@ -30,7 +30,7 @@ def profiles_markdown() -> str:
         "own in the folder named by `JIXIAO_PROFILE_DIR` (a file with a built-in id replaces it). Sections:",
         "`[applies]` (regions, year_from, year_to, report_kinds; the form's marks form_codes, declared_points,",
         "funds_rows), `[weights]` (total, execution, level1,",
-        "required_level1), `[grades]` (bands from best to worst, equivalents of other label sets), `[scoring]`",
+        "required_level1), `[grades]` (bands from best to worst, equivalents of other label sets, mismatch_severity), `[scoring]`",
         "(reverse_formula `pmkpi_linear` | `target_over_actual`, equal_formula `as_positive` | `exact`, decimals,",
         "cap_at_weight, negative_actual_zero, three qualitative tiers with min, max, default share and words),",
         "`[tolerances]` (score, amount, rounding_info), `[vendor]` (execution_caps, caps, deviation_deduction at",

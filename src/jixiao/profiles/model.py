@@ -59,6 +59,9 @@ class Grades(_Strict):
     # Labels of other label sets that mean the same band, best first (优秀/好 = 优 ...): a stated
     # grade is compared by its band, so a report using another label set is not a contradiction.
     equivalents: list[list[str]] = Field(default_factory=list)
+    # A stated grade outside these bands contradicts a rule outside the document: how sure that is.
+    # (Outside a legend the document states itself it is always an error.)
+    mismatch_severity: Literal["warning", "error"] = "warning"
 
     @model_validator(mode="after")
     def _ordered(self) -> Grades:

@@ -7,6 +7,7 @@ from collections.abc import Iterator
 from decimal import Decimal
 
 from jixiao.model.findings import Issue, Severity
+from jixiao.model.report import GradeBand, legend_grade
 from jixiao.model.scorecard import ScoreItem
 from jixiao.rules.common import fmt
 from jixiao.rules.registry import Context, rule
@@ -100,35 +101,37 @@ def qualitative_tier_mismatch(ctx: Context) -> Iterator[Issue]:
         )
 
 
-@rule(code="JX504", name="grade-band-mismatch", severity=Severity.ERROR, since="0.1")
+@rule(code="JX504", name="grade-band-mismatch", severity=Severity.WARNING, since="0.1")
 def grade_band_mismatch(ctx: Context) -> Iterator[Issue]:
     """所述等次与得分所在的等次区间不符。
 
     检查什么：
-        评价等次是否与所述总分（error）及重算总分（warning）所在的区间一致。区间与名称来自评分规则
-        （默认 优 ≥90、良 ≥80、中 ≥60、差 <60）；优秀/良好/合格/不合格、好/较好/一般/差 视为同档。
+        评价等次是否与所述总分及重算总分所在的区间一致。报告自己列了等次标准（如“80分≤总分<90，
+        良”）时按报告的标准，不符为 error（报告自相矛盾）；否则按评分规则的区间（默认 优 ≥90、良 ≥80、
+        中 ≥60、差 <60），不符的级别由评分规则定（默认 warning：与外部规定不符，而非报告自相矛盾）。
+        优秀/良好/合格/不合格、好/较好/一般/差 视为同档。
     为什么重要：
         等次是结果应用的依据，与分数矛盾会导致错误的奖惩。
     示例：
-        总分 85 分，等次写“优”。
+        自评得分 84.47 分，等次写“优”；按 10号 的区间 84.47 分为“良”。
     如何修改：
         按分数所在区间改正等次，或核对分数。
     """
     grade = ctx.card.grade_stated
     if not grade:
         return
+    legend = ctx.report.grade_bands
+    if legend:
+        yield from _against_legend(ctx, grade)
+        return
     grades = ctx.profile.grades
     band = grades.band_of(grade)
     if band is None:
-        yield Issue(
-            f"等次“{grade}”不是评分规则“{ctx.profile.name}”中的等次名称",
-            (),
-            ctx.ev("grade"),
-            Severity.WARNING,
-        )
+        yield Issue(f"等次“{grade}”不是评分规则“{ctx.profile.name}”中的等次名称", (), ctx.ev("grade"))
         return
-    for total, label, severity in (
-        (ctx.card.stated_total, "所述总分", Severity.ERROR),
+    severity = Severity(grades.mismatch_severity)
+    for total, label, level in (
+        (ctx.card.stated_total, "所述总分", severity),
         (ctx.card.computed_total, "重算总分", Severity.WARNING),
     ):
         if total is None:
@@ -136,12 +139,41 @@ def grade_band_mismatch(ctx: Context) -> Iterator[Issue]:
         want_band, want_label = grades.grade(total)
         if want_band != band:
             yield Issue(
-                f"{label} {fmt(total)} 分对应等次“{want_label}”，报告写作“{grade}”",
+                f"{label} {fmt(total)} 分按评分规则“{ctx.profile.name}”的区间对应等次“{want_label}”，报告写作“{grade}”",
                 (total,),
                 ctx.ev("grade", "self_score"),
-                severity,
+                level,
             )
             return
+
+
+def _against_legend(ctx: Context, grade: str) -> Iterator[Issue]:
+    """A stated grade against the legend the document itself states: a mismatch is a contradiction."""
+    grades = ctx.profile.grades
+    for total, label, level in (
+        (ctx.card.stated_total, "所述总分", Severity.ERROR),
+        (ctx.card.computed_total, "重算总分", Severity.WARNING),
+    ):
+        if total is None:
+            continue
+        band = legend_grade(ctx.report.grade_bands, total)
+        if band is None or band.label == grade.strip():
+            continue
+        same = grades.band_of(band.label)
+        if same is not None and same == grades.band_of(grade):
+            continue  # 优秀 in the legend, 优 in the grade cell
+        yield Issue(
+            f"{label} {fmt(total)} 分按报告所列等次标准（{_band_text(band)}）应为“{band.label}”，报告写作“{grade}”",
+            (total,),
+            (*ctx.ev("grade", "self_score"), band.provenance),
+            level,
+        )
+        return
+
+
+def _band_text(band: GradeBand) -> str:
+    upper = "" if band.max is None else f"<{fmt(band.max)}"
+    return f"{fmt(band.min)}分≤总分{upper}为{band.label}"
 
 
 @rule(code="JX505", name="grade-missing", severity=Severity.INFO, since="0.1")
@@ -149,22 +181,27 @@ def grade_missing(ctx: Context) -> Iterator[Issue]:
     """写了总分但没有写评价等次。
 
     检查什么：
-        报告有自评得分而没有评价等次。
+        报告有自评得分而没有评价等次：按报告自己列的等次标准（有时）或评分规则的区间推出应有的等次。
     为什么重要：
-        等次是自评结论的一部分；缺少时由审核人按区间补定。
+        等次是自评结论的一部分；缺少时由审核人按区间补定。这只是提示，不是等次不符。
     示例：
-        总分 100 分，未写等次；按区间应为“优”。
+        总分 80.06 分，绩效评级栏空白，表下注明“80分≤总分<90，良”：应为“良”。
     如何修改：
-        按评分规则的区间补写等次。
+        按等次标准补写等次。
     """
-    if ctx.card.grade_stated or ctx.card.stated_total is None:
+    total = ctx.card.stated_total
+    if ctx.card.grade_stated or total is None:
         return
-    _, label = ctx.profile.grades.grade(ctx.card.stated_total)
-    yield Issue(
-        f"写明总分 {fmt(ctx.card.stated_total)} 分但未写评价等次，按区间应为“{label}”",
-        (ctx.card.stated_total,),
-        ctx.ev("self_score"),
-    )
+    own = legend_grade(ctx.report.grade_bands, total)
+    if own is not None:
+        yield Issue(
+            f"写明总分 {fmt(total)} 分但未写评价等次，按报告所列等次标准（{_band_text(own)}）应为“{own.label}”",
+            (total,),
+            (*ctx.ev("self_score"), own.provenance),
+        )
+        return
+    _, label = ctx.profile.grades.grade(total)
+    yield Issue(f"写明总分 {fmt(total)} 分但未写评价等次，按区间应为“{label}”", (total,), ctx.ev("self_score"))
 
 
 @rule(code="JX506", name="score-missing", severity=Severity.WARNING, since="0.1")

@@ -13,7 +13,7 @@ from decimal import Decimal
 from typing import Literal
 
 from jixiao.model.document import Provenance
-from jixiao.model.report import DeclaredWeight, IndicatorRow, ParsedValue, Report, stem
+from jixiao.model.report import DeclaredWeight, IndicatorRow, ParsedValue, Report, legend_grade, stem
 from jixiao.model.scorecard import LevelSum, Scorecard, ScoreItem
 from jixiao.profiles.model import Profile
 from jixiao.scoring.arith import HUNDRED, num, number_in_unit, quantize
@@ -66,8 +66,11 @@ def score(report: Report, profile: Profile) -> Scorecard:
     basis = computed_total if computed_total is not None else stated_total
     grade_computed: str | None = None
     if basis is not None:
-        _, grade_computed = profile.grades.grade(basis)
-        bands = "、".join(f"{b.label} ≥{b.min}" for b in profile.grades.bands)
+        # The document's own grading legend, when it states one, comes before the profile's bands.
+        own = legend_grade(report.grade_bands, basis)
+        grade_computed = own.label if own is not None else profile.grades.grade(basis)[1]
+        listed = [(b.label, b.min) for b in report.grade_bands] or [(b.label, b.min) for b in profile.grades.bands]
+        bands = "、".join(f"{label} ≥{low}" for label, low in listed)
         inputs_g: dict[str, Decimal | int | str | None] = {"总分": basis, "等次": grade_computed}
         all_items.append(ScoreItem("等次", "grade", inputs_g, f"按等次区间（{bands}）", None))
     return Scorecard(
