@@ -295,3 +295,71 @@ def test_a_score_without_a_grade_is_derived_from_the_profile_as_a_note() -> None
     """南县: 97 with no grade word → 优, an info, not a mismatch."""
     (finding,) = run(with_facts(self_score="97"), ["JX504", "JX505"])
     assert finding.code == "JX505" and finding.severity is Severity.INFO and "“优”" in finding.message
+
+
+# --- parts and wholes in prose ------------------------------------------------------------------------------
+
+
+def narrative(*texts: str) -> Report:
+    report = Report()
+    report.sections = [
+        NarrativeSection(heading=f"{i}", text=t, provenance=Provenance(line=i)) for i, t in enumerate(texts)
+    ]
+    return report
+
+
+XUELIANG = (
+    "共建设和安装软硬件设备共16954套(台、块、项),其中:总平台安装软硬件设备558套(台、块、项);综治分平台安装软硬件"
+    "设备1488套(台、块、项),公安分平台安装软硬件设备34套(台、块、项);前端视频监控补点建设安装设备14666台(套);"
+    "综治精品社区软硬件设备242套(台、块、项)。"
+)
+
+
+def test_parts_in_prose_adding_up_to_more_than_their_whole() -> None:
+    """天津 雪亮工程: 558 + 1488 + 34 + 14666 + 242 = 16988 套 against 共16954套 (台(套) counted with 套)."""
+    (finding,) = run(narrative(XUELIANG), ["JX613"])
+    assert finding.numbers == (D(16954), D(558), D(1488), D(34), D(14666), D(242), D(16988))
+    assert "16988" in finding.message and "差 34" in finding.message
+
+
+def test_money_parts_in_the_next_sentence_and_their_printed_digits() -> None:
+    """池州: 共完成预算资金89.97万元。其中:30 + 30 + 29.99 = 89.99 — 0.02 more than the digits allow."""
+    text = (
+        "本项目共完成预算资金89.97万元。其中:30万元用于基建工程项目预算编制;30万元用于基建工程项目审计;"
+        "29.99万元用于基建工程项目设计、规划、测绘。"
+    )
+    (finding,) = run(narrative(text), ["JX613"])
+    assert finding.numbers == (D("89.97"), D(30), D(30), D("29.99"), D("89.99"))
+    # parts within the printed digits, parts that are a subset, parts about something else: nothing
+    quiet = [
+        "我单位2019年总支出7908.83万元,其中基本支出4204.8万元,项目支出3704万元。",  # 3704 may be 3704.03
+        "衡山县公安局内设机构28个,其中派出所11个,拘押收教场所2个。",  # 其中 names only some
+        "派出机构7个:珠晖、雁峰、石鼓、蒸湘、八角塘分局、高新开发区分局、南岳机场分局。其中副处机构10个,正科级机构22个。",
+        "支出799.12万元。其中:人员经费支出434.89万元,公用经费支出77.4万元,项目支出286.83万元。",
+        "三公经费决算支出数为1165.08万元,按同口径同比减少63.96万元。其中:公务用车购置费支出204.78万元,同比减少54.2万元。",
+    ]
+    assert run(narrative(*quiet), ["JX613", "JX614"]) == []
+
+
+def test_projects_at_the_start_of_the_year_and_added_against_the_total() -> None:
+    """红河: 实施项目共15个, 年初批复预算8个项目, 年中增加8个项目: 8 + 8 = 16."""
+    text = (
+        "2024年,州数据发展中心实施项目共15个(含2023年转列暂付性款项项目5个),年初批复预算8个项目985万元"
+        "(含1个年初结转结余项目50万元),调整预算后项目预算861.46万元,年中增加8个项目(含2023年转列暂付性款项项目5个),"
+        "实际到位资金334.67万元。"
+    )
+    (finding,) = run(narrative(text), ["JX613"])
+    assert finding.numbers == (D(15), D(8), D(8), D(16)) and "年中增加" in finding.message
+    assert run(narrative(text.replace("共15个", "共16个")), ["JX613"]) == []
+
+
+def test_a_count_and_the_names_listed_after_it() -> None:
+    """南县: 直属事业单位10个, nine named; 3个, 分别为 A、B和C is right; a list ending in 等 is not checked."""
+    text = (
+        "直属事业单位10个,即县国库集中支付中心、县财政信息中心、县工资统发中心、县财政投资评审中心、县政府债务研究评估"
+        "中心、县财政预算编审中心、县国有资产服务中心、县会计服务中心、县经济开发区财政所。"
+        "纳入部门预算编制范围的单位有3个,分别为南县财政局机关本级、南县财政事务中心和南县国库集中支付中心。"
+        "下设办公室、预算股、人事教育股等16个股室。"
+    )
+    (finding,) = run(narrative(text), ["JX614"])
+    assert finding.numbers == (10, 9) and "县经济开发区财政所" in finding.message

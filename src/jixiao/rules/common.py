@@ -24,6 +24,12 @@ def is_instruction(text: str) -> bool:
     return bool(_INSTRUCTION.search(text))
 
 
+def short_text(text: str, limit: int = 40) -> str:
+    """A text on one line, cut to `limit` characters for a message."""
+    one_line = " ".join(text.split())
+    return one_line if len(one_line) <= limit else one_line[: limit - 1] + "…"
+
+
 def fmt(value: Decimal | int) -> str:
     """A number as a person writes it: no exponent, no trailing zeros."""
     if isinstance(value, int):

@@ -10,10 +10,10 @@ from decimal import Decimal
 from jixiao.model.document import Provenance
 from jixiao.model.findings import Issue, Severity
 from jixiao.model.report import FACT_LABELS, FactConflict, IndicatorRow, fact_kind, json_number, stem
-from jixiao.rules.common import fmt, is_instruction
+from jixiao.rules.common import fmt, is_instruction, short_text
 from jixiao.rules.registry import Context, rule
 from jixiao.rules.scores import marked_down_though_met
-from jixiao.scoring.arith import dec, number_in_unit, shown
+from jixiao.scoring.arith import dec, number_in_unit, printed_half, shown
 from jixiao.scoring.engine import qualitative_tier
 
 _MONEY = {"元", "万元", "亿元"}
@@ -270,16 +270,17 @@ _TEN_THOUSAND = Decimal(10000)
 
 
 def _ten_thousand_times(conflict: FactConflict) -> tuple[Decimal, Decimal] | None:
-    """(larger, smaller) when two statements of an amount differ by a factor of 10⁴ (元 against 万元)."""
+    """(larger, smaller) when two statements of an amount differ by a factor of 10⁴ (元 against 万元),
+    the smaller within its printed digits: 12345.67 元 written as 1.23 万元 still counts."""
     if fact_kind(conflict.key) != "money":
         return None
     a, b = dec(conflict.kept.value), dec(conflict.other.value)
     if a is None or b is None or a == 0 or b == 0:
         return None
-    big, small = (a, b) if abs(a) > abs(b) else (b, a)
-    ratio = big / small
-    # the smaller may be rounded to its printed digits: 12345.67 元 written as 1.23 万元
-    if abs(ratio - _TEN_THOUSAND) <= _TEN_THOUSAND * Decimal("0.005"):
+    (big, _), (small, small_fact) = sorted(
+        ((a, conflict.kept), (b, conflict.other)), key=lambda pair: abs(pair[0]), reverse=True
+    )
+    if abs(big / _TEN_THOUSAND - small) <= printed_half(small, small_fact.provenance.text):
         return big, small
     return None
 
@@ -397,17 +398,12 @@ def template_text_left(ctx: Context) -> Iterator[Issue]:
                 places.append((text, row.cells.get(column, row.provenance)))
     if not places:
         return
-    examples = "；".join(f"“{_short(text)}”" for text, _ in places[:3])
+    examples = "；".join(f"“{short_text(text)}”" for text, _ in places[:3])
     yield Issue(
         f"{len(places)} 处填写的是模板的说明文字而不是实际内容，如 {examples}",
         (len(places),),
         tuple(prov.with_text(text) if prov.text is None else prov for text, prov in places),
     )
-
-
-def _short(text: str, limit: int = 40) -> str:
-    one_line = " ".join(text.split())
-    return one_line if len(one_line) <= limit else one_line[: limit - 1] + "…"
 
 
 @rule(code="JX612", name="numeric-target-answered-in-words", severity=Severity.INFO, since="0.1")

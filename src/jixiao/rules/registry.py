@@ -34,7 +34,7 @@ THEMES = {
     "JX6": "绩效目标与叙述 / targets and narrative",
     "JX7": "年度与比较 / years and comparisons",
 }
-_THEME_MODULES = ("funds", "income_expenditure", "sangong", "indicators", "scores", "narrative", "years")
+_THEME_MODULES = ("funds", "income_expenditure", "sangong", "indicators", "scores", "narrative", "prose", "years")
 _CODE = re.compile(r"^JX\d{3}$")
 
 
