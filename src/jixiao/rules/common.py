@@ -39,9 +39,10 @@ def fmt(value: Decimal | int) -> str:
 
 
 def span(interval: tuple[Decimal, Decimal], like: Decimal | None = None) -> str:
-    """An interval as a person reads it: 14.45–14.5."""
-    low, high = (shown(v, like) for v in interval)
-    return fmt(low) if low == high else f"{fmt(low)}–{fmt(high)}"
+    """An interval as a person reads it, both ends to the same decimals: 14.45–14.50."""
+    d = 2 if like is None else max(2, decimals_of(like))
+    low, high = (quantize(v, d) for v in interval)
+    return f"{low}" if low == high else f"{low}–{high}"
 
 
 def parts_issue(

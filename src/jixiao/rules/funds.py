@@ -73,11 +73,11 @@ def budget_adjustment_large(ctx: Context) -> Iterator[Issue]:
     检查什么：
         |全年预算数 − 年初预算数| ÷ 年初预算数 是否超过评分规则的阈值（默认 20%，四川表任何调整都须
         说明）；年初预算为 0 而年中安排了资金也算。资金部分的“原因”栏写了原因时不报告；原因栏只有表格
-        自带的填写说明时照常报告。预算大幅调减而执行率 100% 时，同时给出相对年初预算的执行比例。逐项
-        列出的项目同样检查（变动正是所列追加金额的除外）。
+        自带的填写说明时照常报告。预算大幅调减而执行率 100% 时，同时给出相对年初预算的执行比例。
     为什么重要：
         预算大幅调整说明年初预算编制不准或执行中有重大变化；四川等地要求对预算调整单独说明。调减后
-        的预算执行 100%，并不说明年初安排的任务都完成了。
+        的预算执行 100%，并不说明年初安排的任务都完成了。（逐项列出的项目调整不在此列：报告列出它们，
+        往往正是为了说明总额的调整。）
     示例：
         年初预算数 115.00、全年预算数 32.00（减少 72.17%），执行率 100%，仅为年初预算的 27.83%，
         未说明调整原因。
@@ -92,28 +92,13 @@ def budget_adjustment_large(ctx: Context) -> Iterator[Issue]:
     initial, adjusted = ctx.num("budget_initial"), ctx.num("budget_adjusted")
     evidence = ctx.ev("budget_initial", "budget_adjusted", "adjustment_reason")
     if initial is not None and adjusted is not None:
-        issue = _adjustment_issue(ctx, "", initial, adjusted, ctx.card.execution_rate, tail, evidence)
-        if issue is not None:
-            yield issue
-    for project in ctx.report.projects:
-        if project.budget_initial is None or project.budget_adjusted is None:
-            continue
-        if project.supplement is not None and project.budget_initial + project.supplement == project.budget_adjusted:
-            continue  # the list states the change as its 追加 amount
-        rate = None
-        if project.budget_executed is not None and project.budget_adjusted:
-            rate = project.budget_executed / project.budget_adjusted * HUNDRED
-        name = f"项目“{project.name}”"
-        issue = _adjustment_issue(
-            ctx, name, project.budget_initial, project.budget_adjusted, rate, "", (project.provenance,)
-        )
+        issue = _adjustment_issue(ctx, initial, adjusted, ctx.card.execution_rate, tail, evidence)
         if issue is not None:
             yield issue
 
 
-def _adjustment_issue(  # noqa: PLR0917 — one adjustment, the funds block's or a project's
+def _adjustment_issue(  # noqa: PLR0917 — the adjustment and what explains or qualifies it
     ctx: Context,
-    who: str,
     initial: Decimal,
     adjusted: Decimal,
     execution_rate: Decimal | None,
@@ -124,15 +109,15 @@ def _adjustment_issue(  # noqa: PLR0917 — one adjustment, the funds block's or
     if initial == 0:
         if adjusted <= 0:
             return None
-        message = f"{who}年初预算为 0，年中新增安排 {fmt(adjusted)}，未说明原因{tail}"
-        return Issue(message.lstrip("，"), (initial, adjusted), evidence)
+        message = f"年初预算为 0，年中新增安排 {fmt(adjusted)}，未说明原因{tail}"
+        return Issue(message, (initial, adjusted), evidence)
     rate = change / initial * HUNDRED
     threshold = ctx.profile.thresholds.budget_change_explain_above
     if abs(rate) <= threshold:
         return None
     word = "减少" if change < 0 else "增加"
     message = (
-        f"{who}全年预算数 {fmt(adjusted)} 较年初预算数 {fmt(initial)} {word} {fmt(abs(change))}"
+        f"全年预算数 {fmt(adjusted)} 较年初预算数 {fmt(initial)} {word} {fmt(abs(change))}"
         f"（{fmt(shown(abs(rate)))}%），超过 {fmt(threshold)}%，须说明调整原因{tail}"
     )
     numbers: tuple[Decimal, ...] = (initial, adjusted, change, shown(rate))
