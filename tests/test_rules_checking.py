@@ -363,3 +363,22 @@ def test_a_count_and_the_names_listed_after_it() -> None:
     )
     (finding,) = run(narrative(text), ["JX614"])
     assert finding.numbers == (10, 9) and "县经济开发区财政所" in finding.message
+
+
+def test_a_level2_cell_repeating_its_level1_name_is_not_misplaced() -> None:
+    """池州: 满意度指标 / 满意度指标 / 公众满意度 — the merged level-1 cell read into the level-2 column."""
+    report = Report()
+    report.indicators = [
+        row(
+            "公众满意度",
+            value("≥90%", "90", "%", ">="),
+            value("95%", "95", "%"),
+            "10",
+            "10",
+            level1="满意度指标",
+            level2="满意度指标",
+        )
+    ]
+    assert run(report, ["JX406"]) == []
+    report.indicators[0].level2 = "数量指标"
+    assert [f.code for f in run(report, ["JX406"])] == ["JX406"]
