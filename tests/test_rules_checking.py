@@ -382,3 +382,42 @@ def test_a_level2_cell_repeating_its_level1_name_is_not_misplaced() -> None:
     assert run(report, ["JX406"]) == []
     report.indicators[0].level2 = "数量指标"
     assert [f.code for f in run(report, ["JX406"])] == ["JX406"]
+
+
+# --- statements that contradict the numbers beside them ------------------------------------------------------
+
+
+def test_changes_against_the_budget_that_the_budget_and_spending_contradict() -> None:
+    """杜集: 公务接待费 budget 14.9, spent 5.21, "减少0.1万元,下降0.006%"; 公务用车 15 vs 2.48 "无变化"."""
+    report = with_facts(
+        reception_budget="14.9",
+        reception="5.21",
+        reception_budget_change="-0.1",
+        reception_budget_change_rate="-0.006",
+        vehicle_budget="15",
+        vehicle_total="2.48",
+        vehicle_budget_change="0",
+        overseas_travel_budget="20",
+        overseas_travel="0",
+        overseas_travel_budget_change="0",
+    )
+    found = run(report, ["JX307"])
+    assert [f.severity for f in found] == [Severity.ERROR] * 3
+    reception, vehicle, overseas = found
+    assert reception.numbers == (D("14.9"), D("5.21"), D("-0.1"), D("-0.006"), D("-9.69"), D("-65.03"))
+    assert "减少 9.69，下降 65.03%" in reception.message and "减少 0.1，下降 0.006%" in reception.message
+    assert "无变化" in vehicle.message and D("-12.52") in vehicle.numbers
+    assert D(-20) in overseas.numbers
+    right = with_facts(
+        reception_budget="14.9",
+        reception="5.21",
+        reception_budget_change="-9.69",
+        reception_budget_change_rate="-65.03",
+    )
+    assert run(right, ["JX307"]) == []
+    # a share truncated, not rounded: 2.48 / 7.69 = 32.2497% written 32.24% — a note
+    share = with_facts(
+        three_public_total="7.69", vehicle_total="2.48", vehicle_execution_rate="32.24", vehicle_budget="7.69"
+    )
+    (note,) = run(share, ["JX304"])
+    assert note.severity is Severity.INFO and D("32.25") in note.numbers

@@ -132,6 +132,16 @@ class ThreePublic(_Model):
     vehicle_execution_rate: Fact | None = None
     overseas_travel: Fact | None = None
     overseas_travel_budget: Fact | None = None
+    # Spending against the item's own budget as stated ("与2021年度预算相比,减少0.1万元,下降0.006%";
+    # "无变化" is 0): signed like the prior-year changes, in 万元 and percent.
+    three_public_budget_change: Fact | None = None
+    three_public_budget_change_rate: Fact | None = None
+    reception_budget_change: Fact | None = None
+    reception_budget_change_rate: Fact | None = None
+    vehicle_budget_change: Fact | None = None
+    vehicle_budget_change_rate: Fact | None = None
+    overseas_travel_budget_change: Fact | None = None
+    overseas_travel_budget_change_rate: Fact | None = None
 
 
 class FixedAssets(_Model):
@@ -407,6 +417,14 @@ FACT_LABELS: dict[str, str] = {
     "vehicle_execution_rate": "公务用车费执行率（%）",
     "overseas_travel": "因公出国（境）费",
     "overseas_travel_budget": "因公出国（境）费预算",
+    "three_public_budget_change": "“三公”经费较预算增减额",
+    "three_public_budget_change_rate": "“三公”经费较预算增减率（%）",
+    "reception_budget_change": "公务接待费较预算增减额",
+    "reception_budget_change_rate": "公务接待费较预算增减率（%）",
+    "vehicle_budget_change": "公务用车费较预算增减额",
+    "vehicle_budget_change_rate": "公务用车费较预算增减率（%）",
+    "overseas_travel_budget_change": "因公出国（境）费较预算增减额",
+    "overseas_travel_budget_change_rate": "因公出国（境）费较预算增减率（%）",
     "fixed_assets_total": "固定资产合计",
     "fixed_assets_in_use": "在用固定资产",
     "fixed_assets_leased": "出租固定资产",

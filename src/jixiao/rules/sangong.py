@@ -8,7 +8,7 @@ from decimal import Decimal
 from jixiao.model.findings import Issue, Severity
 from jixiao.rules.common import fmt, parts_issue, prior_label, rate_issue
 from jixiao.rules.registry import Context, rule
-from jixiao.scoring.arith import Figure, check_sum, exceeds, percent, shown
+from jixiao.scoring.arith import Figure, check_rate, check_sum, exceeds, percent, shown
 
 _ITEMS = (
     ("reception", "reception_budget", "公务接待费"),
@@ -235,4 +235,65 @@ def sangong_change_rate_mismatch(ctx: Context) -> Iterator[Issue]:
             "增减额",
             prior_label(current, change),
             ctx.ev(f"{subject}_change", current_key),
+        )
+
+
+_AGAINST_BUDGET = (
+    ("three_public", "three_public_total", "three_public_budget", "“三公”经费"),
+    ("reception", "reception", "reception_budget", "公务接待费"),
+    ("vehicle", "vehicle_total", "vehicle_budget", "公务用车费"),
+    ("overseas_travel", "overseas_travel", "overseas_travel_budget", "因公出国（境）费"),
+)
+
+
+def _said(change: Decimal | None, rate: Decimal | None) -> str:
+    """A change against the budget in the report's words: 减少 9.69，下降 65.03% / 无变化."""
+    if not change and not rate:
+        return "无变化"
+    down = (change or rate or Decimal(0)) < 0
+    parts = []
+    if change is not None:
+        parts.append(f"{'减少' if down else '增加'} {fmt(abs(change))}")
+    if rate is not None:
+        parts.append(f"{'下降' if down else '增长'} {fmt(abs(rate))}%")
+    return "，".join(parts)
+
+
+@rule(code="JX307", name="sangong-budget-change-mismatch", severity=Severity.ERROR, since="0.1")
+def sangong_budget_change_mismatch(ctx: Context) -> Iterator[Issue]:
+    """三公经费（分项）“与预算相比”的增减额、增减率与预算数、支出数不符。
+
+    检查什么：
+        报告写“与××年度预算相比，减少××万元，下降××%”或“与预算相比无变化（无增减）”时：增减额是否等于
+        支出 − 预算，增减率是否等于 (支出 − 预算) ÷ 预算（按各数的印刷精度）。增减额与增减率有一处不符即
+        报告一条，写明应有的两个数。
+    为什么重要：
+        同一句话里的预算数、支出数和“与预算相比”的说法互相矛盾，读者无法判断哪一个是真的；“无变化”
+        而实际少花了八成，是照抄上年文字的典型痕迹。
+    示例：
+        公务接待费预算 14.9 万元、支出 5.21 万元，报告写“与预算相比，减少 0.1 万元，下降 0.006%”，应为
+        减少 9.69 万元、下降 65.03%；公务用车费预算 15、支出 2.48，报告写“与预算相比无变化”。
+    如何修改：
+        按 支出 − 预算 重写增减额，按其 ÷ 预算 重写增减率；确无变化的才写“无变化”。
+    """
+    for prefix, spent_key, budget_key, label in _AGAINST_BUDGET:
+        change, rate = ctx.figure(f"{prefix}_budget_change"), ctx.figure(f"{prefix}_budget_change_rate")
+        spent, budget = ctx.figure(spent_key), ctx.figure(budget_key)
+        if spent is None or budget is None or (change is None and rate is None):
+            continue
+        difference = spent.minus(budget)
+        change_ok = change is None or check_sum(change, [difference], ctx.profile.tolerances.amount).ok
+        rate_check = None if rate is None or budget.value == 0 else check_rate(rate, difference, budget)
+        rate_ok = rate_check is None or rate_check.ok
+        if change_ok and rate_ok:
+            continue
+        computed_rate = percent(difference.value, budget.value)
+        should = _said(difference.value, None if computed_rate is None else shown(computed_rate))
+        stated = _said(None if change is None else change.value, None if rate is None else rate.value)
+        stated_numbers = tuple(f.value for f in (change, rate) if f is not None)
+        computed = (difference.value,) if computed_rate is None else (difference.value, shown(computed_rate))
+        yield Issue(
+            f"{label}预算 {fmt(budget.value)}、支出 {fmt(spent.value)}，与预算相比应为{should}，报告写作{stated}",
+            (budget.value, spent.value, *stated_numbers, *computed),
+            ctx.ev(f"{prefix}_budget_change", f"{prefix}_budget_change_rate", spent_key, budget_key),
         )
