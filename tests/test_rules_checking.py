@@ -18,7 +18,7 @@ from jixiao.model.report import (
     Report,
     Unit,
 )
-from jixiao.profiles import get_profile
+from jixiao.profiles import get_profile, profile_from_dict
 from jixiao.rules import check
 from jixiao.scoring import score
 
@@ -421,3 +421,37 @@ def test_changes_against_the_budget_that_the_budget_and_spending_contradict() ->
     )
     (note,) = run(share, ["JX304"])
     assert note.severity is Severity.INFO and D("32.25") in note.numbers
+
+
+# --- rounding: a difference the printed digits allow is no finding, or a note where the profile asks ---------
+
+
+def test_a_sum_off_by_what_a_rounded_figure_allows_is_not_an_error() -> None:
+    """衡山: 总支出7908.83万元,其中基本支出4204.8万元,项目支出3704万元 — 7908.8, 0.03 short."""
+    sentence = "我单位2019年总支出7908.83万元,其中基本支出4204.8万元,项目支出3704万元。"
+    report = Report()
+    for i, (key, number) in enumerate(
+        (("expenditure_total", "7908.83"), ("basic_expenditure", "4204.8"), ("project_expenditure", "3704"))
+    ):
+        report.set_fact(key, Fact(value=D(number), provenance=Provenance(line=20 + i, text=sentence)))
+    assert run(report, ["JX202"]) == []
+    national = get_profile("national-2020")
+    data = national.model_dump(mode="json", exclude={"path"})
+    data["id"], data["tolerances"]["rounding_info"] = "notes", True
+    notes = profile_from_dict(data)
+    (finding,) = check(report, score(report, notes), notes, select=["JX202"])
+    assert finding.severity is Severity.INFO and "舍入" in finding.message
+    assert finding.numbers == (D("4204.8"), D(3704), D("7908.83"), D("7908.8"))
+    # 1.97 off is more than a rounded 3704 (3703.5–3705) and 4204.8 can hide
+    report.expenditure.expenditure_total = Fact(value=D("7906.83"), provenance=Provenance(text="7906.83"))
+    (error,) = run(report, ["JX202"])
+    assert error.severity is Severity.ERROR
+
+
+def test_a_rate_one_unit_off_in_its_last_digit_is_rounding() -> None:
+    """4.345 / 30 = 14.483%: a stated 14.48% may come from the unrounded amount; 14.57% cannot."""
+    ok = with_facts(reception="4.34", reception_budget="30", reception_execution_rate="14.48")
+    assert run(ok, ["JX304"]) == []
+    wrong = with_facts(reception="4.34", reception_budget="30", reception_execution_rate="14.57")
+    (finding,) = run(wrong, ["JX304"])
+    assert finding.severity is Severity.ERROR and "14.45–14.50%" in finding.message
