@@ -123,7 +123,13 @@ def printed_half(value: Decimal, text: str | None, round_amounts: bool = True) -
     without it (a rate: "134%"), every figure is rounded to its last digit.
     """
     magnitude = abs(value)
+    written = f"{magnitude:f}"
     if text:
+        at = text.find(written)
+        end = at + len(written)
+        # Fast path: the value's own digits stand in the text as a whole number ("4.34万元").
+        if at >= 0 and not _continues(text, at - 1) and not _continues(text, end):
+            return _half_of_printed(written, round_amounts)
         numbers = _PRINTED.findall(_THOUSANDS.sub("", text))
         for digits in numbers:
             if Decimal(digits) == magnitude:
@@ -134,7 +140,12 @@ def printed_half(value: Decimal, text: str | None, round_amounts: bool = True) -
                 scale = _POWERS_OF_TEN.get(magnitude / printed)
                 if scale is not None:
                     return _half_of_printed(digits, round_amounts) * scale
-    return _half_of_printed(f"{magnitude:f}", round_amounts)
+    return _half_of_printed(written, round_amounts)
+
+
+def _continues(text: str, i: int) -> bool:
+    """Whether position i of text carries on a number (a digit, a decimal point or a thousands comma)."""
+    return 0 <= i < len(text) and (text[i].isdigit() or text[i] in ".,")
 
 
 @dataclass(frozen=True, slots=True)
