@@ -135,8 +135,9 @@ def rate_issue(  # noqa: PLR0917 — reads like the sentence: label = part ÷ wh
             yield Issue(message, numbers, evidence, Severity.INFO)
         return
     message = f"{label}应为 {quotient}，报告写作 {fmt(s)}%"
-    if not (part.exact and whole.exact):
-        message += f"（按所列数字的印刷精度可在 {span(comparison.computed, s)}% 之间）"
+    around = span(comparison.computed, s)
+    if "–" in around:  # the printed digits leave room: say how much
+        message += f"（按所列数字的印刷精度可在 {around}% 之间）"
     yield Issue(message, numbers, evidence, severity)
 
 
