@@ -271,9 +271,3 @@ def check_rate(stated: Figure, part: Figure, whole: Figure) -> Comparison | None
     else:
         verdict = Verdict.MISMATCH
     return Comparison(verdict, own, around)
-
-
-def rate_matches(stated: Decimal, computed: Decimal) -> bool:
-    """A stated rate equals the exact quotient rounded or truncated to the stated decimals."""
-    d = decimals_of(stated)
-    return stated in (quantize(computed, d), quantize(computed, d, ROUND_DOWN))
