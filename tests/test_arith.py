@@ -112,3 +112,13 @@ def test_exceeds_only_beyond_the_printed_digits() -> None:
     assert exceeds(Figure.printed(D("161.58")), Figure.printed(D("160")))
     assert not exceeds(Figure.printed(D("3704.4")), Figure.printed(D("3704")))  # 3704 may be 3704.49
     assert not exceeds(Figure.printed(D("100")), Figure.printed(D("100")))
+
+
+def test_a_rate_keeps_the_decimals_it_was_printed_with_even_when_stored_whole() -> None:
+    """"100.00%" read as 100: 99.7% is not 100.00% — the printed digits decide, not the stored value."""
+    stated = Figure.printed(D(100), "100.00%", rate=True)
+    assert stated.decimals == 2
+    result = check_rate(stated, Figure.printed(D("99.70")), Figure.printed(D("100.00")))
+    assert result is not None and result.verdict is Verdict.MISMATCH
+    assert Figure.printed(D(100), "100%", rate=True).decimals == 0
+    assert Figure.printed(D("3704"), "37040000元").decimals == 4

@@ -117,7 +117,7 @@ def rate_issue(  # noqa: PLR0917 — reads like the sentence: label = part ÷ wh
     evidence = (*ctx.ev(rate_key), *evidence)
     numbers = (part.value, whole.value, s, c)
     if comparison.verdict is Verdict.TRUNCATED:
-        d = decimals_of(s)
+        d = stated.decimals
         rounded = quantize(computed, d)
         longer = fmt(plain(quantize(computed, d + 2)))
         message = (

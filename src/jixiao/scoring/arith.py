@@ -179,6 +179,12 @@ class Figure:
     def exact(self) -> bool:
         return not self.below and not self.above
 
+    @property
+    def decimals(self) -> int:
+        """The decimals it was printed with ("100.00%" → 2 even when stored as 100)."""
+        half = min(self.below, self.above)
+        return decimals_of((2 * half).normalize()) if half else decimals_of(self.value)
+
     def interval(self) -> tuple[Decimal, Decimal]:
         return self.value - self.below, self.value + self.above
 
@@ -259,7 +265,7 @@ def check_rate(stated: Figure, part: Figure, whole: Figure) -> Comparison | None
         return None
     if computed < 0 <= stated.value:
         stated = stated.negated()
-    d = decimals_of(stated.value)
+    d = stated.decimals
     around = quotient_interval(part, whole) or (computed, computed)
     own = stated.interval()
     if quantize(computed, d) == stated.value:
