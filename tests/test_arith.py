@@ -115,7 +115,7 @@ def test_exceeds_only_beyond_the_printed_digits() -> None:
 
 
 def test_a_rate_keeps_the_decimals_it_was_printed_with_even_when_stored_whole() -> None:
-    """"100.00%" read as 100: 99.7% is not 100.00% — the printed digits decide, not the stored value."""
+    """A rate printed "100.00%" and read as 100: 99.7% is not 100.00%; the printed digits decide."""
     stated = Figure.printed(D(100), "100.00%", rate=True)
     assert stated.decimals == 2
     result = check_rate(stated, Figure.printed(D("99.70")), Figure.printed(D("100.00")))
