@@ -370,7 +370,7 @@ def funds_sources_sum(ctx: Context) -> Iterator[Issue]:
             continue
         parts = sum(stated, Decimal(0))
         listing = " + ".join(f"{source.name} {fmt(v)}" for source, v in zip(sources, stated, strict=True))
-        columns.append(f"{label} {listing} = {fmt(parts)}，总额 {fmt(total.value)}")
+        columns.append(f"{label}：{listing} = {fmt(parts)}，总额 {fmt(total.value)}")
         numbers += [*stated, total.value, parts]
         evidence += [*ctx.ev(key), *(source.cells[key] for source in sources if key in source.cells)]
         zero_total = zero_total or (total.value == 0 and parts > 0)
