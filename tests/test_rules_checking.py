@@ -5,6 +5,9 @@ from __future__ import annotations
 
 from decimal import Decimal as D
 
+from hypothesis import assume, given, settings
+from hypothesis import strategies as st
+
 from jixiao.model.document import Provenance
 from jixiao.model.findings import Finding, Severity
 from jixiao.model.report import (
@@ -455,3 +458,20 @@ def test_a_rate_one_unit_off_in_its_last_digit_is_rounding() -> None:
     wrong = with_facts(reception="4.34", reception_budget="30", reception_execution_rate="14.57")
     (finding,) = run(wrong, ["JX304"])
     assert finding.severity is Severity.ERROR and "14.45–14.50%" in finding.message
+
+
+@settings(max_examples=60, deadline=None)
+@given(
+    parts=st.lists(st.integers(min_value=1, max_value=5000), min_size=2, max_size=6),
+    slip=st.integers(min_value=-40, max_value=40),
+)
+def test_a_written_breakdown_is_a_finding_exactly_when_its_parts_exceed_the_whole(parts: list[int], slip: int) -> None:
+    # a part that is the sum of two or more after it reads as a sub-breakdown written flat: not one level
+    assume(not any(parts[i] == sum(parts[i + 1 : j]) for i in range(len(parts)) for j in range(i + 3, len(parts) + 1)))
+    total = sum(parts) + slip
+    names = "；".join(f"第{i + 1}分平台安装设备{p}套" for i, p in enumerate(parts))
+    report = narrative(f"共建设和安装设备共{total}套，其中：{names}。")
+    found = run(report, ["JX613"])
+    assert bool(found) is (slip < 0 and max(parts) <= total)
+    if found:
+        assert found[0].numbers == (D(total), *(D(p) for p in parts), D(sum(parts)))
