@@ -9,7 +9,7 @@ from pathlib import Path
 import pytest
 
 from jixiao.errors import InvalidProfile
-from jixiao.model.report import Report, Unit
+from jixiao.model.report import DeclaredWeight, FundsSource, Report, Unit
 from jixiao.profiles import available_profiles, get_profile, load_profile, select_profile
 from jixiao.profiles.loader import BUILTIN_DIR
 
@@ -122,3 +122,30 @@ def test_explicit_choice_wins_and_unknown_id_is_an_error() -> None:
 
 def test_tolerances_are_decimals() -> None:
     assert get_profile("national-2020").tolerances.score == Decimal("0.01")
+
+
+def test_a_sichuan_form_is_checked_under_its_own_profile_wherever_its_region() -> None:
+    """青神 form: the region was not read; the form's 报表编号, its level-1 headings or its funds rows say
+    it is Sichuan's 510000_0013zp (10 execution points + 90 indicator points, not 50/30/10)."""
+    sichuan = "sichuan-510000_0013zp"
+    assert select_profile(Report(unit=Unit(fiscal_year=2023, form_code="510000_0013zp"))).id == sichuan
+    headings = Report(unit=Unit(fiscal_year=2023))
+    headings.declared_weights = [
+        DeclaredWeight(level=1, name="预算执行情况(10分)", points=Decimal(10)),
+        DeclaredWeight(level=1, name="绩效指标（90分）", points=Decimal(90)),
+    ]
+    assert select_profile(headings).id == sichuan
+    rows = Report(unit=Unit(fiscal_year=2023))
+    rows.funds_sources = [
+        FundsSource(name="财政资金"),
+        FundsSource(name="财政专户管理资金"),
+        FundsSource(name="单位资金"),
+    ]
+    assert select_profile(rows).id == sichuan
+    # the national form's marks choose nothing special: 产出指标(50分) alone, or the national funds rows
+    national = Report(unit=Unit(fiscal_year=2023))
+    national.declared_weights = [DeclaredWeight(level=1, name="产出指标(50分)", points=Decimal(50))]
+    national.funds_sources = [FundsSource(name="当年财政拨款"), FundsSource(name="上年结转资金")]
+    assert select_profile(national).id == "national-2020"
+    # …and an explicit choice still wins over the form
+    assert select_profile(Report(unit=Unit(form_code="510000_0013zp")), "hebei").id == "hebei"

@@ -44,8 +44,13 @@ def test_sources_that_add_up_give_nothing(tmp_path: Path) -> None:
 def test_a_total_of_zero_over_stated_sources_is_an_error(tmp_path: Path) -> None:
     """The 池州 case of domain.md §2.4: 年度资金总额 0/0/0 while 财政拨款 reads 90 / 89.974 / 89.974."""
     found = codes(tmp_path, funds_block(("0", "0", "0"), ("90", "89.974", "89.974"), ("0", "0", "0")))
-    assert [severity for severity, _ in found["JX110"]] == ["error", "error", "error"]
-    assert found["JX110"][1][1] == [Decimal("89.974"), Decimal(0), Decimal(0), Decimal(0), Decimal("89.974")]
+    # one defect, one finding: the three columns are named in one error
+    ((severity, numbers),) = found["JX110"]
+    assert severity == "error"
+    assert numbers[:5] == [Decimal(90), Decimal(0), Decimal(0), Decimal(0), Decimal(90)]
+    assert numbers[5:10] == [Decimal("89.974"), Decimal(0), Decimal(0), Decimal(0), Decimal("89.974")]
+    # …and it says what the execution rate and score should be: 89.974 / 89.974 = 100%, 10 points
+    assert numbers[-2:] == [Decimal(100), Decimal(10)]
 
 
 def test_sources_that_do_not_add_up_are_a_warning(tmp_path: Path) -> None:

@@ -9,7 +9,7 @@ import pytest
 from jixiao.model.report import DeclaredWeight, Fact, IndicatorRow, ParsedValue, Report
 from jixiao.profiles import Profile, get_profile, profile_from_dict
 from jixiao.scoring import indicator_item, score
-from jixiao.scoring.arith import rate_matches
+from jixiao.scoring.arith import Figure, check_rate
 
 NATIONAL = get_profile("national-2020")
 
@@ -253,4 +253,5 @@ def test_deviation_deduction_at_130_percent_when_enabled() -> None:
     ],
 )
 def test_stated_rate_right_when_rounded_or_truncated(stated: str, part: str, whole: str, ok: bool) -> None:
-    assert rate_matches(D(stated), D(part) / D(whole) * 100) is ok
+    comparison = check_rate(Figure.printed(D(stated), rate=True), Figure.printed(D(part)), Figure.printed(D(whole)))
+    assert comparison is not None and comparison.ok is ok

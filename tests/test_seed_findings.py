@@ -37,6 +37,8 @@ EXTRA = {
         "JX606",
     ): "完成值 at 194%, 220% and 201% of target (下降9.72% vs 5%, 11 vs 5 起, 1005 vs 500 起) with an empty "
     "偏差原因 column: targets set far too low deserve a look (info)",
+    ("003", "JX304"): "三公经费执行率 100.98% truncates 161.58 / 160 = 100.9875% (rounded: 100.99%): a note, not a "
+    "contradiction (info)",
     ("003", "JX605"): "a narrative report with no indicator table at all: its targets cannot be checked",
     ("004", "JX605"): "a narrative report with no indicator table at all: its targets cannot be checked",
     (

@@ -8,7 +8,9 @@ Money is Decimal in 万元, rates Decimal in percent, counts int; a fact not sta
 
 from __future__ import annotations
 
+import re
 from decimal import Decimal
+from functools import lru_cache
 from typing import Any, Literal
 
 from pydantic import BaseModel, ConfigDict, Field
@@ -80,6 +82,8 @@ class Funds(_Model):
     execution_score: Fact | None = None
     supplementary_project_count: Fact | None = None
     supplementary_amount: Fact | None = None
+    # The funds block's 原因 cell as written (Sichuan: 预算调整 / 执行率低于90% 的原因); text.
+    adjustment_reason: Fact | None = None
 
 
 class Income(_Model):
@@ -148,6 +152,16 @@ class ThreePublic(_Model):
     vehicle_change_rate: Fact | None = None
     overseas_travel_change: Fact | None = None
     overseas_travel_change_rate: Fact | None = None
+    # Spending against the item's own budget as stated ("与2021年度预算相比,减少0.1万元,下降0.006%";
+    # "无变化" is 0): signed like the prior-year changes, in 万元 and percent.
+    three_public_budget_variance: Fact | None = None
+    three_public_budget_variance_rate: Fact | None = None
+    reception_budget_variance: Fact | None = None
+    reception_budget_variance_rate: Fact | None = None
+    vehicle_budget_variance: Fact | None = None
+    vehicle_budget_variance_rate: Fact | None = None
+    overseas_travel_budget_variance: Fact | None = None
+    overseas_travel_budget_variance_rate: Fact | None = None
     # a budget disclosure (三公经费预算): each budget's change against the year before's budget
     three_public_budget_change: Fact | None = None
     three_public_budget_change_rate: Fact | None = None
@@ -199,6 +213,7 @@ class Unit(_Model):
     layout: Layout = "table"
     project_name: str | None = None  # project forms: 项目名称
     project_code: str | None = None  # the code written before it: 51000021R000000019951-工资性支出
+    form_code: str | None = None  # the form's own number as printed: 报表编号 510000_0013zp
     provenance: dict[str, Provenance] = Field(default_factory=dict)
 
 
@@ -273,6 +288,24 @@ class Project(_Model):
     provenance: Provenance = Field(default_factory=Provenance)
 
 
+class GradeBand(_Model):
+    """A grading legend the document states itself, e.g. "80分≤总分<90, 良" or "良(80-89分)"."""
+
+    label: str
+    min: Decimal  # inclusive
+    max: Decimal | None = None  # exclusive; None for the top band
+    provenance: Provenance = Field(default_factory=Provenance)
+
+
+def legend_grade(bands: list[GradeBand], score: Decimal) -> GradeBand | None:
+    """The stated band a score falls in (a band "80-89分" covers 89.5 too: up to the next band's min)."""
+    ordered = sorted(bands, key=lambda b: b.min, reverse=True)
+    for band in ordered:
+        if score >= band.min:
+            return band
+    return None
+
+
 class NarrativeSection(_Model):
     heading: str
     text: str
@@ -300,6 +333,7 @@ class Report(_Model):
     funds_sources: list[FundsSource] = Field(default_factory=list)
     evaluators: list[str] = Field(default_factory=list)
     sections: list[NarrativeSection] = Field(default_factory=list)
+    grade_bands: list[GradeBand] = Field(default_factory=list)  # the document's own grading legend, if any
     conflicts: list[FactConflict] = Field(default_factory=list)
     # Year-over-year comparisons as stated: (subject, the prior year named), e.g. ("income", 2019).
     comparison_years: list[Fact] = Field(default_factory=list)
@@ -360,6 +394,113 @@ FACT_SECTIONS: dict[str, str] = {
     key: section for section, cls in FACT_SECTION_TYPES.items() for key in cls.model_fields
 }
 
+# Each vocabulary key's Chinese name, for findings, forms and the entry template (users never see a key).
+FACT_LABELS: dict[str, str] = {
+    "staff_authorized": "编制人数",
+    "staff_actual": "实有人数",
+    "staff_authorized_political": "编制人数（政法专项编制）",
+    "staff_authorized_institution": "编制人数（事业编制）",
+    "staff_actual_political": "实有人数（政法专项编制）",
+    "staff_actual_institution": "实有人数（事业编制）",
+    "official_vehicles": "公务用车保有量（辆）",
+    "budget_initial": "年初预算数",
+    "budget_adjusted": "全年预算数（调整后）",
+    "budget_executed": "全年执行数",
+    "budget_supplement": "追加预算",
+    "execution_rate": "预算执行率（%）",
+    "execution_weight": "预算执行分值",
+    "execution_score": "预算执行得分",
+    "supplementary_project_count": "追加项目个数",
+    "adjustment_reason": "预算调整及执行偏差原因",
+    "supplementary_amount": "追加金额",
+    "income_total": "收入合计",
+    "carryover": "上年结转",
+    "income_general_budget": "一般公共预算（公共财政）拨款",
+    "income_fund_budget": "政府性基金拨款",
+    "income_special_account": "纳入专户管理的非税收入拨款",
+    "income_other": "其他收入",
+    "income_fiscal_appropriation": "财政拨款收入",
+    "income_grand_total": "收入总计",
+    "income_change": "收入增减额",
+    "income_change_rate": "收入增减率（%）",
+    "income_prior_year": "收入比较的上年年度",
+    "expenditure_total": "支出合计",
+    "basic_expenditure": "基本支出",
+    "project_expenditure": "项目支出",
+    "personnel_expenditure": "人员支出",
+    "public_expenditure": "公用支出",
+    "basic_wages_welfare": "工资福利支出",
+    "basic_goods_services": "商品和服务支出",
+    "basic_household_subsidies": "对个人和家庭的补助",
+    "basic_expenditure_share": "基本支出占比（%）",
+    "project_expenditure_share": "项目支出占比（%）",
+    "expenditure_grand_total": "支出总计",
+    "expenditure_change": "支出增减额",
+    "expenditure_change_rate": "支出增减率（%）",
+    "expenditure_prior_year": "支出比较的上年年度",
+    "balance_current_year": "当年结余",
+    "balance_accumulated": "累计结余",
+    "three_public_total": "“三公”经费合计",
+    "three_public_budget": "“三公”经费预算",
+    "three_public_execution_rate": "“三公”经费执行率（%）",
+    "three_public_saving": "“三公”经费节约额",
+    "three_public_saving_rate": "“三公”经费节约率（%）",
+    "three_public_change": "“三公”经费增减额",
+    "three_public_change_rate": "“三公”经费增减率（%）",
+    "reception": "公务接待费",
+    "reception_budget": "公务接待费预算",
+    "reception_execution_rate": "公务接待费执行率（%）",
+    "reception_change": "公务接待费增减额",
+    "reception_change_rate": "公务接待费增减率（%）",
+    "vehicle_operation": "公务用车运行维护费",
+    "vehicle_operation_budget": "公务用车运行维护费预算",
+    "vehicle_purchase": "公务用车购置费",
+    "vehicle_purchase_budget": "公务用车购置费预算",
+    "vehicle_total": "公务用车费合计",
+    "vehicle_budget": "公务用车费预算",
+    "vehicle_execution_rate": "公务用车费执行率（%）",
+    "overseas_travel": "因公出国（境）费",
+    "overseas_travel_budget": "因公出国（境）费预算",
+    "three_public_budget_variance": "“三公”经费较预算增减额",
+    "three_public_budget_variance_rate": "“三公”经费较预算增减率（%）",
+    "reception_budget_variance": "公务接待费较预算增减额",
+    "reception_budget_variance_rate": "公务接待费较预算增减率（%）",
+    "vehicle_budget_variance": "公务用车费较预算增减额",
+    "vehicle_budget_variance_rate": "公务用车费较预算增减率（%）",
+    "overseas_travel_budget_variance": "因公出国（境）费较预算增减额",
+    "overseas_travel_budget_variance_rate": "因公出国（境）费较预算增减率（%）",
+    "vehicle_operation_change": "公务用车运行维护费增减额",
+    "vehicle_operation_change_rate": "公务用车运行维护费增减率（%）",
+    "vehicle_purchase_change": "公务用车购置费增减额",
+    "vehicle_purchase_change_rate": "公务用车购置费增减率（%）",
+    "vehicle_change": "公务用车费增减额",
+    "vehicle_change_rate": "公务用车费增减率（%）",
+    "overseas_travel_change": "因公出国（境）费增减额",
+    "overseas_travel_change_rate": "因公出国（境）费增减率（%）",
+    "three_public_budget_change": "“三公”经费预算较上年预算增减额",
+    "three_public_budget_change_rate": "“三公”经费预算较上年预算增减率（%）",
+    "reception_budget_change": "公务接待费预算较上年预算增减额",
+    "reception_budget_change_rate": "公务接待费预算较上年预算增减率（%）",
+    "vehicle_budget_change": "公务用车费预算较上年预算增减额",
+    "vehicle_budget_change_rate": "公务用车费预算较上年预算增减率（%）",
+    "vehicle_operation_budget_change": "公务用车运行维护费预算较上年预算增减额",
+    "vehicle_operation_budget_change_rate": "公务用车运行维护费预算较上年预算增减率（%）",
+    "vehicle_purchase_budget_change": "公务用车购置费预算较上年预算增减额",
+    "vehicle_purchase_budget_change_rate": "公务用车购置费预算较上年预算增减率（%）",
+    "overseas_travel_budget_change": "因公出国（境）费预算较上年预算增减额",
+    "overseas_travel_budget_change_rate": "因公出国（境）费预算较上年预算增减率（%）",
+    "fixed_assets_total": "固定资产合计",
+    "fixed_assets_in_use": "在用固定资产",
+    "fixed_assets_leased": "出租固定资产",
+    "fixed_assets_other": "其他固定资产",
+    "indicator_count": "绩效指标个数",
+    "project_count": "项目个数",
+    "project_count_classified": "涉密项目个数",
+    "self_score": "自评（综合）得分",
+    "grade": "评价等次",
+    "weight_total": "总分（声明分值）",
+}
+
 # Keys whose values are counts (int); rates end in _rate or _share; grade is text; the rest is money.
 COUNT_KEYS = frozenset(
     {
@@ -378,7 +519,7 @@ COUNT_KEYS = frozenset(
 )
 SCORE_KEYS = frozenset({"execution_weight", "execution_score", "self_score", "weight_total"})
 YEAR_KEYS = frozenset({"income_prior_year", "expenditure_prior_year"})
-TEXT_KEYS = frozenset({"grade"})
+TEXT_KEYS = frozenset({"grade", "adjustment_reason"})
 
 
 def fact_kind(key: str) -> Literal["count", "rate", "score", "year", "text", "money"]:
@@ -403,3 +544,16 @@ def json_number(value: FactValue | None) -> int | float | str | None:
             return int(value)
         return float(value)
     return value
+
+
+_PARENTHESES = re.compile(r"[（(][^）)]*[）)]")
+_SPACE = re.compile(r"\s+")
+
+
+@lru_cache(maxsize=16384)
+def stem(name: str) -> str:
+    """A heading's stem for matching: "产出指标(50分)" → "产出", "社会效益指标" → "社会效益"."""
+    text = _SPACE.sub("", _PARENTHESES.sub("", name))
+    for suffix in ("指标", "目标"):
+        text = text.removesuffix(suffix)
+    return text

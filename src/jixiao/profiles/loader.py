@@ -15,7 +15,7 @@ from pathlib import Path
 from pydantic import ValidationError
 
 from jixiao.errors import InvalidProfile
-from jixiao.model.report import Report
+from jixiao.model.report import Report, stem
 from jixiao.profiles.model import Profile
 
 BUILTIN_DIR = Path(__file__).resolve().parent
@@ -89,17 +89,22 @@ def get_profile(name_or_path: str | Path) -> Profile:
 
 
 def select_profile(report: Report, requested: str | Path | None = None) -> Profile:
-    """The profile asked for, else the most specific one whose region and years match the report."""
+    """The profile asked for, else one whose form the report is (报表编号, declared level-1 points, funds
+    rows), else the most specific one whose region and years match the report."""
     if requested:
         return get_profile(requested)
     profiles = available_profiles()
     region = report.unit.region or ""
     year = report.unit.fiscal_year
+    in_years = [p for p in profiles.values() if year is None or p.applies.year_from <= year <= p.applies.year_to]
+    declared = {stem(d.name): d.points for d in report.declared_weights if d.level == 1}
+    funds_rows = {"".join(s.name.split()) for s in report.funds_sources}
+    for profile in in_years:
+        if profile.applies.form_matches(report.unit.form_code, declared, funds_rows):
+            return profile
     best: tuple[int, Profile] | None = None
-    for profile in profiles.values():
+    for profile in in_years:
         applies = profile.applies
-        if year is not None and not (applies.year_from <= year <= applies.year_to):
-            continue
         if report.unit.report_kind not in applies.report_kinds:
             continue
         if applies.regions:

@@ -12,6 +12,8 @@ from typing import Literal
 
 from pydantic import BaseModel, ConfigDict, Field, model_validator
 
+from jixiao.model.report import stem
+
 ReportKind = Literal["department_overall", "project", "mixed"]
 ReverseFormula = Literal["pmkpi_linear", "target_over_actual"]
 EqualFormula = Literal["as_positive", "exact"]
@@ -57,6 +59,9 @@ class Grades(_Strict):
     # Labels of other label sets that mean the same band, best first (优秀/好 = 优 ...): a stated
     # grade is compared by its band, so a report using another label set is not a contradiction.
     equivalents: list[list[str]] = Field(default_factory=list)
+    # A stated grade outside these bands contradicts a rule outside the document: how sure that is.
+    # (Outside a legend the document states itself it is always an error.)
+    mismatch_severity: Literal["warning", "error"] = "warning"
 
     @model_validator(mode="after")
     def _ordered(self) -> Grades:
@@ -134,6 +139,9 @@ class Scoring(_Strict):
 class Tolerances(_Strict):
     score: Decimal = Decimal("0.01")  # stated versus recomputed indicator score
     amount: Decimal = Decimal("0.01")  # sums of amounts in 万元, beyond each value's own rounding
+    # Differences inside what the printed digits allow (7908.83 against 4204.8 + 3704): no finding,
+    # or an info for each when true.
+    rounding_info: bool = False
 
 
 class CapRule(_Strict):
@@ -180,12 +188,26 @@ _ALL_KINDS: tuple[ReportKind, ...] = ("department_overall", "project", "mixed")
 
 
 class Applies(_Strict):
-    """Where a profile applies: region prefixes (empty = anywhere), fiscal years, report kinds."""
+    """Where a profile applies: region prefixes (empty = anywhere), fiscal years, report kinds, and the
+    marks of its own form, which choose it whatever the region (the region is often not read)."""
 
     regions: list[str] = Field(default_factory=list)
     year_from: int = 2000
     year_to: int = 2100
     report_kinds: list[ReportKind] = Field(default_factory=lambda: list(_ALL_KINDS))
+    form_codes: list[str] = Field(default_factory=list)  # 报表编号, e.g. 510000_0013zp
+    # Level-1 points the form declares on its headings, all of them: 预算执行情况(10分), 绩效指标(90分).
+    declared_points: dict[str, Decimal] = Field(default_factory=dict)
+    # Source rows of the form's funds block found on no other form, all of them: 财政专户管理资金.
+    funds_rows: list[str] = Field(default_factory=list)
+
+    def form_matches(self, code: str | None, declared: dict[str, Decimal], funds_rows: set[str]) -> bool:
+        """Whether a report shows one of this profile's form marks."""
+        if code and any(c in code for c in self.form_codes):
+            return True
+        if self.declared_points and all(declared.get(stem(k)) == v for k, v in self.declared_points.items()):
+            return True
+        return bool(self.funds_rows) and all(name in funds_rows for name in self.funds_rows)
 
 
 class Profile(_Strict):

@@ -1,14 +1,33 @@
-"""Checks several rules share: a total against its parts, a stated rate against its numbers."""
+"""Checks several rules share: a total against its parts, a stated rate against its numbers, both
+within the tolerance of their printed digits (`jixiao.scoring.arith`)."""
 
 from __future__ import annotations
 
+import re
 from collections.abc import Iterator, Sequence
 from decimal import Decimal
 
 from jixiao.model.document import Provenance
 from jixiao.model.findings import Issue, Severity
 from jixiao.rules.registry import Context
-from jixiao.scoring.arith import percent, rate_matches, shown, sum_tolerance
+from jixiao.scoring.arith import HUNDRED, Figure, Verdict, check_rate, check_sum, decimals_of, plain, quantize, shown
+
+# A form's own instructions: "(200字以内)", "对照年度目标,说明…", "…的需说明原因", "应单独说明理由".
+_INSTRUCTION = re.compile(
+    r"[（(]\s*\d+\s*字(?:以内|以下)?\s*[）)]|^\s*(?:请)?(?:对照|结合|针对)[^。；;]{0,30}?(?:说明|分析|提出)|"
+    r"[须需应]\s*(?:单独)?\s*说明(?:原因|理由)"
+)
+
+
+def is_instruction(text: str) -> bool:
+    """Whether a cell holds the template's instruction text instead of the unit's own words."""
+    return bool(_INSTRUCTION.search(text))
+
+
+def short_text(text: str, limit: int = 40) -> str:
+    """A text on one line, cut to `limit` characters for a message."""
+    one_line = " ".join(text.split())
+    return one_line if len(one_line) <= limit else one_line[: limit - 1] + "…"
 
 
 def fmt(value: Decimal | int) -> str:
@@ -19,6 +38,13 @@ def fmt(value: Decimal | int) -> str:
     return "0" if text in ("-0", "") else text
 
 
+def span(interval: tuple[Decimal, Decimal], like: Decimal | None = None) -> str:
+    """An interval as a person reads it, both ends to the same decimals: 14.45–14.50."""
+    d = 2 if like is None else max(2, decimals_of(like))
+    low, high = (quantize(v, d) for v in interval)
+    return f"{low}" if low == high else f"{low}–{high}"
+
+
 def parts_issue(
     ctx: Context,
     total_key: str,
@@ -27,63 +53,98 @@ def parts_issue(
     *,
     require_all: bool = True,
 ) -> Iterator[Issue]:
-    """A stated total against the sum of its stated parts.
+    """A stated total against the sum of its stated parts, within what their printed digits allow.
 
-    With every part stated, any difference beyond rounding is reported; with parts missing, only a sum
-    that already exceeds the total is (the missing parts cannot make it smaller).
+    With every part stated, a difference beyond that is reported (inside it, an info when the profile
+    asks for rounding notes); with parts missing, only a sum that already exceeds the total is (the
+    missing parts cannot make it smaller).
     """
-    total = ctx.num(total_key)
-    stated = [(key, label, ctx.num(key)) for key, label in parts]
-    values = [(key, label, v) for key, label, v in stated if v is not None]
+    total = ctx.figure(total_key)
+    stated = [(key, label, ctx.figure(key)) for key, label in parts]
+    values = [(key, label, f) for key, label, f in stated if f is not None]
     if total is None or len(values) < 2:
         return
     complete = len(values) == len(parts)
-    s = sum((v for _, _, v in values), Decimal(0))
-    if s == total:
+    comparison = check_sum(total, (f for _, _, f in values), ctx.profile.tolerances.amount)
+    s = sum((f.value for _, _, f in values), Decimal(0))
+    listing = " + ".join(f"{label} {fmt(f.value)}" for _, label, f in values)
+    numbers = (*(f.value for _, _, f in values), total.value, s)
+    evidence = ctx.ev(total_key, *(k for k, _, _ in values))
+    if comparison.verdict is Verdict.EXACT or (comparison.ok and not complete):
         return
-    tol = sum_tolerance([total, *(v for _, _, v in values)], ctx.profile.tolerances.amount)
-    if abs(s - total) <= tol:
+    if comparison.ok:
+        if ctx.profile.tolerances.rounding_info:
+            message = (
+                f"{listing} = {fmt(s)}，与{total_label} {fmt(total.value)} 差 {fmt(s - total.value)}，"
+                f"在各数印刷精度允许的舍入范围内（分项之和可为 {span(comparison.computed)}）"
+            )
+            yield Issue(message, numbers, evidence, Severity.INFO)
         return
-    if not complete and (require_all or s < total):
+    if not complete and (require_all or s < total.value):
         return
-    listing = " + ".join(f"{label} {fmt(v)}" for _, label, v in values)
-    diff = s - total
-    message = f"{listing} = {fmt(s)}，与{total_label} {fmt(total)} 不符（差 {fmt(diff)}）"
+    message = f"{listing} = {fmt(s)}，与{total_label} {fmt(total.value)} 不符（差 {fmt(s - total.value)}）"
     if not complete:
         message = f"已列明的分项之和已超过合计：{message}"
-    numbers = (*(v for _, _, v in values), total, s)
-    yield Issue(message, numbers, ctx.ev(total_key, *(k for k, _, _ in values)))
+    yield Issue(message, numbers, evidence)
 
 
 def rate_issue(  # noqa: PLR0917 — reads like the sentence: label = part ÷ whole
     ctx: Context,
     rate_key: str,
     label: str,
-    part: Decimal | None,
-    whole: Decimal | None,
+    part: Figure | None,
+    whole: Figure | None,
     part_label: str,
     whole_label: str,
     evidence: tuple[Provenance, ...],
     severity: Severity | None = None,
 ) -> Iterator[Issue]:
-    """A stated percentage against part / whole, right when it equals the quotient rounded or truncated."""
-    stated = ctx.num(rate_key)
+    """A stated percentage against part / whole, within the interval the figures' printed digits allow.
+
+    The quotient rounded to the stated decimals is right; truncated, an info; a stated rate inside the
+    propagated interval is no finding (an info when the profile asks); outside it, the rule's finding.
+    """
+    stated = ctx.figure(rate_key)
     if stated is None or part is None or whole is None:
         return
-    computed = percent(part, whole)
-    if computed is None:
+    comparison = check_rate(stated, part, whole)
+    if comparison is None or comparison.verdict is Verdict.EXACT:
         return
-    if rate_matches(stated, computed) or rate_matches(-stated, computed):
+    computed = part.value / whole.value * HUNDRED
+    c = shown(computed, stated.value)
+    s = stated.value
+    quotient = f"{part_label} {fmt(part.value)} ÷ {whole_label} {fmt(whole.value)} = {fmt(c)}%"
+    evidence = (*ctx.ev(rate_key), *evidence)
+    numbers = (part.value, whole.value, s, c)
+    if comparison.verdict is Verdict.TRUNCATED:
+        d = stated.decimals
+        rounded = quantize(computed, d)
+        longer = fmt(plain(quantize(computed, d + 2)))
+        message = (
+            f"{label} {fmt(s)}% 是 {part_label} {fmt(part.value)} ÷ {whole_label} {fmt(whole.value)} = {longer}% "
+            f"截尾所得，四舍五入应为 {fmt(rounded)}%"
+        )
+        yield Issue(message, (*numbers[:3], rounded), evidence, Severity.INFO)
         return
-    c = shown(computed, stated)
-    message = f"{label}应为 {part_label} {fmt(part)} ÷ {whole_label} {fmt(whole)} = {fmt(c)}%，报告写作 {fmt(stated)}%"
-    yield Issue(message, (part, whole, stated, c), (*ctx.ev(rate_key), *evidence), severity)
+    if comparison.verdict is Verdict.WITHIN:
+        if ctx.profile.tolerances.rounding_info:
+            message = (
+                f"{label}写作 {fmt(s)}%，{quotient}，差异在所列数字印刷精度允许的范围内"
+                f"（{span(comparison.computed, s)}%）"
+            )
+            yield Issue(message, numbers, evidence, Severity.INFO)
+        return
+    message = f"{label}应为 {quotient}，报告写作 {fmt(s)}%"
+    around = span(comparison.computed, s)
+    if "–" in around:  # the printed digits leave room: say how much
+        message += f"（按所列数字的印刷精度可在 {around}% 之间）"
+    yield Issue(message, numbers, evidence, severity)
 
 
 def _sign_word(change: Decimal) -> str:
     return "+" if change < 0 else "−"
 
 
-def prior_label(current: Decimal, change: Decimal) -> str:
+def prior_label(current: Figure, change: Figure) -> str:
     """上年数 written as its derivation: 本年数 − 增减额 ("上年数（5028.61 + 761.39）")."""
-    return f"上年数（{fmt(current)} {_sign_word(change)} {fmt(abs(change))}）"
+    return f"上年数（{fmt(current.value)} {_sign_word(change.value)} {fmt(abs(change.value))}）"

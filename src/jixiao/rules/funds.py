@@ -5,10 +5,12 @@ from __future__ import annotations
 from collections.abc import Iterator
 from decimal import Decimal
 
+from jixiao.model.document import Provenance
 from jixiao.model.findings import Issue, Severity
-from jixiao.rules.common import fmt, rate_issue
+from jixiao.model.report import FundsSource
+from jixiao.rules.common import fmt, is_instruction, rate_issue
 from jixiao.rules.registry import Context, rule
-from jixiao.scoring.arith import HUNDRED, percent, rate_matches, shown, sum_tolerance
+from jixiao.scoring.arith import HUNDRED, Figure, Verdict, check_rate, check_sum, exceeds, percent, quantize, shown
 
 
 @rule(code="JX101", name="execution-rate-mismatch", severity=Severity.ERROR, since="0.1")
@@ -29,8 +31,8 @@ def execution_rate_mismatch(ctx: Context) -> Iterator[Issue]:
         ctx,
         "execution_rate",
         "预算执行率",
-        ctx.num("budget_executed"),
-        ctx.num("budget_adjusted"),
+        ctx.figure("budget_executed"),
+        ctx.figure("budget_adjusted"),
         "全年执行数",
         "全年预算数",
         ctx.ev("budget_executed", "budget_adjusted"),
@@ -66,31 +68,90 @@ def execution_score_mismatch(ctx: Context) -> Iterator[Issue]:
 
 @rule(code="JX103", name="budget-adjustment-large", severity=Severity.INFO, since="0.1")
 def budget_adjustment_large(ctx: Context) -> Iterator[Issue]:
-    """全年预算数较年初预算数变动过大，须说明调整原因。
+    """全年预算数较年初预算数变动过大（或年中新增），未说明调整原因。
 
     检查什么：
-        |全年预算数 − 年初预算数| ÷ 年初预算数 是否超过评分规则的阈值（默认 20%）。
+        |全年预算数 − 年初预算数| ÷ 年初预算数 是否超过评分规则的阈值（默认 20%，四川表任何调整都须
+        说明）；年初预算为 0 而年中安排了资金也算。资金部分的“原因”栏写了原因时不报告；原因栏只有表格
+        自带的填写说明时照常报告。预算大幅调减而执行率 100% 时，同时给出相对年初预算的执行比例。
     为什么重要：
-        预算大幅调整说明年初预算编制不准或执行中有重大变化；四川等地要求对预算调整单独说明。
+        预算大幅调整说明年初预算编制不准或执行中有重大变化；四川等地要求对预算调整单独说明。调减后
+        的预算执行 100%，并不说明年初安排的任务都完成了。（逐项列出的项目调整不在此列：报告列出它们，
+        往往正是为了说明总额的调整。）
     示例：
-        年初预算数 57954.3、全年预算数 45854.66，减少 12099.64（20.88%）。
+        年初预算数 115.00、全年预算数 32.00（减少 72.17%），执行率 100%，仅为年初预算的 27.83%，
+        未说明调整原因。
     如何修改：
-        在报告中说明追加或调减的原因、金额和批准情况。
+        在资金部分的原因栏（或报告中）说明追加或调减的原因、金额和批准情况。
     """
+    reason = ctx.fact("adjustment_reason")
+    reason_text = str(reason.value).strip() if reason is not None else ""
+    if reason_text and not is_instruction(reason_text):
+        return
+    tail = "（原因栏只有表格的填写说明）" if reason_text else ""
     initial, adjusted = ctx.num("budget_initial"), ctx.num("budget_adjusted")
-    if initial is None or adjusted is None or initial == 0:
-        return
+    evidence = ctx.ev("budget_initial", "budget_adjusted", "adjustment_reason")
+    if initial is not None and adjusted is not None:
+        issue = _adjustment_issue(ctx, initial, adjusted, ctx.card.execution_rate, tail, evidence)
+        if issue is not None:
+            yield issue
+
+
+def _adjustment_issue(  # noqa: PLR0917 — the adjustment and what explains or qualifies it
+    ctx: Context,
+    initial: Decimal,
+    adjusted: Decimal,
+    execution_rate: Decimal | None,
+    tail: str,
+    evidence: tuple[Provenance, ...],
+) -> Issue | None:
     change = adjusted - initial
+    if initial == 0:
+        if adjusted <= 0:
+            return None
+        message = f"年初预算为 0，年中新增安排 {fmt(adjusted)}，未说明原因{tail}"
+        return Issue(message, (initial, adjusted), evidence)
     rate = change / initial * HUNDRED
-    if abs(rate) <= ctx.profile.thresholds.budget_change_explain_above:
-        return
+    threshold = ctx.profile.thresholds.budget_change_explain_above
+    if abs(rate) <= threshold:
+        return None
     word = "减少" if change < 0 else "增加"
     message = (
         f"全年预算数 {fmt(adjusted)} 较年初预算数 {fmt(initial)} {word} {fmt(abs(change))}"
-        f"（{fmt(shown(abs(rate)))}%），"
-        f"超过 {fmt(ctx.profile.thresholds.budget_change_explain_above)}%，须说明调整原因"
+        f"（{fmt(shown(abs(rate)))}%），超过 {fmt(threshold)}%，须说明调整原因{tail}"
     )
-    yield Issue(message, (initial, adjusted, change, shown(rate)), ctx.ev("budget_initial", "budget_adjusted"))
+    numbers: tuple[Decimal, ...] = (initial, adjusted, change, shown(rate))
+    if change < 0 and execution_rate is not None and execution_rate >= ctx.profile.thresholds.execution_explain_below:
+        # Spending all of a budget cut by a quarter or more says little about the year's tasks.
+        of_initial = adjusted * execution_rate / HUNDRED / initial * HUNDRED
+        message += (
+            f"；执行率 {fmt(shown(execution_rate))}% 只相对调减后的预算，相当于年初预算的 {fmt(shown(of_initial))}%"
+        )
+        numbers = (*numbers, shown(execution_rate), shown(of_initial))
+    return Issue(message, numbers, evidence)
+
+
+@rule(code="JX111", name="execution-score-over-weight", severity=Severity.ERROR, since="0.1")
+def execution_score_over_weight(ctx: Context) -> Iterator[Issue]:
+    """预算执行得分超过其分值。
+
+    检查什么：
+        资金部分（预算执行情况）的得分是否大于同一行的分值（权重）。
+    为什么重要：
+        执行率超过 100% 也不加分，得分最多等于分值；超过说明得分或分值填错，总分随之虚高。
+    示例：
+        年度资金总额行 分值 10、执行率 100%，得分写作 12。
+    如何修改：
+        得分改为 分值 × 执行率（不超过分值）。
+    """
+    weight, stated = ctx.num("execution_weight"), ctx.num("execution_score")
+    if weight is None or stated is None or stated <= weight + ctx.profile.tolerances.score:
+        return
+    yield Issue(
+        f"预算执行得分 {fmt(stated)} 分超过其分值 {fmt(weight)} 分",
+        (stated, weight),
+        ctx.ev("execution_score", "execution_weight"),
+    )
 
 
 @rule(code="JX104", name="budget-supplement-arithmetic", severity=Severity.WARNING, since="0.1")
@@ -106,12 +167,14 @@ def budget_supplement_arithmetic(ctx: Context) -> Iterator[Issue]:
     如何修改：
         核对三个数；如另有调减，写明调减金额。
     """
-    initial, supplement, adjusted = ctx.num("budget_initial"), ctx.num("budget_supplement"), ctx.num("budget_adjusted")
-    if initial is None or supplement is None or adjusted is None:
+    initial_f, supplement_f = ctx.figure("budget_initial"), ctx.figure("budget_supplement")
+    adjusted_f = ctx.figure("budget_adjusted")
+    if initial_f is None or supplement_f is None or adjusted_f is None:
         return
+    if check_sum(adjusted_f, [initial_f, supplement_f], ctx.profile.tolerances.amount).ok:
+        return
+    initial, supplement, adjusted = initial_f.value, supplement_f.value, adjusted_f.value
     s = initial + supplement
-    if abs(s - adjusted) <= sum_tolerance([initial, supplement, adjusted], ctx.profile.tolerances.amount):
-        return
     message = f"年初预算 {fmt(initial)} + 追加 {fmt(supplement)} = {fmt(s)}，与全年预算数 {fmt(adjusted)} 不符"
     yield Issue(
         message, (initial, supplement, adjusted, s), ctx.ev("budget_initial", "budget_supplement", "budget_adjusted")
@@ -123,7 +186,8 @@ def execution_below_threshold(ctx: Context) -> Iterator[Issue]:
     """预算执行率低于阈值，须说明原因。
 
     检查什么：
-        计算（或报告所述）的预算执行率是否低于评分规则的阈值（默认 90%）。
+        计算（或报告所述）的预算执行率是否低于评分规则的阈值（默认 90%），而资金部分的原因栏没有写明
+        原因（只有表格自带的填写说明不算）。
     为什么重要：
         执行率偏低意味着资金闲置或项目未按计划实施；四川表要求执行率低于 90% 时说明原因。
     示例：
@@ -135,6 +199,9 @@ def execution_below_threshold(ctx: Context) -> Iterator[Issue]:
     threshold = ctx.profile.thresholds.execution_explain_below
     if rate is None or rate >= threshold:
         return
+    reason = ctx.fact("adjustment_reason")
+    if reason is not None and str(reason.value).strip() and not is_instruction(str(reason.value)):
+        return  # the 原因 cell explains it
     message = f"预算执行率 {fmt(shown(rate))}% 低于 {fmt(threshold)}%，须说明原因"
     yield Issue(message, (shown(rate), threshold), ctx.ev("execution_rate", "budget_executed", "budget_adjusted"))
 
@@ -152,11 +219,12 @@ def executed_over_budget(ctx: Context) -> Iterator[Issue]:
     如何修改：
         核对执行数与调整后预算数；如确有超支，说明资金来源和审批。
     """
-    adjusted, executed = ctx.num("budget_adjusted"), ctx.num("budget_executed")
-    if adjusted is None or executed is None or executed <= adjusted:
+    adjusted_figure, executed_figure = ctx.figure("budget_adjusted"), ctx.figure("budget_executed")
+    if adjusted_figure is None or executed_figure is None:
         return
-    if executed - adjusted <= sum_tolerance([adjusted, executed], ctx.profile.tolerances.amount):
+    if not exceeds(executed_figure, adjusted_figure, ctx.profile.tolerances.amount):
         return
+    adjusted, executed = adjusted_figure.value, executed_figure.value
     rate = percent(executed, adjusted)
     rate_text = "" if rate is None else f"（{fmt(shown(rate))}%）"
     yield Issue(
@@ -209,10 +277,13 @@ def project_execution_rate_mismatch(ctx: Context) -> Iterator[Issue]:
         stated, adjusted, executed = project.execution_rate, project.budget_adjusted, project.budget_executed
         if stated is None or adjusted is None or executed is None or adjusted == 0:
             continue
-        computed = executed / adjusted * HUNDRED
-        if rate_matches(stated, computed):
+        text = project.provenance.text
+        comparison = check_rate(
+            Figure.printed(stated, text, rate=True), Figure.printed(executed, text), Figure.printed(adjusted, text)
+        )
+        if comparison is None or comparison.verdict is not Verdict.MISMATCH:
             continue
-        c = shown(computed, stated)
+        c = shown(executed / adjusted * HUNDRED, stated)
         yield Issue(
             f"项目“{project.name}”执行率应为 {fmt(executed)} ÷ {fmt(adjusted)} = {fmt(c)}%，报告写作 {fmt(stated)}%",
             (executed, adjusted, stated, c),
@@ -235,23 +306,27 @@ def project_budget_arithmetic(ctx: Context) -> Iterator[Issue]:
     """
     tol = ctx.profile.tolerances.amount
     for p in ctx.report.projects:
+        text = p.provenance.text
         if p.budget_initial is not None and p.supplement is not None and p.budget_adjusted is not None:
             s = p.budget_initial + p.supplement
-            if abs(s - p.budget_adjusted) > sum_tolerance([p.budget_initial, p.supplement, p.budget_adjusted], tol):
+            parts = [Figure.printed(p.budget_initial, text), Figure.printed(p.supplement, text)]
+            if not check_sum(Figure.printed(p.budget_adjusted, text), parts, tol).ok:
                 yield Issue(
                     f"项目“{p.name}”年初 {fmt(p.budget_initial)} + 追加 {fmt(p.supplement)} = {fmt(s)}，"
                     f"与全年预算 {fmt(p.budget_adjusted)} 不符",
                     (p.budget_initial, p.supplement, p.budget_adjusted, s),
                     (p.provenance,),
                 )
-        if p.budget_adjusted is not None and p.budget_executed is not None:
-            over = p.budget_executed - p.budget_adjusted
-            if over > sum_tolerance([p.budget_adjusted, p.budget_executed], tol):
-                yield Issue(
-                    f"项目“{p.name}”执行数 {fmt(p.budget_executed)} 超过全年预算 {fmt(p.budget_adjusted)}",
-                    (p.budget_executed, p.budget_adjusted),
-                    (p.provenance,),
-                )
+        if (
+            p.budget_adjusted is not None
+            and p.budget_executed is not None
+            and exceeds(Figure.printed(p.budget_executed, text), Figure.printed(p.budget_adjusted, text), tol)
+        ):
+            yield Issue(
+                f"项目“{p.name}”执行数 {fmt(p.budget_executed)} 超过全年预算 {fmt(p.budget_adjusted)}",
+                (p.budget_executed, p.budget_adjusted),
+                (p.provenance,),
+            )
 
 
 _FUNDS_COLUMNS = (
@@ -267,7 +342,8 @@ def funds_sources_sum(ctx: Context) -> Iterator[Issue]:
 
     检查什么：
         自评表资金部分，年初预算数、全年预算数、全年执行数各列：财政拨款 + 上年结转资金 + 其他资金
-        （或表中列出的全部来源行）之和，是否等于年度资金总额。总额为 0 而来源行有数时为错误。
+        （或表中列出的全部来源行）之和，是否等于年度资金总额（允许各数印刷精度内的舍入）。几列同时
+        不符时合为一条，逐列列明。总额为 0 而来源行有数时为错误，并按来源行给出应有的执行率与执行得分。
     为什么重要：
         执行率和预算执行得分按年度资金总额计算；总额与来源对不上（例如总额行填 0 而财政拨款行
         填了 90 万元），执行得分就没有依据，审核时必被退回。
@@ -279,20 +355,43 @@ def funds_sources_sum(ctx: Context) -> Iterator[Issue]:
     sources = ctx.report.funds_sources
     if not sources:
         return
+    columns: list[str] = []
+    numbers: list[Decimal] = []
+    evidence: list[Provenance] = []
+    zero_total = False
     for key, label in _FUNDS_COLUMNS:
-        total = ctx.num(key)
+        total = ctx.figure(key)
         values = [getattr(source, key) for source in sources]
         if total is None or any(v is None for v in values):
             continue
         stated: list[Decimal] = [v for v in values if v is not None]
-        parts = sum(stated, Decimal(0))
-        if abs(parts - total) <= sum_tolerance([total, *stated], ctx.profile.tolerances.amount):
+        figures = [_source_figure(source, key, v) for source, v in zip(sources, stated, strict=True)]
+        if check_sum(total, figures, ctx.profile.tolerances.amount).ok:
             continue
+        parts = sum(stated, Decimal(0))
         listing = " + ".join(f"{source.name} {fmt(v)}" for source, v in zip(sources, stated, strict=True))
-        evidence = ctx.ev(key) + tuple(source.cells[key] for source in sources if key in source.cells)
-        yield Issue(
-            f"{label}：{listing} = {fmt(parts)}，与年度资金总额 {fmt(total)} 不符（差 {fmt(parts - total)}）",
-            (*stated, total, parts),
-            evidence,
-            Severity.ERROR if total == 0 and parts > 0 else None,
-        )
+        columns.append(f"{label}：{listing} = {fmt(parts)}，总额 {fmt(total.value)}")
+        numbers += [*stated, total.value, parts]
+        evidence += [*ctx.ev(key), *(source.cells[key] for source in sources if key in source.cells)]
+        zero_total = zero_total or (total.value == 0 and parts > 0)
+    if not columns:
+        return
+    message = f"年度资金总额与资金来源各行之和不符（{len(columns)} 列）：" + "；".join(columns)
+    adjusted = [s.budget_adjusted for s in sources]
+    executed = [s.budget_executed for s in sources]
+    if zero_total and all(v is not None for v in (*adjusted, *executed)):
+        # The 池州 case: a total row of zeros scores execution 0 although the sources were spent.
+        budget = sum((v for v in adjusted if v is not None), Decimal(0))
+        spent = sum((v for v in executed if v is not None), Decimal(0))
+        weight = ctx.num("execution_weight") or ctx.profile.weights.execution
+        if budget > 0:
+            rate = spent / budget * HUNDRED
+            points = quantize(weight * min(rate / HUNDRED, Decimal(1)), ctx.profile.scoring.decimals)
+            message += f"；按来源行，执行率应为 {fmt(shown(rate))}%，预算执行得分应为 {fmt(points)} 分"
+            numbers += [shown(rate), points]
+    yield Issue(message, tuple(numbers), tuple(evidence), Severity.ERROR if zero_total else None)
+
+
+def _source_figure(source: FundsSource, key: str, value: Decimal) -> Figure:
+    cell = source.cells.get(key)
+    return Figure.printed(value, cell.text if cell is not None else None)

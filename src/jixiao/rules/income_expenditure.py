@@ -8,7 +8,7 @@ from collections.abc import Iterator
 from jixiao.model.findings import Issue, Severity
 from jixiao.rules.common import fmt, parts_issue, prior_label, rate_issue
 from jixiao.rules.registry import Context, rule
-from jixiao.scoring.arith import sum_tolerance
+from jixiao.scoring.arith import check_sum
 
 
 @rule(code="JX201", name="income-parts-sum", severity=Severity.ERROR, since="0.1")
@@ -106,15 +106,17 @@ def balance_arithmetic(ctx: Context) -> Iterator[Issue]:
     如何修改：
         核对收支表和结余数。
     """
-    income, spending, balance = ctx.num("income_total"), ctx.num("expenditure_total"), ctx.num("balance_current_year")
+    income, spending = ctx.figure("income_total"), ctx.figure("expenditure_total")
+    balance = ctx.figure("balance_current_year")
     if income is None or spending is None or balance is None:
         return
-    diff = income - spending
-    if abs(diff - balance) <= sum_tolerance([income, spending, balance], ctx.profile.tolerances.amount):
+    if check_sum(balance, [income, spending.negated()], ctx.profile.tolerances.amount).ok:
         return
+    diff = income.value - spending.value
     yield Issue(
-        f"收入合计 {fmt(income)} − 支出合计 {fmt(spending)} = {fmt(diff)}，与当年结余 {fmt(balance)} 不符",
-        (income, spending, balance, diff),
+        f"收入合计 {fmt(income.value)} − 支出合计 {fmt(spending.value)} = {fmt(diff)}，"
+        f"与当年结余 {fmt(balance.value)} 不符",
+        (income.value, spending.value, balance.value, diff),
         ctx.ev("income_total", "expenditure_total", "balance_current_year"),
     )
 
@@ -132,21 +134,28 @@ def expenditure_share_mismatch(ctx: Context) -> Iterator[Issue]:
     如何修改：
         按金额重新计算占比。
     """
-    total = ctx.num("expenditure_total")
+    total = ctx.figure("expenditure_total")
     for key, part_key, label in (
         ("basic_expenditure_share", "basic_expenditure", "基本支出"),
         ("project_expenditure_share", "project_expenditure", "项目支出"),
     ):
         yield from rate_issue(
-            ctx, key, f"{label}占比", ctx.num(part_key), total, label, "支出合计", ctx.ev(part_key, "expenditure_total")
+            ctx,
+            key,
+            f"{label}占比",
+            ctx.figure(part_key),
+            total,
+            label,
+            "支出合计",
+            ctx.ev(part_key, "expenditure_total"),
         )
 
 
 def _change_rate(ctx: Context, subject: str, label: str, current_key: str) -> Iterator[Issue]:
-    change, current = ctx.num(f"{subject}_change"), ctx.num(current_key)
+    change, current = ctx.figure(f"{subject}_change"), ctx.figure(current_key)
     if change is None or current is None:
         return
-    prior = current - change
+    prior = current.minus(change)
     yield from rate_issue(
         ctx,
         f"{subject}_change_rate",

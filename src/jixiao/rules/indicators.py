@@ -8,11 +8,11 @@ from decimal import Decimal
 
 from jixiao.model.document import Provenance
 from jixiao.model.findings import Issue, Severity
+from jixiao.model.report import stem
 from jixiao.model.scorecard import LevelSum
 from jixiao.profiles.model import Profile
 from jixiao.rules.common import fmt
 from jixiao.rules.registry import Context, rule
-from jixiao.scoring.arith import stem
 
 
 def _row_evidence(ctx: Context, rows: tuple[int, ...], column: str = "weight") -> tuple[Provenance, ...]:
@@ -180,7 +180,14 @@ class _Level2Check:
         if key not in self.verdicts:
             k1, k2 = stem(level1), stem(level2)
             names = next((v for k, v in self.allowed.items() if k and k in k1), None)
-            ok = names is None or not k2 or any(k2 == n or k2.startswith(n) or n.startswith(k2) for n in names)
+            # A level-2 cell repeating its level-1 name (满意度指标 / 满意度指标) is a merged cell read
+            # twice, not a misplaced indicator.
+            ok = (
+                names is None
+                or not k2
+                or k2 == k1
+                or any(k2 == n or k2.startswith(n) or n.startswith(k2) for n in names)
+            )
             self.verdicts[key] = None if ok else names
         return self.verdicts[key]
 

@@ -3,16 +3,29 @@ targets, missing indicator tables, missing deviation explanations, facts stated 
 
 from __future__ import annotations
 
+import re
 from collections.abc import Iterator
+from decimal import Decimal
 
+from jixiao.model.document import Provenance
 from jixiao.model.findings import Issue, Severity
-from jixiao.model.report import json_number
-from jixiao.rules.common import fmt
+from jixiao.model.report import FACT_LABELS, FactConflict, IndicatorRow, fact_kind, json_number, stem
+from jixiao.rules.common import fmt, is_instruction, short_text
 from jixiao.rules.registry import Context, rule
-from jixiao.scoring.arith import dec, number_in_unit, shown, stem
+from jixiao.rules.scores import marked_down_though_met
+from jixiao.scoring.arith import dec, number_in_unit, printed_half, shown
 from jixiao.scoring.engine import qualitative_tier
 
 _MONEY = {"元", "万元", "亿元"}
+# Percent written as a word is a unit too ("≥100百分比"), whatever the value parser made of it.
+_PERCENT_WORD = re.compile(r"\d\s*(?:百分比|百分点|％)")
+
+
+def _has_unit(row: IndicatorRow) -> bool:
+    target = row.target
+    if target is None:
+        return False
+    return bool(target.unit or row.unit_stated.strip() or _PERCENT_WORD.search(target.text))
 
 
 @rule(code="JX601", name="target-not-quantified", severity=Severity.WARNING, since="0.1")
@@ -35,7 +48,7 @@ def target_not_quantified(ctx: Context) -> Iterator[Issue]:
             continue
         target = row.target
         # A number without a unit measures nothing either (checklist 21: target or unit missing).
-        if target is None or target.number is None or target.vague or not target.unit:
+        if target is None or target.number is None or target.vague or not _has_unit(row):
             rows.append(i)
     if not rows:
         return
@@ -58,29 +71,51 @@ def target_not_quantified(ctx: Context) -> Iterator[Issue]:
 
 @rule(code="JX602", name="actual-missing", severity=Severity.WARNING, since="0.1")
 def actual_missing(ctx: Context) -> Iterator[Issue]:
-    """指标有指标值却没有填写实际完成值。
+    """自评表未填完：有指标值没有完成值，有分值没有得分。
 
     检查什么：
-        指标表中写了年度指标值、但实际完成值为空的行。
+        指标表中写了年度指标值、但实际完成值为空的行；写了分值、但得分为空的行；写了预算执行分值、
+        但执行得分为空。一张表中的这些空栏合为一条，逐项列明。
     为什么重要：
-        没有完成值就无法判断指标是否完成，得分没有依据。
+        没有完成值就无法判断指标是否完成，没有得分就无法汇总总分；表没有填完，自评结论没有依据。
     示例：
-        “破获案件 1200 起”，完成值空白，得分 4 分。
+        四川表两项指标“=100%”的完成值和得分都为空，预算执行得分也为空（分值 10、60、30）。
     如何修改：
-        填写实际完成值（数字和单位，或完成情况描述）。
+        填写每项指标的实际完成值（数字和单位，或完成情况描述）和得分，以及预算执行得分。
     """
     if not ctx.report.is_self_evaluation():
         return  # a 绩效目标表 sets targets; nothing is completed yet
-    for i, row in enumerate(ctx.report.indicators):
+    no_actual: list[IndicatorRow] = []
+    no_score: list[IndicatorRow] = []
+    for row in ctx.report.indicators:
         has_target = row.target is not None and row.target.text.strip()
-        has_actual = row.actual is not None and row.actual.text.strip()
-        if has_target and not has_actual:
-            yield Issue(
-                f"指标“{row.level3 or row.level2}”有指标值“{row.target.text if row.target else ''}”但没有完成值",
-                (),
-                (row.cells.get("actual", row.provenance),),
-            )
-            del i
+        if has_target and not (row.actual is not None and row.actual.text.strip()):
+            no_actual.append(row)
+        if row.weight is not None and row.score is None:
+            no_score.append(row)
+    weight, execution_score = ctx.num("execution_weight"), ctx.num("execution_score")
+    blank_execution = weight is not None and execution_score is None and bool(no_score)
+    if not no_actual and not no_score:
+        return
+    parts = []
+    if no_actual:
+        parts.append("完成值未填：" + "、".join(_row_name(r) for r in no_actual))
+    if no_score:
+        parts.append("得分未填：" + "、".join(f"{_row_name(r)}（分值 {fmt(r.weight or 0)}）" for r in no_score))
+    if blank_execution and weight is not None:
+        parts.append(f"预算执行得分未填（分值 {fmt(weight)}）")
+    numbers = tuple(r.weight for r in no_score if r.weight is not None)
+    evidence = tuple(r.cells.get("actual", r.provenance) for r in no_actual) + tuple(
+        r.cells.get("score", r.provenance) for r in no_score
+    )
+    if blank_execution:
+        numbers = (*(() if weight is None else (weight,)), *numbers)
+        evidence = (*ctx.ev("execution_weight"), *evidence)
+    yield Issue("自评表未填完：" + "；".join(parts), numbers, evidence)
+
+
+def _row_name(row: IndicatorRow) -> str:
+    return f"“{row.level3 or row.level2 or row.level1}”"
 
 
 @rule(code="JX603", name="unit-mismatch", severity=Severity.WARNING, since="0.1")
@@ -178,6 +213,8 @@ def deviation_unexplained(ctx: Context) -> Iterator[Issue]:
         if row.deviation_reason.strip():
             continue
         evidence = (row.cells.get("deviation_reason", row.provenance),)
+        if marked_down_though_met(ctx, item):
+            continue  # JX512 names the contradiction and the missing reason at once
         if item.weight is not None and item.stated is not None and item.stated < item.weight:
             yield Issue(
                 f"指标“{item.name}”得分 {fmt(item.stated)} 分低于分值 {fmt(item.weight)} 分，未写偏差原因",
@@ -206,13 +243,74 @@ def fact_stated_twice(ctx: Context) -> Iterator[Issue]:
     如何修改：
         核对后统一为正确的数字。
     """
-    for conflict in ctx.report.conflicts:
+    for conflict in _distinct_conflicts(ctx):
+        if _ten_thousand_times(conflict) is not None:
+            continue  # JX610's finding: the unit, not the number, is wrong
         a, b = conflict.kept, conflict.other
         numbers = tuple(n for n in (dec(a.value), dec(b.value)) if n is not None)
+        label = FACT_LABELS.get(conflict.key, conflict.key)
         yield Issue(
-            f"“{conflict.key}”在报告中两处数值不同：{json_number(a.value)} 与 {json_number(b.value)}",
+            f"“{label}”在报告中两处数值不同：{json_number(a.value)} 与 {json_number(b.value)}",
             numbers,
             (a.provenance, b.provenance),
+        )
+
+
+def _distinct_conflicts(ctx: Context) -> list[FactConflict]:
+    """Each clash once: the same two values read twice (a table and its text export) are one defect."""
+    seen: set[tuple[str, str, str]] = set()
+    out = []
+    for c in ctx.report.conflicts:
+        mark = (c.key, str(c.kept.value), str(c.other.value))
+        if mark not in seen:
+            seen.add(mark)
+            out.append(c)
+    return out
+
+
+_TEN_THOUSAND = Decimal(10000)
+
+
+def _ten_thousand_times(conflict: FactConflict) -> tuple[Decimal, Decimal] | None:
+    """(larger, smaller) when two statements of an amount differ by a factor of 10⁴ (元 against 万元),
+    the smaller within its printed digits: 12345.67 元 written as 1.23 万元 still counts."""
+    if fact_kind(conflict.key) != "money":
+        return None
+    a, b = dec(conflict.kept.value), dec(conflict.other.value)
+    if a is None or b is None or a == 0 or b == 0:
+        return None
+    (big, _), (small, small_fact) = sorted(
+        ((a, conflict.kept), (b, conflict.other)), key=lambda pair: abs(pair[0]), reverse=True
+    )
+    if abs(big / _TEN_THOUSAND - small) <= printed_half(small, small_fact.provenance.text):
+        return big, small
+    return None
+
+
+@rule(code="JX610", name="amount-unit-off-by-ten-thousand", severity=Severity.WARNING, since="0.1")
+def amount_unit_off_by_ten_thousand(ctx: Context) -> Iterator[Issue]:
+    """同一金额两处相差一万倍（元与万元混写）。
+
+    检查什么：
+        同一项金额在报告两处出现，数值相差约 10⁴ 倍，例如表中“12.5”万元、正文写“12.5万元”而实为
+        125000 元，或把元为单位的数字填进万元栏。
+    为什么重要：
+        单位错一级，金额就差一万倍，执行率、占比和得分都会随之出错；这类错误读数时最难发现。
+    示例：
+        表中公务接待费 43400（单位栏为万元），正文写“公务接待费 4.34 万元”。
+    如何修改：
+        核对该金额的单位，统一按万元填列（元 ÷ 10000）。
+    """
+    for conflict in _distinct_conflicts(ctx):
+        pair = _ten_thousand_times(conflict)
+        if pair is None:
+            continue
+        big, small = pair
+        label = FACT_LABELS.get(conflict.key, conflict.key)
+        yield Issue(
+            f"“{label}”两处分别为 {fmt(big)} 与 {fmt(small)}，相差一万倍，疑为元与万元混写",
+            (big, small),
+            (conflict.kept.provenance, conflict.other.provenance),
         )
 
 
@@ -267,4 +365,71 @@ def unit_column_mismatch(ctx: Context) -> Iterator[Issue]:
             f"与计量单位栏“{row.unit_stated}”不一致",
             (t.number,) if t.number is not None else (),
             (row.cells.get("target", row.provenance), row.cells.get("unit", row.provenance)),
+        )
+
+
+@rule(code="JX611", name="template-text-left", severity=Severity.WARNING, since="0.1")
+def template_text_left(ctx: Context) -> Iterator[Issue]:
+    """表中留着模板的填写说明，没有填写实际内容。
+
+    检查什么：
+        年度目标完成情况、评价结论、存在问题、改进措施、指标的完成值和偏差原因等栏，写的是表格模板自带
+        的说明文字，如“（200字以内）”“对照年度目标，说明相关任务目标的完成情况”“结合自评情况，说明
+        项目自评总分”。
+    为什么重要：
+        说明文字不是自评内容：该写的结论、问题和措施实际上是空的，报告等于没有填完。
+    示例：
+        年度目标完成情况栏写着“对照年度目标,说明相关任务目标的完成情况(100字以内)”。
+    如何修改：
+        删去说明文字，按要求写明实际完成情况、评价结论、存在问题和改进措施。
+    """
+    places: list[tuple[str, Provenance]] = []
+    for target in ctx.report.targets:
+        for text in (target.expected, target.achieved):
+            if text and is_instruction(text):
+                places.append((text, target.provenance))
+    for section in ctx.report.sections:
+        if section.text and is_instruction(section.text):
+            places.append((section.text, section.provenance))
+    for row in ctx.report.indicators:
+        for column, text in (
+            ("actual", row.actual.text if row.actual else ""),
+            ("deviation_reason", row.deviation_reason),
+        ):
+            if text and is_instruction(text):
+                places.append((text, row.cells.get(column, row.provenance)))
+    if not places:
+        return
+    examples = "；".join(f"“{short_text(text)}”" for text, _ in places[:3])
+    yield Issue(
+        f"{len(places)} 处填写的是模板的说明文字而不是实际内容，如 {examples}",
+        (len(places),),
+        tuple(prov.with_text(text) if prov.text is None else prov for text, prov in places),
+    )
+
+
+@rule(code="JX612", name="numeric-target-answered-in-words", severity=Severity.INFO, since="0.1")
+def numeric_target_answered_in_words(ctx: Context) -> Iterator[Issue]:
+    """数值型指标值的完成值只写了“完成”一类文字。
+
+    检查什么：
+        指标值是带单位的数字（如“≤30万元”“≥95%”），完成值却只写“完成”“已完成”“达到”之类没有数字
+        的文字。
+    为什么重要：
+        没有完成的数值，就无法判断是否真正达到指标值（成本是否控制在 30 万元以内），得分也无法复核。
+    示例：
+        成本指标“成本控制数”指标值 ≤30 万元，完成值“完成”。
+    如何修改：
+        写明实际完成的数值和单位，如“29.6万元”。
+    """
+    for row in ctx.report.indicators:
+        t, a = row.target, row.actual
+        if t is None or a is None or t.number is None or t.direction == "qualitative" or not _has_unit(row):
+            continue
+        if a.number is not None or not a.text.strip() or a.flagged:
+            continue
+        yield Issue(
+            f"指标“{row.level3 or row.level2}”指标值“{t.text}”是数值，完成值却写作“{a.text.strip()}”，无法核对是否达到",
+            (t.number,),
+            (row.cells.get("actual", row.provenance), row.cells.get("target", row.provenance)),
         )

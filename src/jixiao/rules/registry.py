@@ -18,10 +18,10 @@ from importlib import import_module
 from jixiao.errors import JixiaoError
 from jixiao.model.document import Provenance
 from jixiao.model.findings import Finding, Issue, Severity
-from jixiao.model.report import FACT_SECTION_TYPES, Fact, Report
+from jixiao.model.report import FACT_SECTION_TYPES, Fact, Report, fact_kind
 from jixiao.model.scorecard import Scorecard
 from jixiao.profiles.model import Profile
-from jixiao.scoring.arith import dec
+from jixiao.scoring.arith import Figure, dec
 
 SECTIONS = ("检查什么", "为什么重要", "示例", "如何修改")
 THEMES = {
@@ -34,7 +34,7 @@ THEMES = {
     "JX6": "绩效目标与叙述 / targets and narrative",
     "JX7": "年度与比较 / years and comparisons",
 }
-_THEME_MODULES = ("funds", "income_expenditure", "sangong", "indicators", "scores", "narrative", "years")
+_THEME_MODULES = ("funds", "income_expenditure", "sangong", "indicators", "scores", "narrative", "prose", "years")
 _CODE = re.compile(r"^JX\d{3}$")
 
 
@@ -47,11 +47,27 @@ class Context:
     profile: Profile
     _facts: dict[str, Fact] | None = None
     _nums: dict[str, Decimal | None] = field(default_factory=dict)
+    _figures: dict[str, Figure | None] = field(default_factory=dict)
 
     def num(self, key: str) -> Decimal | None:
         if self._facts is None:
             self._load()
         return self._nums.get(key)
+
+    def figure(self, key: str) -> Figure | None:
+        """A stated number with the interval its printed text allows (counts, years, scores exact)."""
+        if key in self._figures:
+            return self._figures[key]
+        value = self.num(key)
+        out: Figure | None = None
+        if value is not None:
+            fact = self.fact(key)
+            text = fact.provenance.text if fact is not None else None
+            kind = fact_kind(key)
+            exact = kind in ("count", "year", "score")
+            out = Figure(value) if exact else Figure.printed(value, text, rate=kind == "rate")
+        self._figures[key] = out
+        return out
 
     def fact(self, key: str) -> Fact | None:
         if self._facts is None:

@@ -8,7 +8,7 @@ from decimal import Decimal
 from jixiao.model.findings import Issue, Severity
 from jixiao.rules.common import fmt, parts_issue, prior_label, rate_issue
 from jixiao.rules.registry import Context, rule
-from jixiao.scoring.arith import percent, shown, sum_tolerance
+from jixiao.scoring.arith import Figure, check_rate, check_sum, exceeds, percent, shown
 
 _ITEMS = (
     ("reception", "reception_budget", "公务接待费"),
@@ -20,11 +20,10 @@ _ITEMS = (
 
 
 def _over(ctx: Context, key: str, budget_key: str, label: str) -> Iterator[Issue]:
-    spent, budget = ctx.num(key), ctx.num(budget_key)
-    if spent is None or budget is None or spent <= budget:
+    spent_figure, budget_figure = ctx.figure(key), ctx.figure(budget_key)
+    if spent_figure is None or budget_figure is None or not exceeds(spent_figure, budget_figure):
         return
-    if spent - budget <= sum_tolerance([spent, budget], Decimal(0)):
-        return
+    spent, budget = spent_figure.value, budget_figure.value
     rate = percent(spent, budget)
     rate_text = "（预算为 0）" if rate is None else f"，控制率 {fmt(shown(rate))}%"
     numbers: tuple[Decimal, ...] = (spent, budget) if rate is None else (spent, budget, shown(rate))
@@ -110,14 +109,14 @@ def sangong_parts_sum(ctx: Context) -> Iterator[Issue]:
     )
 
 
-def _sangong_budget(ctx: Context) -> tuple[Decimal | None, str]:
+def _sangong_budget(ctx: Context) -> tuple[Figure | None, str]:
     """The 三公 budget as stated, else spending + saving (节约额 is budget − spending)."""
-    budget = ctx.num("three_public_budget")
+    budget = ctx.figure("three_public_budget")
     if budget is not None:
         return budget, "预算"
-    total, saving = ctx.num("three_public_total"), ctx.num("three_public_saving")
+    total, saving = ctx.figure("three_public_total"), ctx.figure("three_public_saving")
     if total is not None and saving is not None:
-        return total + saving, "预算（支出 + 节约额）"
+        return total.plus(saving), "预算（支出 + 节约额）"
     return None, "预算"
 
 
@@ -144,7 +143,7 @@ def sangong_rate_mismatch(ctx: Context) -> Iterator[Issue]:
         ctx,
         "three_public_execution_rate",
         "“三公”经费执行率",
-        ctx.num("three_public_total"),
+        ctx.figure("three_public_total"),
         budget,
         "支出",
         budget_label,
@@ -155,7 +154,7 @@ def sangong_rate_mismatch(ctx: Context) -> Iterator[Issue]:
         ctx,
         "three_public_saving_rate",
         "“三公”经费节约率",
-        ctx.num("three_public_saving"),
+        ctx.figure("three_public_saving"),
         budget,
         "节约额",
         budget_label,
@@ -167,7 +166,14 @@ def sangong_rate_mismatch(ctx: Context) -> Iterator[Issue]:
         ("vehicle_execution_rate", "vehicle_total", "vehicle_budget", "公务用车费执行率"),
     ):
         yield from rate_issue(
-            ctx, key, label, ctx.num(spent_key), ctx.num(budget_key), "支出", "预算", ctx.ev(spent_key, budget_key)
+            ctx,
+            key,
+            label,
+            ctx.figure(spent_key),
+            ctx.figure(budget_key),
+            "支出",
+            "预算",
+            ctx.ev(spent_key, budget_key),
         )
 
 
@@ -184,16 +190,14 @@ def sangong_saving_mismatch(ctx: Context) -> Iterator[Issue]:
     如何修改：
         核对预算、支出与节约额。
     """
-    budget, total, saving = (
-        ctx.num("three_public_budget"),
-        ctx.num("three_public_total"),
-        ctx.num("three_public_saving"),
-    )
-    if budget is None or total is None or saving is None:
+    budget_figure, total_figure = ctx.figure("three_public_budget"), ctx.figure("three_public_total")
+    saving_figure = ctx.figure("three_public_saving")
+    if budget_figure is None or total_figure is None or saving_figure is None:
         return
+    if check_sum(saving_figure, [budget_figure, total_figure.negated()], ctx.profile.tolerances.amount).ok:
+        return
+    budget, total, saving = budget_figure.value, total_figure.value, saving_figure.value
     expected = budget - total
-    if abs(expected - saving) <= sum_tolerance([budget, total, saving], ctx.profile.tolerances.amount):
-        return
     yield Issue(
         f"“三公”经费节约额应为 预算 {fmt(budget)} − 支出 {fmt(total)} = {fmt(expected)}，报告写作 {fmt(saving)}",
         (budget, total, saving, expected),
@@ -219,7 +223,7 @@ def sangong_change_rate_mismatch(ctx: Context) -> Iterator[Issue]:
         ("three_public", "three_public_total", "“三公”经费"),
         ("reception", "reception", "公务接待费"),
     ):
-        change, current = ctx.num(f"{subject}_change"), ctx.num(current_key)
+        change, current = ctx.figure(f"{subject}_change"), ctx.figure(current_key)
         if change is None or current is None:
             continue
         yield from rate_issue(
@@ -227,8 +231,69 @@ def sangong_change_rate_mismatch(ctx: Context) -> Iterator[Issue]:
             f"{subject}_change_rate",
             f"{label}增减率",
             change,
-            current - change,
+            current.minus(change),
             "增减额",
             prior_label(current, change),
             ctx.ev(f"{subject}_change", current_key),
+        )
+
+
+_AGAINST_BUDGET = (
+    ("three_public", "three_public_total", "three_public_budget", "“三公”经费"),
+    ("reception", "reception", "reception_budget", "公务接待费"),
+    ("vehicle", "vehicle_total", "vehicle_budget", "公务用车费"),
+    ("overseas_travel", "overseas_travel", "overseas_travel_budget", "因公出国（境）费"),
+)
+
+
+def _said(change: Decimal | None, rate: Decimal | None) -> str:
+    """A change against the budget in the report's words: 减少 9.69，下降 65.03% / 无变化."""
+    if not change and not rate:
+        return "无变化"
+    down = (change or rate or Decimal(0)) < 0
+    parts = []
+    if change is not None:
+        parts.append(f"{'减少' if down else '增加'} {fmt(abs(change))}")
+    if rate is not None:
+        parts.append(f"{'下降' if down else '增长'} {fmt(abs(rate))}%")
+    return "，".join(parts)
+
+
+@rule(code="JX307", name="sangong-budget-change-mismatch", severity=Severity.ERROR, since="0.1")
+def sangong_budget_change_mismatch(ctx: Context) -> Iterator[Issue]:
+    """三公经费（分项）“与预算相比”的增减额、增减率与预算数、支出数不符。
+
+    检查什么：
+        报告写“与××年度预算相比，减少××万元，下降××%”或“与预算相比无变化（无增减）”时：增减额是否等于
+        支出 − 预算，增减率是否等于 (支出 − 预算) ÷ 预算（按各数的印刷精度）。增减额与增减率有一处不符即
+        报告一条，写明应有的两个数。
+    为什么重要：
+        同一句话里的预算数、支出数和“与预算相比”的说法互相矛盾，读者无法判断哪一个是真的；“无变化”
+        而实际少花了八成，是照抄上年文字的典型痕迹。
+    示例：
+        公务接待费预算 14.9 万元、支出 5.21 万元，报告写“与预算相比，减少 0.1 万元，下降 0.006%”，应为
+        减少 9.69 万元、下降 65.03%；公务用车费预算 15、支出 2.48，报告写“与预算相比无变化”。
+    如何修改：
+        按 支出 − 预算 重写增减额，按其 ÷ 预算 重写增减率；确无变化的才写“无变化”。
+    """
+    for prefix, spent_key, budget_key, label in _AGAINST_BUDGET:
+        change, rate = ctx.figure(f"{prefix}_budget_variance"), ctx.figure(f"{prefix}_budget_variance_rate")
+        spent, budget = ctx.figure(spent_key), ctx.figure(budget_key)
+        if spent is None or budget is None or (change is None and rate is None):
+            continue
+        difference = spent.minus(budget)
+        change_ok = change is None or check_sum(change, [difference], ctx.profile.tolerances.amount).ok
+        rate_check = None if rate is None or budget.value == 0 else check_rate(rate, difference, budget)
+        rate_ok = rate_check is None or rate_check.ok
+        if change_ok and rate_ok:
+            continue
+        computed_rate = percent(difference.value, budget.value)
+        should = _said(difference.value, None if computed_rate is None else shown(computed_rate))
+        stated = _said(None if change is None else change.value, None if rate is None else rate.value)
+        stated_numbers = tuple(f.value for f in (change, rate) if f is not None)
+        computed = (difference.value,) if computed_rate is None else (difference.value, shown(computed_rate))
+        yield Issue(
+            f"{label}预算 {fmt(budget.value)}、支出 {fmt(spent.value)}，与预算相比应为{should}，报告写作{stated}",
+            (budget.value, spent.value, *stated_numbers, *computed),
+            ctx.ev(f"{prefix}_budget_variance", f"{prefix}_budget_variance_rate", spent_key, budget_key),
         )

@@ -7,6 +7,8 @@ from collections.abc import Iterator
 from decimal import Decimal
 
 from jixiao.model.findings import Issue, Severity
+from jixiao.model.report import GradeBand, legend_grade
+from jixiao.model.scorecard import ScoreItem
 from jixiao.rules.common import fmt
 from jixiao.rules.registry import Context, rule
 from jixiao.scoring.arith import HUNDRED, quantize, shown
@@ -58,6 +60,8 @@ def row_score_recomputed_differs(ctx: Context) -> Iterator[Issue]:
             continue
         if abs(item.result - item.stated) <= tol or (item.weight is not None and item.stated > item.weight):
             continue  # a score above its points is JX405's finding
+        if marked_down_though_met(ctx, item):
+            continue  # JX512's
         row = ctx.report.indicators[item.index or 0]
         yield Issue(
             f"指标“{item.name}”（指标值 {item.inputs.get('指标值')}，完成值 {item.inputs.get('完成值')}，"
@@ -97,35 +101,37 @@ def qualitative_tier_mismatch(ctx: Context) -> Iterator[Issue]:
         )
 
 
-@rule(code="JX504", name="grade-band-mismatch", severity=Severity.ERROR, since="0.1")
+@rule(code="JX504", name="grade-band-mismatch", severity=Severity.WARNING, since="0.1")
 def grade_band_mismatch(ctx: Context) -> Iterator[Issue]:
     """所述等次与得分所在的等次区间不符。
 
     检查什么：
-        评价等次是否与所述总分（error）及重算总分（warning）所在的区间一致。区间与名称来自评分规则
-        （默认 优 ≥90、良 ≥80、中 ≥60、差 <60）；优秀/良好/合格/不合格、好/较好/一般/差 视为同档。
+        评价等次是否与所述总分及重算总分所在的区间一致。报告自己列了等次标准（如“80分≤总分<90，
+        良”）时按报告的标准，不符为 error（报告自相矛盾）；否则按评分规则的区间（默认 优 ≥90、良 ≥80、
+        中 ≥60、差 <60），不符的级别由评分规则定（默认 warning：与外部规定不符，而非报告自相矛盾）。
+        优秀/良好/合格/不合格、好/较好/一般/差 视为同档。
     为什么重要：
         等次是结果应用的依据，与分数矛盾会导致错误的奖惩。
     示例：
-        总分 85 分，等次写“优”。
+        自评得分 84.47 分，等次写“优”；按 10号 的区间 84.47 分为“良”。
     如何修改：
         按分数所在区间改正等次，或核对分数。
     """
     grade = ctx.card.grade_stated
     if not grade:
         return
+    legend = ctx.report.grade_bands
+    if legend:
+        yield from _against_legend(ctx, grade)
+        return
     grades = ctx.profile.grades
     band = grades.band_of(grade)
     if band is None:
-        yield Issue(
-            f"等次“{grade}”不是评分规则“{ctx.profile.name}”中的等次名称",
-            (),
-            ctx.ev("grade"),
-            Severity.WARNING,
-        )
+        yield Issue(f"等次“{grade}”不是评分规则“{ctx.profile.name}”中的等次名称", (), ctx.ev("grade"))
         return
-    for total, label, severity in (
-        (ctx.card.stated_total, "所述总分", Severity.ERROR),
+    severity = Severity(grades.mismatch_severity)
+    for total, label, level in (
+        (ctx.card.stated_total, "所述总分", severity),
         (ctx.card.computed_total, "重算总分", Severity.WARNING),
     ):
         if total is None:
@@ -133,12 +139,41 @@ def grade_band_mismatch(ctx: Context) -> Iterator[Issue]:
         want_band, want_label = grades.grade(total)
         if want_band != band:
             yield Issue(
-                f"{label} {fmt(total)} 分对应等次“{want_label}”，报告写作“{grade}”",
+                f"{label} {fmt(total)} 分按评分规则“{ctx.profile.name}”的区间对应等次“{want_label}”，报告写作“{grade}”",
                 (total,),
                 ctx.ev("grade", "self_score"),
-                severity,
+                level,
             )
             return
+
+
+def _against_legend(ctx: Context, grade: str) -> Iterator[Issue]:
+    """A stated grade against the legend the document itself states: a mismatch is a contradiction."""
+    grades = ctx.profile.grades
+    for total, label, level in (
+        (ctx.card.stated_total, "所述总分", Severity.ERROR),
+        (ctx.card.computed_total, "重算总分", Severity.WARNING),
+    ):
+        if total is None:
+            continue
+        band = legend_grade(ctx.report.grade_bands, total)
+        if band is None or band.label == grade.strip():
+            continue
+        same = grades.band_of(band.label)
+        if same is not None and same == grades.band_of(grade):
+            continue  # 优秀 in the legend, 优 in the grade cell
+        yield Issue(
+            f"{label} {fmt(total)} 分按报告所列等次标准（{_band_text(band)}）应为“{band.label}”，报告写作“{grade}”",
+            (total,),
+            (*ctx.ev("grade", "self_score"), band.provenance),
+            level,
+        )
+        return
+
+
+def _band_text(band: GradeBand) -> str:
+    upper = "" if band.max is None else f"<{fmt(band.max)}"
+    return f"{fmt(band.min)}分≤总分{upper}为{band.label}"
 
 
 @rule(code="JX505", name="grade-missing", severity=Severity.INFO, since="0.1")
@@ -146,22 +181,27 @@ def grade_missing(ctx: Context) -> Iterator[Issue]:
     """写了总分但没有写评价等次。
 
     检查什么：
-        报告有自评得分而没有评价等次。
+        报告有自评得分而没有评价等次：按报告自己列的等次标准（有时）或评分规则的区间推出应有的等次。
     为什么重要：
-        等次是自评结论的一部分；缺少时由审核人按区间补定。
+        等次是自评结论的一部分；缺少时由审核人按区间补定。这只是提示，不是等次不符。
     示例：
-        总分 100 分，未写等次；按区间应为“优”。
+        总分 80.06 分，绩效评级栏空白，表下注明“80分≤总分<90，良”：应为“良”。
     如何修改：
-        按评分规则的区间补写等次。
+        按等次标准补写等次。
     """
-    if ctx.card.grade_stated or ctx.card.stated_total is None:
+    total = ctx.card.stated_total
+    if ctx.card.grade_stated or total is None:
         return
-    _, label = ctx.profile.grades.grade(ctx.card.stated_total)
-    yield Issue(
-        f"写明总分 {fmt(ctx.card.stated_total)} 分但未写评价等次，按区间应为“{label}”",
-        (ctx.card.stated_total,),
-        ctx.ev("self_score"),
-    )
+    own = legend_grade(ctx.report.grade_bands, total)
+    if own is not None:
+        yield Issue(
+            f"写明总分 {fmt(total)} 分但未写评价等次，按报告所列等次标准（{_band_text(own)}）应为“{own.label}”",
+            (total,),
+            (*ctx.ev("self_score"), own.provenance),
+        )
+        return
+    _, label = ctx.profile.grades.grade(total)
+    yield Issue(f"写明总分 {fmt(total)} 分但未写评价等次，按区间应为“{label}”", (total,), ctx.ev("self_score"))
 
 
 @rule(code="JX506", name="score-missing", severity=Severity.WARNING, since="0.1")
@@ -315,4 +355,84 @@ def score_above_total(ctx: Context) -> Iterator[Issue]:
             f"自评得分 {fmt(stated)} 分超过总分值 {fmt(ceiling)} 分",
             (stated, ceiling),
             ctx.ev("self_score", "weight_total"),
+        )
+
+
+@rule(code="JX511", name="total-above-itemised-maximum", severity=Severity.ERROR, since="0.1")
+def total_above_itemised_maximum(ctx: Context) -> Iterator[Issue]:
+    """所述总分超过各项得分加上未评分项最多可得分之和。
+
+    检查什么：
+        指标表有的行写了得分、有的行没有时：已写得分之和 + 未写得分各行的分值（最多可得）+ 预算执行
+        得分（未写时取其分值），是否仍小于所述总分。
+    为什么重要：
+        即使未评分的各项都按满分计，总分也达不到所写的数，这个总分不可能由表中的得分得出。
+    示例：
+        项目决策 10 + 项目管理 24 + 项目产出 29 + 社会效益 13 + 可持续影响 8 = 84，满意度（分值 10）
+        未写得分，最多 94 分，而自评得分写作 98 分。
+    如何修改：
+        补填未评分行的得分，按明细重算总分。
+    """
+    stated = ctx.card.stated_total
+    rows = ctx.report.indicators
+    if stated is None or not rows or all(r.score is not None for r in rows):
+        return  # every row scored: JX501 compares the sum itself
+    if any(r.score is None and r.weight is None for r in rows):
+        return  # a row with neither score nor points: no maximum can be named
+    scored = [r.score for r in rows if r.score is not None]
+    open_points = [r.weight for r in rows if r.score is None and r.weight is not None]
+    execution = ctx.num("execution_score")
+    if execution is None:
+        execution = ctx.num("execution_weight")
+    if execution is None and ctx.card.execution is not None:
+        execution = ctx.card.execution.weight
+    most = sum((*scored, *open_points), execution or Decimal(0))
+    if stated <= most + ctx.profile.tolerances.score:
+        return
+    listing = " + ".join(fmt(v) for v in scored)
+    execution_text = "" if execution is None else f"预算执行 {fmt(execution)} + "
+    message = (
+        f"自评得分写作 {fmt(stated)} 分，但{execution_text}已评分各行 {listing} 加上未评分各行的分值 "
+        f"{' + '.join(fmt(v) for v in open_points)}，最多只有 {fmt(most)} 分"
+    )
+    numbers = (stated, *scored, *open_points, most)
+    yield Issue(message, numbers, ctx.ev("self_score"))
+
+
+def marked_down_though_met(ctx: Context, item: ScoreItem) -> bool:
+    """A row whose result meets its target (the formula gives full points) scored below its points with
+    no 偏差原因: JX512's finding, which JX502 and JX606 leave to it."""
+    if not item.recomputed or item.result is None or item.weight is None or item.stated is None:
+        return False
+    if item.tier is not None or item.result < item.weight:
+        return False
+    row = ctx.report.indicators[item.index or 0]
+    return item.stated < item.weight - ctx.profile.tolerances.score and not row.deviation_reason.strip()
+
+
+@rule(code="JX512", name="met-target-marked-down", severity=Severity.WARNING, since="0.1")
+def met_target_marked_down(ctx: Context) -> Iterator[Issue]:
+    """指标已完成却未得满分，也没有写偏差原因。
+
+    检查什么：
+        完成值达到指标值（正向指标 完成值 ≥ 指标值，反向指标不超过指标值，时间指标按时完成），按公式
+        应得满分，而得分低于分值，偏差原因栏又为空。
+    为什么重要：
+        完成了却扣分、又不说明理由，说明得分是随意给的，或完成值没有如实填写；复核时无从判断。
+    示例：
+        时效指标“资金到位及时率”指标值 ≧100%，完成值 100%，分值 10，得 7 分，偏差原因空白。
+    如何修改：
+        按完成情况给满分；确有扣分理由（质量问题、程序瑕疵等）的，在偏差原因栏写明。
+    """
+    for item in ctx.card.indicator_items:
+        if not marked_down_though_met(ctx, item):
+            continue
+        row = ctx.report.indicators[item.index or 0]
+        target = row.target.text if row.target else ""
+        actual = row.actual.text if row.actual else ""
+        yield Issue(
+            f"指标“{item.name}”完成值“{actual}”已达到指标值“{target}”，按公式应得满分 {fmt(item.weight or 0)} 分，"
+            f"却只得 {fmt(item.stated or 0)} 分，且未写偏差原因",
+            (item.weight or Decimal(0), item.stated or Decimal(0)),
+            (row.cells.get("score", row.provenance), row.cells.get("actual", row.provenance)),
         )

@@ -13,10 +13,10 @@ from decimal import Decimal
 from typing import Literal
 
 from jixiao.model.document import Provenance
-from jixiao.model.report import DeclaredWeight, IndicatorRow, ParsedValue, Report
+from jixiao.model.report import DeclaredWeight, IndicatorRow, ParsedValue, Report, legend_grade, stem
 from jixiao.model.scorecard import LevelSum, Scorecard, ScoreItem
 from jixiao.profiles.model import Profile
-from jixiao.scoring.arith import HUNDRED, num, number_in_unit, quantize, stem
+from jixiao.scoring.arith import HUNDRED, num, number_in_unit, quantize
 
 ZERO = Decimal(0)
 ONE = Decimal(1)
@@ -48,7 +48,8 @@ def score(report: Report, profile: Profile) -> Scorecard:
         if all(s is not None for s in stated_rows):
             exec_part = exec_stated if exec_stated is not None else (execution.result if execution else None)
             stated_sum = sum((s for s in stated_rows if s is not None), exec_part or ZERO)
-    if recomputable:
+    # A row that cannot be scored (its 完成值 blank) leaves the total unknown, not that row at 0.
+    if recomputable and all(i.result is not None for i in items):
         exec_score = execution.result if execution is not None and execution.result is not None else exec_stated
         computed_total = sum((i.result for i in items if i.result is not None), exec_score or ZERO)
         inputs: dict[str, Decimal | int | str | None] = {
@@ -65,8 +66,11 @@ def score(report: Report, profile: Profile) -> Scorecard:
     basis = computed_total if computed_total is not None else stated_total
     grade_computed: str | None = None
     if basis is not None:
-        _, grade_computed = profile.grades.grade(basis)
-        bands = "、".join(f"{b.label} ≥{b.min}" for b in profile.grades.bands)
+        # The document's own grading legend, when it states one, comes before the profile's bands.
+        own = legend_grade(report.grade_bands, basis)
+        grade_computed = own.label if own is not None else profile.grades.grade(basis)[1]
+        listed = [(b.label, b.min) for b in report.grade_bands] or [(b.label, b.min) for b in profile.grades.bands]
+        bands = "、".join(f"{label} ≥{low}" for label, low in listed)
         inputs_g: dict[str, Decimal | int | str | None] = {"总分": basis, "等次": grade_computed}
         all_items.append(ScoreItem("等次", "grade", inputs_g, f"按等次区间（{bands}）", None))
     return Scorecard(

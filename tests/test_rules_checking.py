@@ -1,0 +1,477 @@
+"""Rules for what reviewers find on real reports (issue 13), on typed reports built from the reports'
+own wording: each rule with a case that must be found and one that must not."""
+
+from __future__ import annotations
+
+from decimal import Decimal as D
+
+from hypothesis import assume, given, settings
+from hypothesis import strategies as st
+
+from jixiao.model.document import Provenance
+from jixiao.model.findings import Finding, Severity
+from jixiao.model.report import (
+    Fact,
+    FactConflict,
+    GradeBand,
+    IndicatorRow,
+    NarrativeSection,
+    ParsedValue,
+    QualitativeTarget,
+    Report,
+    Unit,
+)
+from jixiao.profiles import get_profile, profile_from_dict
+from jixiao.rules import check
+from jixiao.scoring import score
+
+
+def run(report: Report, select: list[str], profile_id: str = "national-2020") -> list[Finding]:
+    profile = get_profile(profile_id)
+    return check(report, score(report, profile), profile, select=select)
+
+
+def fact(value: str | int, text: str | None = None, line: int = 1) -> Fact:
+    v = value if isinstance(value, int) or not value.replace(".", "", 1).isdigit() else D(value)
+    return Fact(value=v, provenance=Provenance(line=line, text=text if text is not None else str(value)))
+
+
+def with_facts(**facts: str | int) -> Report:
+    report = Report(unit=Unit(fiscal_year=2022, region="某省"))
+    for i, (key, value) in enumerate(facts.items()):
+        report.set_fact(key, fact(value, line=i + 1))
+    return report
+
+
+def value(text: str, number: str | None = None, unit: str | None = None, direction: str | None = None) -> ParsedValue:
+    return ParsedValue(
+        text=text,
+        number=None if number is None else D(number),
+        unit=unit,
+        direction=direction,  # type: ignore[arg-type]
+    )
+
+
+def row(
+    level3: str,
+    target: ParsedValue | None,
+    actual: ParsedValue | None,
+    weight: str | None,
+    score_: str | None,
+    *,
+    level1: str = "产出指标",
+    level2: str = "数量指标",
+    reason: str = "",
+) -> IndicatorRow:
+    return IndicatorRow(
+        level1=level1,
+        level2=level2,
+        level3=level3,
+        target=target,
+        actual=actual,
+        weight=None if weight is None else D(weight),
+        score=None if score_ is None else D(score_),
+        deviation_reason=reason,
+    )
+
+
+# --- messages name things in Chinese, never by key ---------------------------------------------------
+
+
+def test_a_fact_stated_twice_is_named_in_chinese_and_reported_once() -> None:
+    report = Report()
+    clash = FactConflict(key="indicator_count", kept=fact(6, "共设置绩效指标6个"), other=fact(2, "指标2个"))
+    report.conflicts = [clash, clash.model_copy()]  # the table and its text export: one defect
+    (finding,) = run(report, ["JX607"])
+    assert "绩效指标个数" in finding.message and "indicator_count" not in finding.message
+    assert finding.numbers == (6, 2)
+
+
+def test_an_amount_ten_thousand_times_another_is_a_unit_slip_not_two_values() -> None:
+    report = Report()
+    report.conflicts = [
+        FactConflict(key="reception", kept=fact("43400", "公务接待费 43400"), other=fact("4.34", "公务接待费4.34万元"))
+    ]
+    (finding,) = run(report, ["JX607", "JX610"])
+    assert finding.code == "JX610" and "元与万元" in finding.message and "公务接待费" in finding.message
+    assert finding.numbers == (D(43400), D("4.34"))
+    # a count ten thousand times another is no unit slip, and other clashes stay JX607's
+    report.conflicts = [FactConflict(key="reception", kept=fact("4.34"), other=fact("4.43"))]
+    assert [f.code for f in run(report, ["JX607", "JX610"])] == ["JX607"]
+
+
+def test_a_percent_written_as_a_word_is_a_unit() -> None:
+    """池州 form: "≥100百分比" is quantified; "严格执行相关制度规定" is not."""
+    report = Report()
+    report.indicators = [
+        row("验收合格率", value("≥100百分比", "100", None, ">="), value("100百分比", "100"), "10", "10"),
+        row("制度执行", value("严格执行相关制度规定"), value("严格执行"), "10", "10", level2="质量指标"),
+    ]
+    (finding,) = run(report, ["JX601"])
+    assert finding.numbers == (1, 2) and "严格执行相关制度规定" in finding.message
+    assert "百分比" not in finding.message
+
+
+# --- forms left half done ------------------------------------------------------------------------------
+
+
+def test_blank_actuals_and_scores_are_one_finding() -> None:
+    """青神 Sichuan form: two indicators "=100%" with 完成值 and 得分 blank, 预算执行 得分 blank."""
+    report = with_facts(execution_weight=10, weight_total=100)
+    report.indicators = [
+        row("发放(缴纳)覆盖率", value("=100%", "100", "%", "="), None, "60", None),
+        row("足额保障率(参保率)", value("=100%", "100", "%", "="), None, "30", None, level2="质量指标"),
+    ]
+    (finding,) = run(report, ["JX602"])
+    assert finding.severity is Severity.WARNING
+    assert "完成值未填" in finding.message and "得分未填" in finding.message and "预算执行得分未填" in finding.message
+    assert finding.numbers == (D(10), D(60), D(30))
+    for r in report.indicators:
+        r.actual, r.score = value("100%", "100", "%"), r.weight
+    report.set_fact("execution_score", fact(10))
+    assert run(report, ["JX602"]) == []
+
+
+# --- scores against results ------------------------------------------------------------------------------
+
+
+def test_a_met_target_marked_down_without_a_reason_is_one_finding() -> None:
+    """永德 form: 资金到位及时率 ≧100%, 完成 100%, 分值 10, 得分 7, 偏差原因 blank."""
+    report = Report()
+    report.indicators = [
+        row(
+            "资金到位及时率", value("≧100%", "100", "%", ">="), value("100%", "100", "%"), "10", "7", level2="时效指标"
+        ),
+        # 银川: 公用经费完成时间 2021年12月完成, met exactly, 4 of 5
+        row(
+            "公用经费完成时间", value("2021年12月完成", "12", "月", "="), value("2021年12月完成", "12", "月"), "5", "4"
+        ),
+    ]
+    found = run(report, ["JX502", "JX512", "JX606"])
+    assert [(f.code, f.numbers) for f in found] == [("JX512", (D(10), D(7))), ("JX512", (D(5), D(4)))]
+    assert "≧100%" in found[0].message and "未写偏差原因" in found[0].message
+    # a reason given: the score may be right; full marks: nothing to say
+    report.indicators[0].deviation_reason = "资金分两批拨付，第二批滞后"
+    report.indicators[1].score = D(5)
+    assert run(report, ["JX512"]) == []
+
+
+def test_a_missed_target_with_full_marks_is_recomputed() -> None:
+    """重庆: 政府采购执行率 target 100%, actual 72.74%, full marks 2 of 2."""
+    report = Report()
+    report.indicators = [row("政府采购执行率", value("100%", "100", "%", "="), value("72.74%", "72.74", "%"), "2", "2")]
+    (finding,) = run(report, ["JX502", "JX512"])
+    assert finding.code == "JX502" and finding.numbers == (D(2), D("1.45"))
+
+
+def test_a_total_above_what_the_scored_rows_allow() -> None:
+    """银川: 10 + 24 + 29 + 13 + 8 = 84 scored, 满意度 (10 points) unscored: at most 94, stated 98."""
+    report = with_facts(self_score="98")
+    scored = [("项目决策", "10", "10"), ("项目管理", "25", "24"), ("项目产出", "30", "29"), ("社会效益", "15", "13")]
+    report.indicators = [row(n, None, None, w, s) for n, w, s in scored]
+    report.indicators += [row("可持续影响", None, None, "10", "8"), row("服务对象满意度", None, None, "10", None)]
+    (finding,) = run(report, ["JX511"])
+    assert finding.severity is Severity.ERROR
+    assert finding.numbers == (D(98), D(10), D(24), D(29), D(13), D(8), D(10), D(94))
+    report.summary.self_score = fact("93")
+    assert run(report, ["JX511"]) == []
+
+
+def test_an_execution_score_above_its_points() -> None:
+    (finding,) = run(with_facts(execution_weight="10", execution_score="12"), ["JX111"])
+    assert finding.severity is Severity.ERROR and finding.numbers == (D(12), D(10))
+    assert run(with_facts(execution_weight="10", execution_score="10"), ["JX111"]) == []
+
+
+# --- changes without a reason ------------------------------------------------------------------------------
+
+
+SICHUAN_NOTE = (
+    "1.预算执行率=预算执行数/调整后预算数,预算执行率未达到90%的需说明原因(100字以内);"
+    "2.年中发生预算调整的(追加或调减),应单独说明理由;3.其他资金包括:社会投入资金、银行贷款."
+)
+
+
+def test_an_adjustment_whose_reason_cell_holds_only_the_form_note() -> None:
+    """青神 (Sichuan: any adjustment needs a reason): 238.93 → 251.89, the 原因 cell holds the form's rules."""
+    report = with_facts(budget_initial="238.93", budget_adjusted="251.89", budget_executed="251.89")
+    report.funds.adjustment_reason = fact(SICHUAN_NOTE)
+    (finding,) = run(report, ["JX103"], "sichuan-510000_0013zp")
+    assert finding.severity is Severity.INFO and finding.numbers[:2] == (D("238.93"), D("251.89"))
+    assert "填写说明" in finding.message
+    report.funds.adjustment_reason = fact("年中追加人员经费12.96万元")
+    assert run(report, ["JX103"], "sichuan-510000_0013zp") == []
+
+
+def test_a_new_allocation_from_zero_and_a_cut_that_makes_full_execution_little() -> None:
+    """大英: 安可替代补助 年初 0.00 → 3.36; 石狮: 115.00 cut to 32.00, executed 100%."""
+    new = with_facts(budget_initial="0.00", budget_adjusted="3.36", budget_executed="3.36")
+    (finding,) = run(new, ["JX103"])
+    assert "年初预算为 0" in finding.message and finding.numbers == (D(0), D("3.36"))
+    cut = with_facts(budget_initial="115.00", budget_adjusted="32.00", budget_executed="32.00")
+    (finding,) = run(cut, ["JX103"])
+    assert finding.severity is Severity.INFO
+    assert {D("115.00"), D("32.00"), D(100), D("27.83")} <= set(finding.numbers)
+    assert "27.83%" in finding.message
+
+
+def test_low_execution_explained_in_the_reason_cell_needs_no_finding() -> None:
+    report = with_facts(budget_adjusted="200", budget_executed="170")
+    assert {f.code for f in run(report, ["JX105"])} == {"JX105"}
+    report.funds.adjustment_reason = fact(SICHUAN_NOTE)
+    assert {f.code for f in run(report, ["JX105"])} == {"JX105"}  # the form's note is no reason
+    report.funds.adjustment_reason = fact("政府采购项目跨年度实施，尾款30万元次年支付")
+    assert run(report, ["JX105"]) == []
+
+
+# --- forms left with the template's words ------------------------------------------------------------------
+
+
+def test_instruction_text_left_in_the_form_is_one_finding() -> None:
+    """青神: 年度目标完成情况 and 评价结论 still hold the template's instructions."""
+    report = Report()
+    report.targets = [
+        QualitativeTarget(
+            expected="确保工资按时足额发放", achieved="对照年度目标,说明相关任务目标的完成情况(100字以内)"
+        )
+    ]
+    report.sections = [
+        NarrativeSection(
+            heading="评价结论", text="结合自评情况,说明项目自评总分,说明项目实施取得的成效或成果。(200字以内)"
+        ),
+        NarrativeSection(heading="存在问题", text="个别月份社保缴费基数调整滞后，已于次月补缴。"),
+    ]
+    (finding,) = run(report, ["JX611"])
+    assert finding.numbers == (2,) and "100字以内" in finding.message
+    report.targets[0].achieved = "全年工资按月足额发放，社保按时缴纳"
+    report.sections.pop(0)
+    assert run(report, ["JX611"]) == []
+
+
+def test_a_numeric_target_answered_with_a_word() -> None:
+    """大英: 成本控制数 ≤30 万元, 完成值 完成."""
+    report = Report()
+    report.indicators = [
+        row("成本控制数", value("≤30万元", "30", "万元", "<="), value("完成"), "10", "10", level2="成本指标"),
+        row("验收合格率", value("≥95%", "95", "%", ">="), value("96%", "96", "%"), "10", "10", level2="质量指标"),
+        row("群众满意", value("效果明显", direction="qualitative"), value("达成"), "10", "10", level2="社会效益指标"),
+    ]
+    (finding,) = run(report, ["JX612"])
+    assert finding.severity is Severity.INFO and finding.numbers == (D(30),) and "“完成”" in finding.message
+
+
+# --- grades ---------------------------------------------------------------------------------------------------
+
+
+def test_a_grade_outside_the_national_bands_is_a_warning_not_a_contradiction() -> None:
+    """巫山: 84.47 rated 优; under 10号 84.47 is 良, and the report states no bands of its own."""
+    (finding,) = run(with_facts(self_score="84.47", grade="优"), ["JX504"])
+    assert finding.severity is Severity.WARNING and finding.numbers == (D("84.47"),) and "良" in finding.message
+    assert run(with_facts(self_score="92.3", grade="优秀"), ["JX504"]) == []
+
+
+def test_the_documents_own_legend_comes_first() -> None:
+    """儋州: total 80.06, 绩效评级 blank, the table states 80分≤总分<90 → 良 (and 三亚: 良(80-89分))."""
+    report = with_facts(self_score="80.06")
+    legend = Provenance(line=30, text="90分≤总分≤100,优;80分≤总分<90,良;60分≤总分<80,中;总分<60,差")
+    report.grade_bands = [
+        GradeBand(label="优", min=D(90), provenance=legend),
+        GradeBand(label="良", min=D(80), max=D(90), provenance=legend),
+        GradeBand(label="中", min=D(60), max=D(80), provenance=legend),
+        GradeBand(label="差", min=D(0), max=D(60), provenance=legend),
+    ]
+    (finding,) = run(report, ["JX504", "JX505"])
+    assert finding.code == "JX505" and finding.severity is Severity.INFO
+    assert "“良”" in finding.message and "80分≤总分<90" in finding.message and legend in finding.evidence
+    # a stated grade against the document's own legend is a contradiction: an error
+    report.set_fact("grade", fact("优"))
+    (finding,) = run(report, ["JX504", "JX505"])
+    assert finding.code == "JX504" and finding.severity is Severity.ERROR
+    # a legend that differs from the national bands decides: 85 is 优 where the form says 85分≤总分 is 优
+    report.grade_bands[0] = GradeBand(label="优", min=D(85), provenance=legend)
+    report.summary.self_score = fact("86")
+    assert run(report, ["JX504"]) == []
+    assert score(report, get_profile("national-2020")).grade_computed == "优"
+
+
+def test_a_score_without_a_grade_is_derived_from_the_profile_as_a_note() -> None:
+    """南县: 97 with no grade word → 优, an info, not a mismatch."""
+    (finding,) = run(with_facts(self_score="97"), ["JX504", "JX505"])
+    assert finding.code == "JX505" and finding.severity is Severity.INFO and "“优”" in finding.message
+
+
+# --- parts and wholes in prose ------------------------------------------------------------------------------
+
+
+def narrative(*texts: str) -> Report:
+    report = Report()
+    report.sections = [
+        NarrativeSection(heading=f"{i}", text=t, provenance=Provenance(line=i)) for i, t in enumerate(texts)
+    ]
+    return report
+
+
+XUELIANG = (
+    "共建设和安装软硬件设备共16954套(台、块、项),其中:总平台安装软硬件设备558套(台、块、项);综治分平台安装软硬件"
+    "设备1488套(台、块、项),公安分平台安装软硬件设备34套(台、块、项);前端视频监控补点建设安装设备14666台(套);"
+    "综治精品社区软硬件设备242套(台、块、项)。"
+)
+
+
+def test_parts_in_prose_adding_up_to_more_than_their_whole() -> None:
+    """天津 雪亮工程: 558 + 1488 + 34 + 14666 + 242 = 16988 套 against 共16954套 (台(套) counted with 套)."""
+    (finding,) = run(narrative(XUELIANG), ["JX613"])
+    assert finding.numbers == (D(16954), D(558), D(1488), D(34), D(14666), D(242), D(16988))
+    assert "16988" in finding.message and "差 34" in finding.message
+
+
+def test_money_parts_in_the_next_sentence_and_their_printed_digits() -> None:
+    """池州: 共完成预算资金89.97万元。其中:30 + 30 + 29.99 = 89.99 — 0.02 more than the digits allow."""
+    text = (
+        "本项目共完成预算资金89.97万元。其中:30万元用于基建工程项目预算编制;30万元用于基建工程项目审计;"
+        "29.99万元用于基建工程项目设计、规划、测绘。"
+    )
+    (finding,) = run(narrative(text), ["JX613"])
+    assert finding.numbers == (D("89.97"), D(30), D(30), D("29.99"), D("89.99"))
+    # parts within the printed digits, parts that are a subset, parts about something else: nothing
+    quiet = [
+        "我单位2019年总支出7908.83万元,其中基本支出4204.8万元,项目支出3704万元。",  # 3704 may be 3704.03
+        "衡山县公安局内设机构28个,其中派出所11个,拘押收教场所2个。",  # 其中 names only some
+        "派出机构7个:珠晖、雁峰、石鼓、蒸湘、八角塘分局、高新开发区分局、南岳机场分局。其中副处机构10个,正科级机构22个。",
+        "支出799.12万元。其中:人员经费支出434.89万元,公用经费支出77.4万元,项目支出286.83万元。",
+        "三公经费决算支出数为1165.08万元,按同口径同比减少63.96万元。其中:公务用车购置费支出204.78万元,同比减少54.2万元。",
+    ]
+    assert run(narrative(*quiet), ["JX613", "JX614"]) == []
+
+
+def test_projects_at_the_start_of_the_year_and_added_against_the_total() -> None:
+    """红河: 实施项目共15个, 年初批复预算8个项目, 年中增加8个项目: 8 + 8 = 16."""
+    text = (
+        "2024年,州数据发展中心实施项目共15个(含2023年转列暂付性款项项目5个),年初批复预算8个项目985万元"
+        "(含1个年初结转结余项目50万元),调整预算后项目预算861.46万元,年中增加8个项目(含2023年转列暂付性款项项目5个),"
+        "实际到位资金334.67万元。"
+    )
+    (finding,) = run(narrative(text), ["JX613"])
+    assert finding.numbers == (D(15), D(8), D(8), D(16)) and "年中增加" in finding.message
+    assert run(narrative(text.replace("共15个", "共16个")), ["JX613"]) == []
+
+
+def test_a_count_and_the_names_listed_after_it() -> None:
+    """南县: 直属事业单位10个, nine named; 3个, 分别为 A、B和C is right; a list ending in 等 is not checked."""
+    text = (
+        "直属事业单位10个,即县国库集中支付中心、县财政信息中心、县工资统发中心、县财政投资评审中心、县政府债务研究评估"
+        "中心、县财政预算编审中心、县国有资产服务中心、县会计服务中心、县经济开发区财政所。"
+        "纳入部门预算编制范围的单位有3个,分别为南县财政局机关本级、南县财政事务中心和南县国库集中支付中心。"
+        "下设办公室、预算股、人事教育股等16个股室。"
+    )
+    (finding,) = run(narrative(text), ["JX614"])
+    assert finding.numbers == (10, 9) and "县经济开发区财政所" in finding.message
+
+
+def test_a_level2_cell_repeating_its_level1_name_is_not_misplaced() -> None:
+    """池州: 满意度指标 / 满意度指标 / 公众满意度 — the merged level-1 cell read into the level-2 column."""
+    report = Report()
+    report.indicators = [
+        row(
+            "公众满意度",
+            value("≥90%", "90", "%", ">="),
+            value("95%", "95", "%"),
+            "10",
+            "10",
+            level1="满意度指标",
+            level2="满意度指标",
+        )
+    ]
+    assert run(report, ["JX406"]) == []
+    report.indicators[0].level2 = "数量指标"
+    assert [f.code for f in run(report, ["JX406"])] == ["JX406"]
+
+
+# --- statements that contradict the numbers beside them ------------------------------------------------------
+
+
+def test_changes_against_the_budget_that_the_budget_and_spending_contradict() -> None:
+    """杜集: 公务接待费 budget 14.9, spent 5.21, "减少0.1万元,下降0.006%"; 公务用车 15 vs 2.48 "无变化"."""
+    report = with_facts(
+        reception_budget="14.9",
+        reception="5.21",
+        reception_budget_variance="-0.1",
+        reception_budget_variance_rate="-0.006",
+        vehicle_budget="15",
+        vehicle_total="2.48",
+        vehicle_budget_variance="0",
+        overseas_travel_budget="20",
+        overseas_travel="0",
+        overseas_travel_budget_variance="0",
+    )
+    found = run(report, ["JX307"])
+    assert [f.severity for f in found] == [Severity.ERROR] * 3
+    reception, vehicle, overseas = found
+    assert reception.numbers == (D("14.9"), D("5.21"), D("-0.1"), D("-0.006"), D("-9.69"), D("-65.03"))
+    assert "减少 9.69，下降 65.03%" in reception.message and "减少 0.1，下降 0.006%" in reception.message
+    assert "无变化" in vehicle.message and D("-12.52") in vehicle.numbers
+    assert D(-20) in overseas.numbers
+    right = with_facts(
+        reception_budget="14.9",
+        reception="5.21",
+        reception_budget_variance="-9.69",
+        reception_budget_variance_rate="-65.03",
+    )
+    assert run(right, ["JX307"]) == []
+    # a share truncated, not rounded: 2.48 / 7.69 = 32.2497% written 32.24% — a note
+    share = with_facts(
+        three_public_total="7.69", vehicle_total="2.48", vehicle_execution_rate="32.24", vehicle_budget="7.69"
+    )
+    (note,) = run(share, ["JX304"])
+    assert note.severity is Severity.INFO and D("32.25") in note.numbers
+
+
+# --- rounding: a difference the printed digits allow is no finding, or a note where the profile asks ---------
+
+
+def test_a_sum_off_by_what_a_rounded_figure_allows_is_not_an_error() -> None:
+    """衡山: 总支出7908.83万元,其中基本支出4204.8万元,项目支出3704万元 — 7908.8, 0.03 short."""
+    sentence = "我单位2019年总支出7908.83万元,其中基本支出4204.8万元,项目支出3704万元。"
+    report = Report()
+    for i, (key, number) in enumerate(
+        (("expenditure_total", "7908.83"), ("basic_expenditure", "4204.8"), ("project_expenditure", "3704"))
+    ):
+        report.set_fact(key, Fact(value=D(number), provenance=Provenance(line=20 + i, text=sentence)))
+    assert run(report, ["JX202"]) == []
+    national = get_profile("national-2020")
+    data = national.model_dump(mode="json", exclude={"path"})
+    data["id"], data["tolerances"]["rounding_info"] = "notes", True
+    notes = profile_from_dict(data)
+    (finding,) = check(report, score(report, notes), notes, select=["JX202"])
+    assert finding.severity is Severity.INFO and "舍入" in finding.message
+    assert finding.numbers == (D("4204.8"), D(3704), D("7908.83"), D("7908.8"))
+    # 1.97 off is more than a rounded 3704 (3703.5–3705) and 4204.8 can hide
+    report.expenditure.expenditure_total = Fact(value=D("7906.83"), provenance=Provenance(text="7906.83"))
+    (error,) = run(report, ["JX202"])
+    assert error.severity is Severity.ERROR
+
+
+def test_a_rate_one_unit_off_in_its_last_digit_is_rounding() -> None:
+    """4.345 / 30 = 14.483%: a stated 14.48% may come from the unrounded amount; 14.57% cannot."""
+    ok = with_facts(reception="4.34", reception_budget="30", reception_execution_rate="14.48")
+    assert run(ok, ["JX304"]) == []
+    wrong = with_facts(reception="4.34", reception_budget="30", reception_execution_rate="14.57")
+    (finding,) = run(wrong, ["JX304"])
+    assert finding.severity is Severity.ERROR and "14.45–14.50%" in finding.message
+
+
+@settings(max_examples=60, deadline=None)
+@given(
+    parts=st.lists(st.integers(min_value=1, max_value=5000), min_size=2, max_size=6),
+    slip=st.integers(min_value=-40, max_value=40),
+)
+def test_a_written_breakdown_is_a_finding_exactly_when_its_parts_exceed_the_whole(parts: list[int], slip: int) -> None:
+    # a part that is the sum of two or more after it reads as a sub-breakdown written flat: not one level
+    assume(not any(parts[i] == sum(parts[i + 1 : j]) for i in range(len(parts)) for j in range(i + 3, len(parts) + 1)))
+    total = sum(parts) + slip
+    names = "；".join(f"第{i + 1}分平台安装设备{p}套" for i, p in enumerate(parts))
+    report = narrative(f"共建设和安装设备共{total}套，其中：{names}。")
+    found = run(report, ["JX613"])
+    assert bool(found) is (slip < 0 and max(parts) <= total)
+    if found:
+        assert found[0].numbers == (D(total), *(D(p) for p in parts), D(sum(parts)))
