@@ -246,11 +246,12 @@ def _compare_rows(
 
 
 def _numbers(finding: Finding) -> set[Decimal]:
+    """The finding's numbers, unsigned: labels name a decrease of 0.71 as 0.71."""
     out = set()
     for n in finding.numbers:
         value = as_number(n)
         if value is not None:
-            out.add(value.normalize())
+            out.add(abs(value).normalize())
     return out
 
 
@@ -264,7 +265,7 @@ WORDS_TO_CODE = {
 
 
 def finding_matches(expected: dict[str, Any], finding: Finding) -> bool:
-    keys = {k.normalize() for k in (as_number(n) for n in expected.get("key_numbers", [])) if k is not None}
+    keys = {abs(k).normalize() for k in (as_number(n) for n in expected.get("key_numbers", [])) if k is not None}
     if keys:
         return keys <= _numbers(finding)
     if finding.severity.value != expected.get("severity"):

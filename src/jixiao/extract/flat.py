@@ -630,6 +630,66 @@ def _unit_before(tokens: list[Token], start: int) -> str:
     return "万元"
 
 
+# --- row-label money tables: 项目 | 预算数 | 决算数 (| 增减率) with one row per item ---------------------
+
+_MONEY_COLUMN = re.compile(
+    r"^(?:\d{4}年度?)?(?:预算|决算|执行|实际|上年|本年|增减|变动|增长|支出)[\u4e00-\u9fff()%（）]{0,6}$"
+)
+_ROW_TABLE_FIRST = ("项目", "科目", "名称", "项目名称", "支出项目")
+
+
+def _money_header(tokens: list[Token], start: int) -> tuple[int, list[Token]] | None:
+    """A run of two or more money column words (预算数 · 决算数 · 增减率) at `start`."""
+    i = start
+    if compact(tokens[i].text) in _ROW_TABLE_FIRST:
+        i += 1
+    columns: list[Token] = []
+    while i < len(tokens) and _MONEY_COLUMN.match(compact(tokens[i].text)) and table_label_key(tokens[i].text) is None:
+        columns.append(tokens[i])
+        i += 1
+    return (i, columns) if len(columns) >= 2 else None
+
+
+def _read_money_rows(tokens: list[Token], i: int, width: int) -> tuple[list[tuple[Token, list[Token]]], int]:
+    rows: list[tuple[Token, list[Token]]] = []
+    while i < len(tokens):
+        label = tokens[i]
+        if not label.text or not (table_label_key(label.text) is not None or compact(label.text) in ("合计", "总计")):
+            break
+        j = i + 1
+        values: list[Token] = []
+        while j < len(tokens) and len(values) < width and is_value(tokens[j].text):
+            values.append(tokens[j])
+            j += 1
+        # without pipes an empty cell leaves no mark: a short row cannot be placed
+        if not values or (len(values) < width and not label.piped):
+            break
+        rows.append((label, values))
+        i = j
+    return rows, i
+
+
+def _money_grid(title: str, columns: list[Token], rows: list[tuple[Token, list[Token]]]) -> Table:
+    grid = [[_cell(0, 0, None, title), *(_cell(0, c + 1, t) for c, t in enumerate(columns))]]
+    for label, values in rows:
+        r = len(grid)
+        line = [_cell(r, 0, label)]
+        cells = [values[c] if c < len(values) and values[c].text else None for c in range(len(columns))]
+        line += [_cell(r, c + 1, token) for c, token in enumerate(cells)]
+        grid.append(line)
+    return _grid(grid, columns[0].line)
+
+
+def _title_before(run: list[Paragraph], tokens: list[Token], start: int) -> str:
+    """The table's subject from the lines just above it (“三公”经费支出决算表), for 合计 and 其他."""
+    first = tokens[start].para
+    for index in range(first, max(-1, first - 4), -1):
+        text = run[index].text
+        if re.search(r"三公|收入|支出|固定资产", text) and len(text) <= 80:
+            return text
+    return "项目"
+
+
 # --- label and value, one cell per line (人员编制 / 21 / 实有人数 / 21) ------------------------------
 
 
@@ -748,6 +808,14 @@ def _rebuild_run(run: list[Paragraph], warnings: list[str]) -> list[Block] | Non
                 tables.append((i, stop, _funds_grid(columns, rows, _unit_before(tokens, i))))
                 i = stop
                 continue
+        money = _money_header(tokens, i)
+        if money is not None:
+            end, columns = money
+            money_rows, stop = _read_money_rows(tokens, end, len(columns))
+            if money_rows:
+                tables.append((i, stop, _money_grid(_title_before(run, tokens, i), columns, money_rows)))
+                i = stop
+                continue
         pairs, stop = _read_pairs(tokens, i)
         if pairs:
             tables.append((i, stop, _pairs_grid(pairs)))
@@ -800,11 +868,13 @@ def _after_total(tokens: list[Token], stop: int, total: _Row) -> int:
     return last + 1
 
 
-_FORM_HINT = re.compile(r"年初预算|一级指标|三级指标|二级指标|指标值|指标名称|分值")
+_FORM_HINT = re.compile(r"年初预算|一级指标|三级指标|二级指标|指标值|指标名称|分值|预算数|决算数")
 
 
 def _may_hold_form(text: str) -> bool:
-    return bool(_FORM_HINT.search(text)) or (len(text) <= 12 and table_label_key(text) is not None)
+    return bool(_FORM_HINT.search(normalize(text).replace(" ", ""))) or (
+        len(text) <= 12 and table_label_key(text) is not None
+    )
 
 
 def _splice(run: list[Paragraph], tokens: list[Token], tables: list[tuple[int, int, Table]]) -> list[Block]:

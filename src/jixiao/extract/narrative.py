@@ -57,6 +57,8 @@ class Subject:
     share: str | None = None
     budget_change: str | None = None  # a budget disclosure: the budget against last year's budget
     budget_change_rate: str | None = None
+    budget_variance: str | None = None  # spending against its own budget (与2021年度预算相比，减少0.1万元)
+    budget_variance_rate: str | None = None
 
 
 _THREE_PUBLIC = Subject(
@@ -69,6 +71,8 @@ _THREE_PUBLIC = Subject(
     "three_public_saving_rate",
     budget_change="three_public_budget_change",
     budget_change_rate="three_public_budget_change_rate",
+    budget_variance="three_public_budget_variance",
+    budget_variance_rate="three_public_budget_variance_rate",
 )
 _RECEPTION = Subject(
     "reception",
@@ -78,6 +82,8 @@ _RECEPTION = Subject(
     "reception_change_rate",
     budget_change="reception_budget_change",
     budget_change_rate="reception_budget_change_rate",
+    budget_variance="reception_budget_variance",
+    budget_variance_rate="reception_budget_variance_rate",
 )
 _VEHICLE = Subject(
     "vehicle_total",
@@ -87,11 +93,13 @@ _VEHICLE = Subject(
     "vehicle_change_rate",
     budget_change="vehicle_budget_change",
     budget_change_rate="vehicle_budget_change_rate",
+    budget_variance="vehicle_budget_variance",
+    budget_variance_rate="vehicle_budget_variance_rate",
 )
 
 
-def _item(name: str) -> Subject:
-    """One 三公 item with its budget and the changes of both."""
+def _item(name: str, *, variance: bool = False) -> Subject:
+    """One 三公 item with its budget and the changes of both (and its spending against the budget)."""
     return Subject(
         name,
         f"{name}_budget",
@@ -99,12 +107,14 @@ def _item(name: str) -> Subject:
         change_rate=f"{name}_change_rate",
         budget_change=f"{name}_budget_change",
         budget_change_rate=f"{name}_budget_change_rate",
+        budget_variance=f"{name}_budget_variance" if variance else None,
+        budget_variance_rate=f"{name}_budget_variance_rate" if variance else None,
     )
 
 
 _VEHICLE_OPERATION = _item("vehicle_operation")
 _VEHICLE_PURCHASE = _item("vehicle_purchase")
-_OVERSEAS = _item("overseas_travel")
+_OVERSEAS = _item("overseas_travel", variance=True)
 _INCOME = Subject("income_total", change="income_change", change_rate="income_change_rate")
 _EXPENDITURE = Subject("expenditure_total", change="expenditure_change", change_rate="expenditure_change_rate")
 
@@ -312,7 +322,18 @@ def _read_sentence(
             if stated is not None:
                 key, value, unit = stated
                 result.facts.append(Stated(key, value, unit, prov))
+        if subject is not None and (unchanged := _NO_CHANGE.search(clause)) is not None:
+            unchanged_key = subject.budget_variance if "预算" in unchanged.group(1) else subject.change
+            if budget_mode and unchanged_key == subject.change:
+                unchanged_key = subject.budget_change
+            if unchanged_key:
+                result.facts.append(Stated(unchanged_key, Decimal(0), "万元", prov))  # 与预算相比无变化: stated as 0
     return subject, budget_mode
+
+
+_NO_CHANGE = re.compile(
+    r"(?:与|较|比)([^，,。]{0,12}?)(?:相比)?[,，]?(?:无增减|无[变變]化|無[变變]化|无[变變]动|持平|没有变化|未发生变化)"
+)
 
 
 _YEAR = re.compile(r"((?:19|20)\d{2})年")
@@ -386,8 +407,8 @@ def _role(
         if budget_word in ("预算执行率", "执行率") and (subject is None or subject.execution_rate is None):
             return "execution_rate", q.number, "%"
         if subject is not None and subject.change_rate and (_DECREASE.search(cue) or _INCREASE.search(cue)):
-            if against_budget:
-                return None  # 较年初预算数减少10.93万元,下降54.65%: against the budget, not the year before
+            if against_budget:  # 较年初预算数减少10.93万元,下降54.65%: against the budget, not the year before
+                return (subject.budget_variance_rate, sign * q.number, "%") if subject.budget_variance_rate else None
             return subject.change_rate, sign * q.number, "%"
         if subject is not None and subject.share and "占" in cue and not re.search(r"(收入|预算)", cue):
             return subject.share, q.number, "%"  # a share of expenditure, not of income or of the budget
@@ -395,7 +416,12 @@ def _role(
     amount = money_in_wan(q.number, q.unit, default_unit=None)
     if amount is None:
         return None
-    if subject is not None and subject.budget and "预算" in cue and "完成预算" not in cue and "决算" not in cue:
+    changed = bool(_DECREASE.search(cue) or _INCREASE.search(cue))
+    if subject is not None and changed and (against_budget or re.search(r"(?:较|比|与)[^，,]{0,8}预算", cue)):
+        # 较年初预算数减少10.93万元: spending against the budget
+        return (subject.budget_variance, sign * amount, q.unit) if subject.budget_variance else None
+    budget_cue = "预算" in cue and "完成预算" not in cue and "决算" not in cue
+    if subject is not None and subject.budget and budget_cue:
         return subject.budget, amount, q.unit
     if budget_word is not None and (subject is None or subject.budget is None):
         key = _BUDGET_MAP[budget_word]
@@ -404,9 +430,7 @@ def _role(
         return None
     if subject.saving and "节约" in cue:
         return subject.saving, amount, q.unit
-    if subject.change and (_DECREASE.search(cue) or _INCREASE.search(cue)):
-        if against_budget or "预算" in cue:
-            return None  # 较年初预算数减少10.93万元: against the budget, not the year before
+    if subject.change and changed:
         return subject.change, sign * amount, q.unit
     if _DECREASE.search(cue) or _INCREASE.search(cue) or re.search(r"(较|比|同比)", cue):
         return None  # a change of a subject that has no change key: not its amount

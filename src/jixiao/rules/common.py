@@ -98,8 +98,13 @@ def rate_issue(  # noqa: PLR0917 — reads like the sentence: label = part ÷ wh
     whole_label: str,
     evidence: tuple[Provenance, ...],
     severity: Severity | None = None,
+    *,
+    also: tuple[Decimal, ...] = (),
 ) -> Iterator[Issue]:
     """A stated percentage against part / whole, within the interval the figures' printed digits allow.
+
+    `also` names the stated figures the whole was derived from (本年数 for a 上年数), so that the finding
+    lists every number it compares.
 
     The quotient rounded to the stated decimals is right; truncated, an info; a stated rate inside the
     propagated interval is no finding (an info when the profile asks); outside it, the rule's finding.
@@ -115,7 +120,7 @@ def rate_issue(  # noqa: PLR0917 — reads like the sentence: label = part ÷ wh
     s = stated.value
     quotient = f"{part_label} {fmt(part.value)} ÷ {whole_label} {fmt(whole.value)} = {fmt(c)}%"
     evidence = (*ctx.ev(rate_key), *evidence)
-    numbers = (part.value, whole.value, s, c)
+    numbers = (part.value, whole.value, s, c, *also)
     if comparison.verdict is Verdict.TRUNCATED:
         d = stated.decimals
         rounded = quantize(computed, d)
@@ -124,7 +129,7 @@ def rate_issue(  # noqa: PLR0917 — reads like the sentence: label = part ÷ wh
             f"{label} {fmt(s)}% 是 {part_label} {fmt(part.value)} ÷ {whole_label} {fmt(whole.value)} = {longer}% "
             f"截尾所得，四舍五入应为 {fmt(rounded)}%"
         )
-        yield Issue(message, (*numbers[:3], rounded), evidence, Severity.INFO)
+        yield Issue(message, (*numbers[:3], rounded, *also), evidence, Severity.INFO)
         return
     if comparison.verdict is Verdict.WITHIN:
         if ctx.profile.tolerances.rounding_info:

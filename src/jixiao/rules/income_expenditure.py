@@ -165,6 +165,7 @@ def _change_rate(ctx: Context, subject: str, label: str, current_key: str) -> It
         "增减额",
         prior_label(current, change),
         ctx.ev(f"{subject}_change", current_key),
+        also=(current.value,),
     )
 
 

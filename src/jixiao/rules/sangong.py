@@ -235,6 +235,7 @@ def sangong_change_rate_mismatch(ctx: Context) -> Iterator[Issue]:
             "增减额",
             prior_label(current, change),
             ctx.ev(f"{subject}_change", current_key),
+            also=(current.value,),
         )
 
 
