@@ -51,7 +51,7 @@ def extract(document: Document) -> Report:
     lines, pairs = _lines_and_pairs(document)
     table_facts, indicator_tables = _read_tables(document, report)
     units = _prose_units(document, indicator_tables)
-    narrative = read_narrative(units)
+    narrative = read_narrative(units, find_fiscal_year(lines))
     for stated in narrative.facts:
         report.set_fact(stated.key, Fact(value=stated.value, unit=stated.unit, provenance=stated.provenance))
     for stated in narrative.comparison_years:

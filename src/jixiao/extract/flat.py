@@ -810,10 +810,10 @@ def _rebuild_run(run: list[Paragraph], warnings: list[str]) -> list[Block] | Non
                 continue
         money = _money_header(tokens, i)
         if money is not None:
-            end, columns = money
-            money_rows, stop = _read_money_rows(tokens, end, len(columns))
+            end, money_columns = money
+            money_rows, stop = _read_money_rows(tokens, end, len(money_columns))
             if money_rows:
-                tables.append((i, stop, _money_grid(_title_before(run, tokens, i), columns, money_rows)))
+                tables.append((i, stop, _money_grid(_title_before(run, tokens, i), money_columns, money_rows)))
                 i = stop
                 continue
         pairs, stop = _read_pairs(tokens, i)

@@ -96,6 +96,8 @@ def read_labelled_table(table: Table, file: str, title: str = "") -> Labelled:
             if not compact(cells[0].text).startswith(STOP_LABELS):
                 continue
             in_indicators = False
+        if len(cells) == 1 and band_used and table_label_key(cells[0].text, context) is not None:
+            continue  # a data row left blank (因公出国（境）费 | | ): the band above still heads the rows below
         if len(cells) == 1 and not _is_value(cells[0].text):
             context = cells[0].text  # a title row, e.g. 年度收入情况（万元）
             band = []

@@ -240,8 +240,11 @@ def join_broken_paragraphs(units: list[TextUnit]) -> list[TextUnit]:
     return out
 
 
-def read_narrative(units: list[TextUnit]) -> NarrativeFacts:
-    """Every fact the prose states; each keeps the sentence it came from, as written."""
+def read_narrative(units: list[TextUnit], fiscal_year: int | None = None) -> NarrativeFacts:
+    """Every fact the prose states; each keeps the sentence it came from, as written.
+
+    `fiscal_year`, the year the document reports on, tells last year's figures and budgets from its own.
+    """
     result = NarrativeFacts()
     for unit in join_broken_paragraphs(units):
         project = _numbered_project(normalize(unit.text), unit.provenance.with_text(unit.text.split("。")[0]))
@@ -255,7 +258,7 @@ def read_narrative(units: list[TextUnit]) -> NarrativeFacts:
                 continue
             sentence = normalize(written)
             prov = unit.provenance.with_text(written.strip())
-            subject, budget_mode = _read_sentence(sentence, subject, prov, result, budget_mode)
+            subject, budget_mode = _read_sentence(sentence, subject, prov, result, budget_mode, fiscal_year)
             result.facts.extend(_staff_facts(sentence, prov))
             result.facts.extend(_score_facts(sentence, prov))
             listed = _project_list(sentence, prov)
@@ -268,20 +271,29 @@ def read_narrative(units: list[TextUnit]) -> NarrativeFacts:
     return result
 
 
-def _read_sentence(
-    sentence: str, subject: Subject | None, prov: Provenance, result: NarrativeFacts, budget_mode: bool = False
+def _read_sentence(  # noqa: PLR0917 — the reading state of the paragraph, passed on sentence by sentence
+    sentence: str,
+    subject: Subject | None,
+    prov: Provenance,
+    result: NarrativeFacts,
+    budget_mode: bool = False,
+    fiscal_year: int | None = None,
 ) -> tuple[Subject | None, bool]:
     itemised = bool(re.match(r"^\s*其中", sentence)) and not _SUBJECT_RE.search(sentence[:12])
     # "城区道路维修项目全年预算数120万元，执行数110万元": the whole sentence is about that project
     itemised = itemised or bool(_ITEM_BEFORE.search(sentence))
     against_budget = False  # the comparison the sentence is making: with the budget, or the year before
-    years = [int(y) for y in _YEAR.findall(sentence)]
+    years = [int(y) for y in _YEAR.findall(sentence)] + ([fiscal_year] if fiscal_year else [])
     latest_year = max(years) if years else None
     for clause in CLAUSE_SPLIT.split(sentence):
         if not clause.strip():
             continue
-        if _BUDGET_BASIS.search(clause):
-            against_budget = True
+        if (basis := _BUDGET_BASIS.search(clause)) is not None:
+            # 比2019年预算减少4.8万元 in a report on 2020: last year's budget, so a budget's change
+            basis_year = _YEAR.search(basis.group(0))
+            earlier = basis_year is not None and latest_year is not None and int(basis_year.group(1)) < latest_year
+            against_budget = not earlier
+            budget_mode = budget_mode or earlier
         elif _PRIOR_BASIS.search(clause):
             against_budget = False
         position = 0

@@ -76,7 +76,8 @@ def weights_total_mismatch(ctx: Context) -> Iterator[Issue]:
 
     检查什么：
         预算执行分值 + 各三级指标分值之和，是否等于总分行的分值（未写明时取评分规则的总分，默认
-        100）。表中没有预算执行分值时，指标分值之和应等于总分，或 总分 − 执行分值。
+        100）。表中没有预算执行分值时，指标分值之和应等于总分，或 总分 − 执行分值。表中没有总分行、
+        分值又少于总分时，多半是指标没有列全（或复制时被截去），报告为警告。
     为什么重要：
         总分值不是 100，得分和等次就不能按统一标准比较。
     示例：
@@ -108,6 +109,12 @@ def weights_total_mismatch(ctx: Context) -> Iterator[Issue]:
     parts += [f"{fmt(s.weight)}（{s.name}）" for s in card.level1]
     what = "总分值" if has_execution else "指标分值（总分减预算执行分值）"
     message = f"各项分值合计 {' + '.join(parts)} = {fmt(actual)} 分，不等于{what} {fmt(expected)} 分"
+    if stated_total is None and actual < expected:
+        # no 总分 row states the total and points are missing, not extra: rows left out (or cut off
+        # when the form was copied) are likelier than an arithmetic error
+        message += "；表中没有总分行，指标可能未列全"
+        yield Issue(message, (expected, actual), ctx.ev("weight_total", "execution_weight"), Severity.WARNING)
+        return
     yield Issue(message, (expected, actual), ctx.ev("weight_total", "execution_weight"))
 
 
