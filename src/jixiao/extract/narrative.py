@@ -213,7 +213,7 @@ _HEADING = re.compile(
     r"^\s*(?:[一二三四五六七八九十]+[、.]|[(（][一二三四五六七八九十\d]+[)）]|\d+[、.．]|第[一二三四五六七八九十]+)"
 )
 # A project named right before a budget word: "城区道路维修项目全年预算数…", "XX项目的预算执行率…".
-_ITEM_BEFORE = re.compile(r"(?<![后本该各个共部])项目的?(?=年初|全年|预算|执行|追加|调整)")
+_ITEM_BEFORE = re.compile(r"(?<=[\u4e00-\u9fff])(?<![后本该各个共部])项目的?(?=年初|全年|预算|执行|追加|调整)")
 _BUDGET_BASIS = re.compile(r"(?:较|比|与)[^，,]{0,8}预算")
 _PRIOR_BASIS = re.compile(r"(?:较|比|与)\s*(?:上年|上一年|去年|同期|(?:19|20)\d{2}年)|同比")
 _DECREASE = re.compile(r"(减少|下降|降低|减支|压减|缩减|节约)")
@@ -429,11 +429,11 @@ def _role(
     if amount is None:
         return None
     changed = bool(_DECREASE.search(cue) or _INCREASE.search(cue))
-    if subject is not None and changed and (against_budget or re.search(r"(?:较|比|与)[^，,]{0,8}预算", cue)):
+    if subject is not None and changed and against_budget:
         # 较年初预算数减少10.93万元: spending against the budget
         return (subject.budget_variance, sign * amount, q.unit) if subject.budget_variance else None
     budget_cue = "预算" in cue and "完成预算" not in cue and "决算" not in cue
-    if subject is not None and subject.budget and budget_cue:
+    if subject is not None and subject.budget and budget_cue and not changed:
         return subject.budget, amount, q.unit
     if budget_word is not None and (subject is None or subject.budget is None):
         key = _BUDGET_MAP[budget_word]

@@ -1,0 +1,133 @@
+"""Prose wordings of real reports (shared corpus and tests/corpus), each read as the fact it states.
+
+Every case is a sentence as published (a number or a name may be cut), so that the reader is tested on
+the wording units really use, not on the seeds' alone.
+"""
+
+from __future__ import annotations
+
+from decimal import Decimal
+from pathlib import Path
+
+import pytest
+
+from jixiao.extract import extract
+from jixiao.ingest import read
+
+TITLE = "2021年度部门整体支出绩效自评报告\n"
+
+
+def stated(tmp_path: Path, text: str, title: str = TITLE) -> dict[str, object]:
+    path = tmp_path / "r.txt"
+    path.write_text(title + text + "\n", encoding="utf-8")
+    return {k: f.value for k, f in extract(read(path)).facts().items()}
+
+
+@pytest.mark.parametrize(
+    ("sentence", "expected"),
+    [
+        # headcounts in their forms
+        ("至2019年12月,共有编制244名,实有人数691人,其中在编在职244人。", {"staff_authorized": 244}),
+        ("现有编制人员205人。其中,局机关在职113人、离休2人、退休75人。", {"staff_authorized": 205}),
+        ("我局实有编制数 63 人,2021 年末在职人数 57 人、离 退休人数 94 人。", {"staff_actual": 57}),
+        # totals as numbered headings, and the parts of spending
+        ("1、收入:792.22万元。同比上年度增加189.25万元,增加31.39%。", {"income_total": Decimal("792.22")}),
+        (
+            "2、支出:799.12万元。其中:人员经费支出434.89万元,公用经费支出77.4万元,项目支出286.83万元。",
+            {
+                "expenditure_total": Decimal("799.12"),
+                "personnel_expenditure": Decimal("434.89"),
+                "public_expenditure": Decimal("77.4"),
+                "project_expenditure": Decimal("286.83"),
+            },
+        ),
+        # budgets of a project
+        ("是2024 年部门年初预算 1022.89 万元,年中调整预算为 1781.86 万元。", {"budget_adjusted": Decimal("1781.86")}),
+        (
+            "实施项目共15个(含2023年转列暂付性款项项目5个),年初批复预算8个项目985万元,调整预算后项目预算861.46万元。",
+            {"budget_initial": Decimal(985), "budget_adjusted": Decimal("861.46"), "project_count": 15},
+        ),
+        (
+            "2021年本专科生奖助学金项目实际下达预算2596万元,全年度实际总支出2595.6208 万元,项目预算执行率99%。",
+            {"budget_adjusted": Decimal(2596), "execution_rate": Decimal(99)},
+        ),
+        # grades
+        (
+            "部门绩效自评工作总体得分为84.47分,评级为“优”,预算执行总体规范。",
+            {"self_score": Decimal("84.47"), "grade": "优"},
+        ),
+    ],
+)
+def test_wordings_of_real_reports(tmp_path: Path, sentence: str, expected: dict[str, object]) -> None:
+    got = stated(tmp_path, sentence)
+    assert {k: got.get(k) for k in expected} == expected
+
+
+def test_a_thousands_separator_with_a_space_gives_no_wrong_amount(tmp_path: Path) -> None:
+    got = stated(
+        tmp_path,
+        "公务用车购置及运行维护费1,646.4万元(公务用车购置费109.0万元、公务用车运行维护费1, 537.4万元)。",
+    )
+    assert got["vehicle_total"] == Decimal("1646.4")
+    assert "vehicle_operation" not in got  # "1, 537.4" is not read as 537.4
+
+
+def test_a_change_against_the_budget_is_not_the_change_on_last_year(tmp_path: Path) -> None:
+    got = stated(
+        tmp_path,
+        "2021年“三公”经费支出共计9.07万元,较年初预算数减少10.93万元,下降54.65%, 较上年支出数减少0.71万元,下降7.83%。",
+    )
+    assert (got["three_public_change"], got["three_public_change_rate"]) == (Decimal("-0.71"), Decimal("-7.83"))
+    assert (got["three_public_budget_variance"], got["three_public_budget_variance_rate"]) == (
+        Decimal("-10.93"),
+        Decimal("-54.65"),
+    )
+    assert "three_public_budget" not in got  # 10.93 is a difference, not the budget
+
+
+def test_spending_against_its_own_budget_and_no_change(tmp_path: Path) -> None:
+    text = (
+        "1.因公出国(境)费支出0万元,与2021年度预算相比无增减。\n"
+        "2.公务接待费支出5.21万元, 与2021年度预算相比,减少0.1万元,下降0.006%,下降的原因是厉行节约。\n"
+    )
+    got = stated(tmp_path, text, "2021年度“三公”经费支出决算情况说明\n")
+    assert got["overseas_travel_budget_variance"] == 0
+    assert (got["reception"], got["reception_budget_variance"], got["reception_budget_variance_rate"]) == (
+        Decimal("5.21"),
+        Decimal("-0.1"),
+        Decimal("-0.006"),
+    )
+
+
+def test_a_budget_disclosure_states_budgets_and_their_changes(tmp_path: Path) -> None:
+    text = (
+        "2021年我镇“三公”经费预算为20万元,其中:因公出国(境)费0万元,公务接待费9万元,公务用车运行维护费11万元。\n"
+        "2021年市本级“三公”经费预算总额为3136万元,较2020年的3178万元减少42万元,下降1.32%。"
+    )
+    got = stated(tmp_path, text, "2021年“三公”经费预算公开说明\n")
+    assert got["three_public_budget"] == Decimal(20)
+    assert (got["reception_budget"], got["vehicle_operation_budget"]) == (Decimal(9), Decimal(11))
+    assert "reception" not in got and "three_public_total" not in got  # no actual spending is stated
+
+
+def test_a_budget_compared_with_an_earlier_years_budget(tmp_path: Path) -> None:
+    text = "(二)公务接待费支出预算为22.20万元,比2019年预算减少4.8万元,下降17.78%。"
+    got = stated(tmp_path, text, "杜集经济开发区管委会2020年“三公”经费预算情况说明\n")
+    assert (got["reception_budget_change"], got["reception_budget_change_rate"]) == (Decimal("-4.8"), Decimal("-17.78"))
+    assert "reception_budget_variance" not in got
+
+
+def test_last_years_totals_beside_this_years(tmp_path: Path) -> None:
+    text = (
+        "2023年度收入总计6462.57万元。收支较上年决算数减少570.58万元,主要原因是2022年收入总计7033.15万元,"
+        "包括本年收入合计6925.14万元,使用年初结转和结余108.01万元。"
+    )
+    got = stated(tmp_path, text, "重庆市綦江区公路事务中心2023年度部门决算\n")
+    assert got["income_total"] == Decimal("6462.57")
+    assert "income_grand_total" not in got  # 7033.15 is 2022's
+
+
+def test_grand_total_beside_the_years_total(tmp_path: Path) -> None:
+    text = "2023年度收入總計434.72萬元,其中:本年收入合計434.16萬元,使用非財政撥款結余0.00萬元。"
+    got = stated(tmp_path, text, "乌鲁木齐市政务服务中心2023年度部门决算\n")
+    assert (got["income_grand_total"], got["income_total"]) == (Decimal("434.72"), Decimal("434.16"))
