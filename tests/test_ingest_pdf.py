@@ -615,3 +615,24 @@ def test_table_over_three_pages_with_fewer_columns_on_the_middle_page(tmp_path: 
     assert [c.text for c in rows[-2]] == ["效益33", "培训人次", "受疫情影响部分培训改为线上进行下一年度加强线下组织。"]
     assert [c.text for c in rows[-1]] == ["满意度", "群众满意度", "95分"]
     assert [table.cell_provenance(c).page for c in (rows[1][0], rows[35][0], rows[-2][2], rows[-1][0])] == [1, 2, 2, 3]
+
+
+def _chars(text: str, x0: float, size: float = 12.0) -> list[dict[str, Any]]:
+    """Characters set side by side on one line: CJK and curly quotes one em wide, others half."""
+    out = []
+    for ch in text:
+        width = size if ch in "“”" or not ch.isascii() else size / 2
+        out.append({"text": ch, "x0": x0, "x1": x0 + width, "top": 100.0, "bottom": 100.0 + size, "size": size})
+        x0 += width
+    return out
+
+
+def test_a_number_after_a_closing_quote_stays_with_it_at_a_line_start() -> None:
+    """Seed 003's PDF broke 「“百吨王”21起」 before 王 with 45.6 pt left on the line: 王” would have fitted,
+    王”21 would not (no line break beside a quotation mark), so the line wrapped and the paragraph goes on."""
+    from jixiao.ingest.pdf_lines import lines_of, would_fit
+
+    (with_number,) = lines_of(_chars("王”21起，非法营运", 72))
+    assert not would_fit(45.6, with_number)
+    (without,) = lines_of(_chars("王”起，非法营运", 72))
+    assert would_fit(45.6, without)
