@@ -617,12 +617,12 @@ def test_table_over_three_pages_with_fewer_columns_on_the_middle_page(tmp_path: 
     assert [table.cell_provenance(c).page for c in (rows[1][0], rows[35][0], rows[-2][2], rows[-1][0])] == [1, 2, 2, 3]
 
 
-def _chars(text: str, x0: float, size: float = 12.0) -> list[dict[str, Any]]:
+def _chars(text: str, x0: float, top: float = 100.0, size: float = 12.0) -> list[dict[str, Any]]:
     """Characters set side by side on one line: CJK and curly quotes one em wide, others half."""
     out = []
     for ch in text:
         width = size if ch in "“”" or not ch.isascii() else size / 2
-        out.append({"text": ch, "x0": x0, "x1": x0 + width, "top": 100.0, "bottom": 100.0 + size, "size": size})
+        out.append({"text": ch, "x0": x0, "x1": x0 + width, "top": top, "bottom": top + size, "size": size})
         x0 += width
     return out
 
@@ -636,3 +636,12 @@ def test_a_number_after_a_closing_quote_stays_with_it_at_a_line_start() -> None:
     assert not would_fit(45.6, with_number)
     (without,) = lines_of(_chars("王”起，非法营运", 72))
     assert would_fit(45.6, without)
+
+
+def test_a_space_where_a_line_wrapped_is_kept() -> None:
+    """Seed 004 writes 「全年预算数 38 万元」: LibreOffice wrapped at the space after 数 and drew it at
+    the line's end, so the paragraph keeps it; without that space glyph the lines join as Chinese does."""
+    from jixiao.ingest.pdf_lines import join_lines, lines_of
+
+    assert join_lines(lines_of(_chars("全年预算数 ", 72) + _chars("38 万元", 72, top=118))) == "全年预算数 38 万元"
+    assert join_lines(lines_of(_chars("全年预算数", 72) + _chars("38万元", 72, top=118))) == "全年预算数38万元"

@@ -15,7 +15,8 @@ Per page:
   ends at a larger vertical gap than the page's usual line gap, a change of font size, a line that
   stopped short of the right margin, an indented next line, a heading marker (一、 （二） 3.) or a
   table. Wrapped lines are joined without a space where either side is CJK or inside a number, so
-  Chinese text comes back as written; spaces are inserted between Latin words by the character gaps.
+  Chinese text comes back as written, unless a space glyph ends the line (the text had a space there);
+  spaces are inserted between Latin words by the character gaps.
 - a page whose text runs sideways (turned by /Rotate, or set sideways) is read in the frame where it
   reads upright; its bboxes are in that frame.
 - bare page numbers (「- 3 -」, 「第3页 共9页」) in the top or bottom margin are dropped, and so are

@@ -43,6 +43,7 @@ class Line:
     bottom: float
     size: float
     lead: float  # width of the line's unbreakable start (see _lead_width)
+    space_after: bool = False  # a space glyph ends the line: the text had a space where it wrapped
 
     @property
     def first_char(self) -> str:
@@ -153,6 +154,7 @@ def _line(chars: list[Char]) -> Line | None:
         bottom=max(c["bottom"] for c in visible),
         size=median(float(c.get("size") or 10) for c in visible),
         lead=_lead_width(visible),
+        space_after=chars[-1]["text"].isspace(),
     )
 
 
@@ -243,8 +245,8 @@ def joiner(left: str, right: str) -> str:
 
 
 def join_lines(lines: list[Line]) -> str:
-    """A paragraph's text from its wrapped lines."""
+    """A paragraph's text from its wrapped lines (a space kept where the line wrapped at one)."""
     text = lines[0].text
-    for line in lines[1:]:
-        text += joiner(text[-1:], line.first_char) + line.text
+    for prev, line in pairwise(lines):
+        text += (" " if prev.space_after else joiner(text[-1:], line.first_char)) + line.text
     return text.strip()

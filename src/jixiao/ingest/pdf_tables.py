@@ -129,7 +129,10 @@ def _cell_text(chars: list[Char], box: BBox) -> tuple[str, Edges | None]:
     for prev, line in pairwise(lines):
         # Wrapped when the next line's first word could not have fitted (by width, so centred text counts too).
         wrapped = not would_fit(room - (prev.x1 - prev.x0), line)
-        parts.append(joiner(prev.last_char, line.first_char) if wrapped else "\n")
+        if not wrapped:
+            parts.append("\n")
+        else:
+            parts.append(" " if prev.space_after else joiner(prev.last_char, line.first_char))
         parts.append(line.text)
     return "".join(parts).strip(), Edges(lines_to_bottom, room - (last.x1 - last.x0), lines[0])
 
