@@ -122,10 +122,27 @@ def test_line_breaks_and_paragraphs_inside_a_cell(tmp_path: Path) -> None:
     body = (
         "<w:tbl><w:tr>"
         + tc("<w:p><w:r><w:t>产出指标</w:t><w:br/><w:t>(50分)</w:t></w:r></w:p><w:p/>" + p("第二段") + "<w:p/>")
+        + tc(p("50"))
         + "</w:tr></w:tbl>"
     )
     (table,) = read_docx(docx_with_body(tmp_path, body), DEFAULT_LIMITS).tables()
     assert table.cells[0].text == "产出指标\n(50分)\n第二段"
+
+
+def test_a_table_of_one_cell_is_a_frame_around_paragraphs(tmp_path: Path) -> None:
+    """Seed 000 frames its heading 五、评价报告综述 in a one-cell table: its paragraphs are the page's
+    own, as in the PDF and workbook of the same report. A one-cell table around a table stays one."""
+    inner = "<w:tbl><w:tr>" + tc(p("内1")) + tc(p("内2")) + "</w:tr></w:tbl>"
+    body = (
+        "<w:tbl><w:tr>" + tc(p("五、评价报告综述（文字部分）") + p("为有序推进绩效管理工作。")) + "</w:tr></w:tbl>"
+        + p("一、部门概况")
+        + "<w:tbl><w:tr>" + tc(p("外层") + inner + "<w:p/>") + "</w:tr></w:tbl>"
+    )  # fmt: skip
+    doc = read_docx(docx_with_body(tmp_path, body), DEFAULT_LIMITS)
+    framed = ["五、评价报告综述（文字部分）", "为有序推进绩效管理工作。"]
+    assert [p.text for p in doc.paragraphs()] == [*framed, "一、部门概况"]
+    outer, nested = doc.tables()
+    assert [c.text for c in outer.cells] == ["外层"] and nested.parent_table == outer.table_index
 
 
 def test_nested_table_is_its_own_block_after_the_enclosing_one(tmp_path: Path) -> None:
@@ -133,6 +150,7 @@ def test_nested_table_is_its_own_block_after_the_enclosing_one(tmp_path: Path) -
     body = (
         "<w:tbl><w:tr>"
         + tc(p("外"))
+        + tc(p("一"))
         + "</w:tr></w:tbl>"
         + p("之间")
         + "<w:tbl><w:tr>"

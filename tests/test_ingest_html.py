@@ -122,6 +122,23 @@ def test_irregular_spans_land_where_a_browser_puts_them(tmp_path: Path) -> None:
     ]
 
 
+def test_a_table_of_one_cell_is_a_frame_around_paragraphs(tmp_path: Path) -> None:
+    """As in the docx and PDF of the same report, a one-cell table's paragraphs are the page's own;
+    one around a table stays a table."""
+    page = """<html><body><div id="zoom">
+      <table><tr><td><p>五、评价报告综述（文字部分）</p><p>为有序推进绩效管理工作。</p></td></tr></table>
+      <p>一、部门概况</p>
+      <table><tr><td>外层<table><tr><td>内1</td><td>内2</td></tr></table></td></tr></table>
+      </div></body></html>"""
+    path = tmp_path / "t.html"
+    path.write_text(page, encoding="utf-8")
+    doc = read(path)
+    framed = ["五、评价报告综述（文字部分）", "为有序推进绩效管理工作。"]
+    assert [p.text for p in doc.paragraphs()] == [*framed, "一、部门概况"]
+    outer, inner = doc.tables()
+    assert [c.text for c in outer.cells] == ["外层"] and inner.parent_table == outer.table_index
+
+
 def test_nested_table_is_its_own_block(tmp_path: Path) -> None:
     page = """<html><body><div id="zoom">
       <p>前言</p>

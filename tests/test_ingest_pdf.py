@@ -425,15 +425,16 @@ def test_same_columns_after_a_deliberate_page_break_stay_two_tables(tmp_path: Pa
 
 
 def _draw_anchors(sheet: Any, xs: list[float], ys: list[float], anchors: list[tuple[int, int, int, int, str]]) -> None:
-    """Draw each anchor's rectangle (coordinates from the page top) with its text in the top-left corner."""
+    """Draw each anchor's rectangle (coordinates from the page top) with its text in the top-left
+    corner, a line of 14 pt per line of the text."""
     height = 842
     sheet.setFont(FONT, 10)
     for row, col, rowspan, colspan, text in anchors:
         x0, x1 = xs[col], xs[col + colspan]
         top, bottom = ys[row], ys[row + rowspan]
         sheet.rect(x0, height - bottom, x1 - x0, bottom - top)
-        if text:
-            sheet.drawString(x0 + 4, height - top - 14, text)
+        for i, line in enumerate(text.split("\n") if text else []):
+            sheet.drawString(x0 + 4, height - top - 14 * (i + 1), line)
 
 
 def test_vertical_merge_running_over_a_page_break_stays_one_cell(tmp_path: Path) -> None:
@@ -540,3 +541,107 @@ def test_row_cut_after_its_first_line_is_mended_but_a_new_row_is_not(tmp_path: P
         assert rows[35:] == [["指标35", "无"]]
     else:
         assert rows[34:] == [["指标33", "受疫情影响，部分培训"], ["指标34", "无"], ["指标35", "无"]]
+
+
+@pytest.mark.parametrize("cut", [True, False])
+def test_row_of_one_line_cells_cut_by_a_page_break_is_mended_but_a_new_row_is_not(tmp_path: Path, cut: bool) -> None:
+    """Page 1 ends with a row whose label and target filled their one line (LibreOffice cut the row
+    there, as in seed 002's PDF): the new page's texts continue lines that wrapped. A new row below
+    full lines is not mended: its 分值 would have fitted after the 分值 above."""
+    from reportlab.pdfgen import canvas
+
+    _register_font()
+    xs = [72.0, 172.0, 272.0, 322.0, 372.0]
+    ys = [72.0 + 20 * i for i in range(36)]  # rows of 20 pt down to y 772
+    path = tmp_path / "cut-one-line.pdf"
+    sheet = canvas.Canvas(str(path), pagesize=(595, 842))
+    page1 = [(0, c, 1, 1, text) for c, text in enumerate(("三级指标", "指标值", "分值", "得分"))]
+    for i in range(1, 34):
+        page1 += [(i, c, 1, 1, text) for c, text in enumerate((f"指标{i}", f"≥{i}个", "2", "2"))]
+    # Nine characters of 10 pt fill the 100 pt cells (less their padding): both texts wrapped there.
+    page1 += [(34, c, 1, 1, text) for c, text in enumerate(("一般道路交通事故较", "下降幅度达到百分之", "4", "4"))]
+    _draw_anchors(sheet, xs, ys, page1)
+    sheet.showPage()
+    first = ("去年下降以上", "五", "", "") if cut else ("破获电诈案件", "≥1200起", "4", "4")
+    page2 = [(0, c, 1, 1, text) for c, text in enumerate(first)]
+    page2 += [(1, c, 1, 1, text) for c, text in enumerate(("社会治安稳定", "良好", "5", "5"))]
+    _draw_anchors(sheet, xs, ys[:3], page2)
+    sheet.showPage()
+    sheet.save()
+    (table,) = read(path).tables()
+    rows = [[c.text for c in r] for r in table.anchor_rows()]
+    if cut:
+        mended = ["一般道路交通事故较去年下降以上", "下降幅度达到百分之五", "4", "4"]
+        assert rows[34:] == [mended, ["社会治安稳定", "良好", "5", "5"]]
+    else:
+        assert rows[34:] == [
+            ["一般道路交通事故较", "下降幅度达到百分之", "4", "4"],
+            ["破获电诈案件", "≥1200起", "4", "4"],
+            ["社会治安稳定", "良好", "5", "5"],
+        ]
+
+
+def test_table_over_three_pages_with_fewer_columns_on_the_middle_page(tmp_path: Path) -> None:
+    """Page 2's rows merge two of page 1's columns (its grid has fewer columns) and end with a reason
+    cut by the page break: it is mended on page 3 all the same, and every cell keeps its own page."""
+    from reportlab.pdfgen import canvas
+
+    _register_font()
+    xs = [72.0, 200.0, 300.0, 400.0, 520.0]
+    ys = [72.0 + 20 * i for i in range(36)]  # rows of 20 pt down to y 772
+    path = tmp_path / "three-pages.pdf"
+    sheet = canvas.Canvas(str(path), pagesize=(595, 842))
+    page1 = [(0, c, 1, 1, text) for c, text in enumerate(("一级指标", "三级指标", "指标值", "完成情况"))]
+    for i in range(1, 35):
+        page1 += [(i, c, 1, 1, text) for c, text in enumerate((f"产出{i}", f"指标{i}", f"≥{i}", "完成"))]
+    _draw_anchors(sheet, xs, ys, page1)
+    sheet.showPage()
+    page2: list[tuple[int, int, int, int, str]] = []
+    for i in range(33):
+        page2 += [(i, 0, 1, 1, f"效益{i}"), (i, 1, 1, 2, f"综合指标{i}"), (i, 3, 1, 1, "完成")]
+    # The last row: two full lines of 11 characters (110 pt in a 120 pt cell), cut by the page break.
+    reason = "受疫情影响部分培训改\n为线上进行下一年度加"
+    page2 += [(33, 0, 1, 1, "效益33"), (33, 1, 1, 2, "培训人次"), (33, 3, 1, 1, reason)]
+    _draw_anchors(sheet, xs, [*ys[:34], ys[33] + 34], page2)
+    sheet.showPage()
+    page3 = [(0, 0, 1, 1, ""), (0, 1, 1, 2, ""), (0, 3, 1, 1, "强线下组织。")]
+    page3 += [(1, 0, 1, 1, "满意度"), (1, 1, 1, 2, "群众满意度"), (1, 3, 1, 1, "95分")]
+    _draw_anchors(sheet, xs, ys[:3], page3)
+    sheet.showPage()
+    sheet.save()
+    (table,) = read(path).tables()
+    rows = table.anchor_rows()
+    assert table.n_rows == 35 + 34 + 1
+    assert [c.text for c in rows[-2]] == ["效益33", "培训人次", "受疫情影响部分培训改为线上进行下一年度加强线下组织。"]
+    assert [c.text for c in rows[-1]] == ["满意度", "群众满意度", "95分"]
+    assert [table.cell_provenance(c).page for c in (rows[1][0], rows[35][0], rows[-2][2], rows[-1][0])] == [1, 2, 2, 3]
+
+
+def _chars(text: str, x0: float, top: float = 100.0, size: float = 12.0) -> list[dict[str, Any]]:
+    """Characters set side by side on one line: CJK and curly quotes one em wide, others half."""
+    out = []
+    for ch in text:
+        width = size if ch in "“”" or not ch.isascii() else size / 2
+        out.append({"text": ch, "x0": x0, "x1": x0 + width, "top": top, "bottom": top + size, "size": size})
+        x0 += width
+    return out
+
+
+def test_a_number_after_a_closing_quote_stays_with_it_at_a_line_start() -> None:
+    """Seed 003's PDF broke 「“百吨王”21起」 before 王 with 45.6 pt left on the line: 王” would have fitted,
+    王”21 would not (no line break beside a quotation mark), so the line wrapped and the paragraph goes on."""
+    from jixiao.ingest.pdf_lines import lines_of, would_fit
+
+    (with_number,) = lines_of(_chars("王”21起，非法营运", 72))
+    assert not would_fit(45.6, with_number)
+    (without,) = lines_of(_chars("王”起，非法营运", 72))
+    assert would_fit(45.6, without)
+
+
+def test_a_space_where_a_line_wrapped_is_kept() -> None:
+    """Seed 004 writes 「全年预算数 38 万元」: LibreOffice wrapped at the space after 数 and drew it at
+    the line's end, so the paragraph keeps it; without that space glyph the lines join as Chinese does."""
+    from jixiao.ingest.pdf_lines import join_lines, lines_of
+
+    assert join_lines(lines_of(_chars("全年预算数 ", 72) + _chars("38 万元", 72, top=118))) == "全年预算数 38 万元"
+    assert join_lines(lines_of(_chars("全年预算数", 72) + _chars("38万元", 72, top=118))) == "全年预算数38万元"

@@ -71,6 +71,7 @@ def test_values_in_a_saved_workbook(tmp_path: Path) -> None:
         ["报告日期", dt.datetime(2022, 4, 12)],
         ["人数", 25.0],
         ["说明", "  两行\r\n文字  "],
+        ["原因", "第一段；\n\n第二段；\r\n \r\n第三段。"],
     ]
     for row in rows:
         ws.append(row)
@@ -86,6 +87,7 @@ def test_values_in_a_saved_workbook(tmp_path: Path) -> None:
         ["报告日期", "2022-04-12"],
         ["人数", "25"],
         ["说明", "两行\n文字"],
+        ["原因", "第一段；\n第二段；\n第三段。"],
     ]
     assert render_value(dt.datetime(2022, 4, 12, 9, 30)) == "2022-04-12 09:30:00"
 

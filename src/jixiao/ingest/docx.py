@@ -4,7 +4,8 @@ python-docx's `row.cells` repeats a merged cell at every grid position and hides
 module owns the table layer: w:tbl/w:tr/w:tc with w:gridSpan, w:vMerge (restart/continue become
 the anchor's rowspan), w:gridBefore/w:gridAfter, nested tables (blocks of their own right after the
 enclosing table) and text boxes (w:txbxContent, paragraphs styled "textbox"; the VML copy in
-mc:Fallback is skipped so nothing is read twice).
+mc:Fallback is skipped so nothing is read twice). A table of one cell holding no table is a frame
+drawn around text: its paragraphs are read as the body's.
 """
 
 from __future__ import annotations
@@ -98,12 +99,25 @@ class _Walker:
                 for box in boxes:
                     self.walk(box, "textbox")
             elif tag == n.tbl:
+                frame = self._frame_cell(child)
+                if frame is not None:
+                    self.walk(frame, style)
+                    continue
                 boxes = []
                 self.table(child, None, boxes)
                 for box in boxes:
                     self.walk(box, "textbox")
             elif tag in (n.sdt, n.sdt_content, n.custom_xml):
                 self.walk(child, style)
+
+    def _frame_cell(self, tbl: etree._Element) -> etree._Element | None:
+        """The cell of a table of one cell holding no table: a frame drawn around text, whose
+        paragraphs are read as the page's own (the PDF and workbook readers see them so too)."""
+        rows = self._rows(tbl)
+        cells = self._cells(rows[0]) if len(rows) == 1 else []
+        if len(cells) != 1 or cells[0].find(f".//{self.names.tbl}") is not None:
+            return None
+        return cells[0]
 
     def paragraph_style(self, p: etree._Element) -> str | None:
         n = self.names

@@ -4,7 +4,8 @@ Decoding follows the BOM, then the declared charset (<meta charset>, http-equiv)
 (`decode_text`). Site chrome (scripts, navigation, header, footer, side bars) is dropped and the
 article container chosen: containers named like content/article/TRS_Editor/zoom/detail are
 preferred, else the densest text container. Tables become grids through an occupied-positions map
-so rowspan/colspan land where a browser puts them; nested tables are blocks of their own.
+so rowspan/colspan land where a browser puts them; nested tables are blocks of their own; a table of
+one cell holding no table is a frame around text, read as paragraphs.
 """
 
 from __future__ import annotations
@@ -249,7 +250,12 @@ class _Builder:
                     self.buffer.append("\n")
                 elif name == "table":
                     self.flush()
-                    self.table(item, None)
+                    frame = _frame_cell(item)
+                    if frame is not None:
+                        stack.append(None)
+                        stack.extend(reversed(frame.contents))
+                    else:
+                        self.table(item, None)
                 elif name in _BLOCK_TAGS:
                     self.flush()
                     if len(name) == 2 and name[0] == "h" and name[1].isdigit():
@@ -291,6 +297,17 @@ class _Builder:
                 self.parents.append((owner, parent))
         for inner in nested:
             self.table(inner, owner)
+
+
+def _frame_cell(table: Tag) -> Tag | None:
+    """The cell of a table of one cell holding no table (and without a caption): a frame drawn
+    around text, whose paragraphs are read as the page's own (the PDF and workbook readers see them so too)."""
+    rows = _rows(table)
+    cells = rows[0].find_all(("td", "th"), recursive=False) if len(rows) == 1 else []
+    if len(cells) != 1 or table.find("caption", recursive=False) or cells[0].find("table"):
+        return None
+    cell = cells[0]
+    return cell if isinstance(cell, Tag) else None
 
 
 def _rows(table: Tag) -> list[Tag]:

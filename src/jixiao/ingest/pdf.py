@@ -15,7 +15,8 @@ Per page:
   ends at a larger vertical gap than the page's usual line gap, a change of font size, a line that
   stopped short of the right margin, an indented next line, a heading marker (一、 （二） 3.) or a
   table. Wrapped lines are joined without a space where either side is CJK or inside a number, so
-  Chinese text comes back as written; spaces are inserted between Latin words by the character gaps.
+  Chinese text comes back as written, unless a space glyph ends the line (the text had a space there);
+  spaces are inserted between Latin words by the character gaps.
 - a page whose text runs sideways (turned by /Rotate, or set sideways) is read in the frame where it
   reads upright; its bboxes are in that frame.
 - bare page numbers (「- 3 -」, 「第3页 共9页」) in the top or bottom margin are dropped, and so are
@@ -25,13 +26,13 @@ Across pages: a paragraph whose last line runs to the margin without closing pun
 with the next page's first paragraph unless that one visibly starts a paragraph (one Paragraph, on
 the page it starts). A table at the top of a page continues the table that ended the previous page
 when their column boundaries agree: a repeated header row is dropped, a row cut by the page break
-is mended (see `pdf_tables.continue_table` for the signs it needs; where they are missing, as for a
-row of single-line cells all cut, it stays two rows), and a vertical merge runs on. Cells from later
-pages carry their own `page` beside their bbox. Only a table that filled its page continues: one that
-ended with room for another row was followed by a deliberate page break. (Two different tables with
-the same columns, the first filling its page exactly, are still joined.) Not handled: tables
-without ruling lines (their text reads as paragraphs with spaces between the columns) and
-multi-column page layouts (read across the columns).
+is mended (see `pdf_tables.continue_table` for the signs it needs: text cut mid-way, by a wrapped
+line or a long text run to the bottom, or a label that fitted before the break), and a vertical
+merge runs on. Cells from later pages carry their own `page` beside their bbox. Only a table that
+filled its page continues: one that ended with room for another row was followed by a deliberate
+page break. (Two different tables with the same columns, the first filling its page exactly, are
+still joined.) Not handled: tables without ruling lines (their text reads as paragraphs with spaces
+between the columns) and multi-column page layouts (read across the columns).
 
 A PDF without a text layer (no characters on any page, or on fewer than 5% of pages while pages carry
 images) raises ScannedPdf; a PDF that needs a password raises EncryptedFile; anything pdfminer cannot
@@ -93,7 +94,7 @@ class _PageText:
     # Paragraphs lying in the top or bottom margin band, by id, with their text (digits masked):
     # running headers and footers when the same text recurs on most pages.
     margin_text: dict[int, str] = field(default_factory=dict)
-    # Per table (by id): its anchors whose text runs down to the bottom edge (see pdf_tables.Reach).
+    # Per table (by id): how its cells' texts start and end, which a page break may have cut (pdf_tables.Reach).
     reach: dict[int, Reach] = field(default_factory=dict)
 
 

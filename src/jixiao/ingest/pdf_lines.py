@@ -28,6 +28,7 @@ _PAGE_NUMBER = re.compile(
 CLOSING = tuple("。！？；：!?;:”」』）)")  # a line ending in these ends its sentence
 _NO_LINE_START = set("，。、；：？！）》」』”’,.;:?!)%")  # punctuation that never starts a line
 _NO_LINE_END = set("（《「『“‘(")  # punctuation that never ends a line
+_QUOTES = set("“”‘’\"'")  # no line break on either side of these (UAX #14 LB19)
 MARGIN_BAND = 0.08  # share of the page height at top and bottom where page numbers and running heads live
 
 
@@ -42,6 +43,7 @@ class Line:
     bottom: float
     size: float
     lead: float  # width of the line's unbreakable start (see _lead_width)
+    space_after: bool = False  # a space glyph ends the line: the text had a space where it wrapped
 
     @property
     def first_char(self) -> str:
@@ -54,23 +56,31 @@ class Line:
 
 def _lead_width(visible: list[Char]) -> float:
     """Width of what a line break cannot separate from a line's start, measured on its characters:
-    the first Latin word or number, or the first CJK character with the punctuation that line-breaking
-    rules keep with it (an opening bracket and what follows it, a closing mark after it)."""
-    first = visible[0]
+    the first CJK character, Latin word or number, with the punctuation that line-breaking rules keep
+    with it (an opening bracket before it, closing marks after it) and, after a quotation mark, the
+    word or number set against it (王”21 of 王”21起: no break beside a quotation mark, UAX #14 LB19)."""
     end = 0
-    if is_cjk(first["text"][:1]):
-        while end + 1 < len(visible) and visible[end]["text"] in _NO_LINE_END:
-            end += 1
-        while end + 1 < len(visible) and visible[end + 1]["text"] in _NO_LINE_START:
-            end += 1
-    else:
-        while (
-            end + 1 < len(visible)
-            and not is_cjk(visible[end + 1]["text"][:1])
-            and visible[end + 1]["x0"] - visible[end]["x1"] < 0.25 * float(first.get("size") or 10)
-        ):
-            end += 1
-    return float(visible[end]["x1"] - first["x0"])
+    while end + 1 < len(visible) and visible[end]["text"] in _NO_LINE_END:
+        end += 1
+    if not is_cjk(visible[end]["text"][:1]):
+        end = _word_end(visible, end)
+    while end + 1 < len(visible) and visible[end + 1]["text"] in _NO_LINE_START:
+        end += 1
+    if visible[end]["text"] in _QUOTES:
+        end = _word_end(visible, end)
+    return float(visible[end]["x1"] - visible[0]["x0"])
+
+
+def _word_end(visible: list[Char], end: int) -> int:
+    """The last character of the Latin word or number that runs on from `end` without a gap."""
+    size = float(visible[end].get("size") or 10)
+    while (
+        end + 1 < len(visible)
+        and not is_cjk(visible[end + 1]["text"][:1])
+        and visible[end + 1]["x0"] - visible[end]["x1"] < 0.25 * size
+    ):
+        end += 1
+    return end
 
 
 def would_fit(slack: float, line: Line) -> bool:
@@ -144,6 +154,7 @@ def _line(chars: list[Char]) -> Line | None:
         bottom=max(c["bottom"] for c in visible),
         size=median(float(c.get("size") or 10) for c in visible),
         lead=_lead_width(visible),
+        space_after=chars[-1]["text"].isspace(),
     )
 
 
@@ -234,8 +245,8 @@ def joiner(left: str, right: str) -> str:
 
 
 def join_lines(lines: list[Line]) -> str:
-    """A paragraph's text from its wrapped lines."""
+    """A paragraph's text from its wrapped lines (a space kept where the line wrapped at one)."""
     text = lines[0].text
-    for line in lines[1:]:
-        text += joiner(text[-1:], line.first_char) + line.text
+    for prev, line in pairwise(lines):
+        text += (" " if prev.space_after else joiner(text[-1:], line.first_char)) + line.text
     return text.strip()

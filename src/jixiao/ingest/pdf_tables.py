@@ -9,17 +9,27 @@ character goes to the cell its centre falls in (bisect on the boundaries: one pa
 from __future__ import annotations
 
 from bisect import bisect_right
-from dataclasses import replace
+from dataclasses import dataclass, replace
 from itertools import pairwise
 from typing import Any
 
-from jixiao.ingest.pdf_lines import Char, joiner, lines_of, would_fit
+from jixiao.ingest.pdf_lines import Char, Line, joiner, lines_of, would_fit
 from jixiao.model.document import Cell, Table
 
 BBox = tuple[float, float, float, float]
-# Per anchor (row, col): how many lines of text run down to the cell's bottom edge (cells a page break
-# may have cut); anchors whose text stops short of the edge are absent.
-Reach = dict[tuple[int, int], int]
+
+
+@dataclass(frozen=True, slots=True)
+class Edges:
+    """What a page break may have cut in a cell: how its text ends and how it starts."""
+
+    lines_to_bottom: int  # lines of text when they run down to the cell's bottom edge, else 0
+    slack: float  # room left at the end of the last line (none: the text wrapped there)
+    first: Line  # the first line: whether it could have fitted at the end of the cell above
+
+
+# Per anchor with text, by its bbox (which stays the same when the grid is renumbered or merged).
+Reach = dict[BBox, Edges]
 
 TABLE_SETTINGS: dict[str, Any] = {
     "vertical_strategy": "lines",
@@ -92,10 +102,10 @@ def grid(cell_boxes: list[BBox], chars: list[Char]) -> tuple[Table, Reach] | Non
     cells: list[Cell] = []
     reach: Reach = {}
     for i, (r, c, rs, cs, box) in enumerate(spans):
-        text, lines_to_bottom = _cell_text(contents[i], box)
+        text, edges = _cell_text(contents[i], box)
         cells.append(Cell(row=r, col=c, rowspan=rs, colspan=cs, text=text, bbox=_round_box(box)))
-        if lines_to_bottom:
-            reach[(r, c)] = lines_to_bottom
+        if edges is not None:
+            reach[_round_box(box)] = edges
     cells.sort(key=lambda cell: (cell.row, cell.col))
     return Table(n_rows=n_rows, n_cols=n_cols, cells=cells), reach
 
@@ -104,15 +114,14 @@ def _round_box(box: BBox) -> BBox:
     return (round(box[0], 2), round(box[1], 2), round(box[2], 2), round(box[3], 2))
 
 
-def _cell_text(chars: list[Char], box: BBox) -> tuple[str, int]:
+def _cell_text(chars: list[Char], box: BBox) -> tuple[str, Edges | None]:
     """A cell's lines: a line that wrapped continues without a break; a line that stopped short ends a paragraph.
 
-    Also the number of lines when the text runs down to the cell's bottom edge (a page break may have
-    cut it there), else 0.
+    Also the cell's `Edges` (None when it has no text).
     """
     lines = lines_of(chars)
     if not lines:
-        return "", 0
+        return "", None
     last = lines[-1]
     lines_to_bottom = len(lines) if box[3] - last.bottom < 1.5 * last.size + _CELL_PADDING else 0
     room = max((box[2] - box[0]) - 2 * _CELL_PADDING, *(ln.x1 - ln.x0 for ln in lines))
@@ -120,9 +129,12 @@ def _cell_text(chars: list[Char], box: BBox) -> tuple[str, int]:
     for prev, line in pairwise(lines):
         # Wrapped when the next line's first word could not have fitted (by width, so centred text counts too).
         wrapped = not would_fit(room - (prev.x1 - prev.x0), line)
-        parts.append(joiner(prev.last_char, line.first_char) if wrapped else "\n")
+        if not wrapped:
+            parts.append("\n")
+        else:
+            parts.append(" " if prev.space_after else joiner(prev.last_char, line.first_char))
         parts.append(line.text)
-    return "".join(parts).strip(), lines_to_bottom
+    return "".join(parts).strip(), Edges(lines_to_bottom, room - (last.x1 - last.x0), lines[0])
 
 
 def continue_table(first: Table, rest: Table, reach: dict[int, Reach]) -> bool:
@@ -146,12 +158,11 @@ def continue_table(first: Table, rest: Table, reach: dict[int, Reach]) -> bool:
     tail = _on_columns(rest.cells, xs, first.n_rows, rest.page)
     n_rows = first.n_rows + rest.n_rows
     tail, dropped_header = _drop_repeated_header(head, tail, first.n_rows)
-    tail, mended = _mend_broken_row(head, tail, first.n_rows, reach.get(id(first), {}))
-    dropped = dropped_header + mended
-    n_rows -= dropped
+    rest_reach = reach.get(id(rest), {})
+    tail, mended = _mend_broken_row(head, tail, first.n_rows, reach.get(id(first), {}), rest_reach)
+    n_rows -= dropped_header + mended
     _continue_merges(head, tail, first.n_rows)
-    offset = first.n_rows - dropped
-    reach[id(first)] = {(r + offset, c): n for (r, c), n in reach.get(id(rest), {}).items()}
+    reach[id(first)] = rest_reach  # the next page break cuts what this page holds last
     first.cells = sorted(head + tail, key=lambda c: (c.row, c.col))
     first.n_rows, first.n_cols = n_rows, len(xs) - 1
     first._anchor_at = None  # the grid changed: drop the position index
@@ -163,11 +174,13 @@ def _cell_boundaries(table: Table) -> list[float]:
 
 
 def _on_columns(cells: list[Cell], xs: list[float], row_offset: int, page: int | None) -> list[Cell]:
+    """The cells put on the column boundaries `xs`, `row_offset` rows down, on `page` (None: their own)."""
     out = []
     for cell in cells:
         box = cell.bbox or (xs[cell.col], 0.0, xs[cell.col + cell.colspan], 0.0)
         c0, c1 = _index(xs, box[0]), _index(xs, box[2])
-        out.append(replace(cell, row=cell.row + row_offset, col=c0, colspan=max(c1 - c0, 1), page=page))
+        own_page = cell.page if page is None else page
+        out.append(replace(cell, row=cell.row + row_offset, col=c0, colspan=max(c1 - c0, 1), page=own_page))
     return out
 
 
@@ -188,12 +201,14 @@ def _drop_repeated_header(head: list[Cell], tail: list[Cell], start: int) -> tup
     return tail, 0
 
 
-def _mend_broken_row(head: list[Cell], tail: list[Cell], start: int, reach: Reach) -> tuple[list[Cell], int]:
+def _mend_broken_row(
+    head: list[Cell], tail: list[Cell], start: int, reach: Reach, rest_reach: Reach
+) -> tuple[list[Cell], int]:
     """Join the new page's first row into the last row when the page break cut that row.
 
     Every text on the new page must sit under a cell of the last row whose text ran down to its bottom
-    edge, and one of two signs must show the cut: those texts ran over several lines (a long text
-    broken mid-way), or the row's label (its leftmost own text) fitted before the break and is empty
+    edge, and one of two signs must show the cut: each of those texts goes on with a text cut mid-way
+    (`_cut_midway`), or the row's label (its leftmost own text) fitted before the break and is empty
     on the new page (a new row would name itself). Empty merged cells continuing down are kept.
     """
     last = start - 1
@@ -206,13 +221,13 @@ def _mend_broken_row(head: list[Cell], tail: list[Cell], start: int, reach: Reac
         target = above.get(cell.col)
         if target is None or target.colspan != cell.colspan:
             return tail, 0
-        if cell.text and (target.row != last or not reach.get((last, target.col))):
+        if cell.text and (target.row != last or not _reaches_bottom(reach, target)):
             return tail, 0
-    long_text_cut = all(reach[(last, c.col)] >= 2 for c in texts)
+    cut_midway = all(_cut_midway(reach, above[c.col], rest_reach, c) for c in texts)
     # An empty merged cell at the top of the page continues a merge: it says nothing about a cut.
     own = [c for c in continued if c.rowspan == 1 and above[c.col].row == last and above[c.col].text]
     label_fitted = bool(own) and not own[0].text
-    if not (long_text_cut or label_fitted):
+    if not (cut_midway or label_fitted):
         return tail, 0
     for cell in texts:
         target = above[cell.col]
@@ -225,6 +240,23 @@ def _mend_broken_row(head: list[Cell], tail: list[Cell], start: int, reach: Reac
         elif cell.rowspan > 1:  # an empty merge running on below the cut row: it starts one row later
             kept.append(replace(cell, row=start + 1, rowspan=cell.rowspan - 1))
     return _shift(kept, start), 1
+
+
+def _reaches_bottom(reach: Reach, cell: Cell) -> bool:
+    edges = reach.get(cell.bbox) if cell.bbox else None
+    return edges is not None and edges.lines_to_bottom > 0
+
+
+def _cut_midway(reach: Reach, above: Cell, rest_reach: Reach, below: Cell) -> bool:
+    """Whether the text at the top of a page goes on with the text above it, cut mid-way by the break:
+    that text ran over several lines down to the bottom edge (one long text), or its last line was
+    full, so the text below could not have fitted there (it wrapped: how LibreOffice and Word cut
+    even a row of one-line cells when a row may break across pages)."""
+    end = reach.get(above.bbox) if above.bbox else None
+    start = rest_reach.get(below.bbox) if below.bbox else None
+    if end is None or start is None or not end.lines_to_bottom:
+        return False
+    return end.lines_to_bottom >= 2 or not would_fit(end.slack, start.first)
 
 
 def _continue_merges(head: list[Cell], tail: list[Cell], start: int) -> None:

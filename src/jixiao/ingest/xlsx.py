@@ -88,12 +88,20 @@ def _plain(number: Decimal) -> str:
     return f"{number.normalize():f}"
 
 
+def render_text(value: str) -> str:
+    """A text cell as shown: without outer whitespace, one newline between its paragraphs (blank lines
+    between them are spacing; the Word and web readers leave them out too)."""
+    if "\n" not in value:
+        return value.strip()
+    return "\n".join(line for line in value.replace("\r\n", "\n").split("\n") if line.strip()).strip()
+
+
 def render_value(value: object, number_format: str | None = None) -> str:
     """Any cell value as display text."""
     if value is None:
         return ""
     if isinstance(value, str):
-        return value.replace("\r\n", "\n").strip()
+        return render_text(value)
     if isinstance(value, bool):
         return "TRUE" if value else "FALSE"
     if isinstance(value, int | float | Decimal):
@@ -275,7 +283,7 @@ def _sheet_data(ws: Any) -> tuple[SheetData, int]:
             blanks += 1
             continue
         if isinstance(value, str):
-            text = value.replace("\r\n", "\n").strip()
+            text = value.strip() if "\n" not in value else render_text(value)
         elif isinstance(value, int | float) and not isinstance(value, bool):
             text = render_number(value, cell.number_format)
         else:
