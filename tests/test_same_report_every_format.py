@@ -78,13 +78,7 @@ def result(path: Path) -> dict[str, Any]:
 
 # Differences known and not the readers' to fix: expected to fail (strict: once fixed the test
 # passes and so fails as XPASS, and the entry goes).
-KNOWN = {
-    ("018", "identity"): "the xlsx's first line is its sheet-name paragraph 'Sheet1', which extraction "
-    "takes for the title (find_title's fallback), so report_kind is department_overall, not project",
-    ("000", "sections"): "the .txt (Word's tab-cell export) has the narrative as paragraphs of the one-cell "
-    "row 五、评价报告综述（文字部分） (single blank lines between them, as the export writes a cell), which "
-    "extraction does not split into sections; the rebuilt files set them as the body's paragraphs",
-}
+KNOWN: dict[tuple[str, str], str] = {}
 PARTS = ["facts", "indicators", "findings", "identity", "sections"]
 
 

@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import itertools
 import re
+from collections.abc import Iterator
 from typing import Any
 
 from jixiao.errors import NotASelfEvaluation
@@ -167,17 +168,29 @@ def _sections(document: Document) -> list[NarrativeSection]:
                 NarrativeSection(heading=heading.text, text="\n".join(body), provenance=heading.provenance(file))
             )
 
-    for block in document.blocks:
-        if not isinstance(block, Paragraph):
-            continue
-        text = block.text.strip()
+    for paragraph in _prose_paragraphs(document):
+        text = paragraph.text.strip()
         if _SECTION_HEADING.match(text) and len(text) <= 40 and "。" not in text:
             close()
-            heading, body = block, []
+            heading, body = paragraph, []
         elif heading is not None:
             body.append(text)
     close()
     return sections
+
+
+def _prose_paragraphs(document: Document) -> Iterator[Paragraph]:
+    """Paragraphs in reading order, and the paragraphs of a cell that holds a report's narrative (a form
+    whose 评价报告综述 is one cell, as Word's text export gives Template A)."""
+    for block in document.blocks:
+        if isinstance(block, Paragraph):
+            yield block
+            continue
+        for cell in block.cells:
+            lines = [line for line in cell.text.split("\n") if line.strip()]
+            if len(lines) >= 3 and sum(1 for line in lines if _SECTION_HEADING.match(line)) >= 2:
+                for line in lines:
+                    yield Paragraph(text=line, index=block.index, line=cell.line, page=cell.page or block.page)
 
 
 def _lines_and_pairs(document: Document) -> tuple[list[str], dict[str, str]]:
@@ -186,6 +199,8 @@ def _lines_and_pairs(document: Document) -> tuple[list[str], dict[str, str]]:
     pairs: dict[str, str] = {}
     for block in document.blocks:
         if isinstance(block, Paragraph):
+            if block.style == "sheet":
+                continue  # a workbook's sheet name ("Sheet1") is not the document's text
             lines.extend(line for line in block.text.split("\n") if line.strip())
             _inline_label_pairs(block.text, pairs)
             continue
