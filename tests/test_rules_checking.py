@@ -469,6 +469,7 @@ def test_a_written_breakdown_is_a_finding_exactly_when_its_parts_exceed_the_whol
     # a part that is the sum of two or more after it reads as a sub-breakdown written flat: not one level
     assume(not any(parts[i] == sum(parts[i + 1 : j]) for i in range(len(parts)) for j in range(i + 3, len(parts) + 1)))
     total = sum(parts) + slip
+    assume(total >= 1)  # a count is written as a positive number ("共16954套")
     names = "；".join(f"第{i + 1}分平台安装设备{p}套" for i, p in enumerate(parts))
     report = narrative(f"共建设和安装设备共{total}套，其中：{names}。")
     found = run(report, ["JX613"])

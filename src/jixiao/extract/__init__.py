@@ -33,7 +33,7 @@ from jixiao.extract.meta import (
 )
 from jixiao.extract.narrative import TextUnit, item_budget_lines, read_narrative
 from jixiao.extract.values import compact, normalize
-from jixiao.model.document import Document, Paragraph
+from jixiao.model.document import Document, Paragraph, Provenance
 from jixiao.model.report import Fact, Layout, NarrativeSection, Project, Report, json_number
 
 __all__ = ["extract", "report_json"]
@@ -77,6 +77,7 @@ def _read_tables(document: Document, report: Report) -> tuple[int, set[int]]:
     file = document.source.path
     count = 0
     indicator_tables: set[int] = set()
+    first_table: Provenance | None = None
     title = ""
     for block in document.blocks:
         if isinstance(block, Paragraph):
@@ -102,15 +103,15 @@ def _read_tables(document: Document, report: Report) -> tuple[int, set[int]]:
             indicator_tables.add(block.index)
             if indicators.rows:
                 count += 1
-                report.set_fact(
-                    "indicator_count", Fact(value=len(indicators.rows), unit="个", provenance=block.provenance(file))
-                )
+                first_table = first_table or block.provenance(file)
         report.targets.extend(read_qualitative_targets(block, file))
         labelled = read_labelled_table(block, file, title)
         for found in labelled.found:
             report.set_fact(found.key, Fact(value=found.value, unit=found.unit, provenance=found.provenance))
             count += 1
         report.funds_sources.extend(labelled.funds_sources)
+    if first_table is not None:  # the rows of every indicator table (a form may run over several)
+        report.set_fact("indicator_count", Fact(value=len(report.indicators), unit="个", provenance=first_table))
     return count, indicator_tables
 
 

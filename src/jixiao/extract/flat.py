@@ -172,10 +172,15 @@ def _is_level1(text: str) -> bool:
 
 def _is_level1_over(text: str, below: str) -> bool:
     """A level-1 cell: a level-1 name, or any level name standing over a known level-2 name
-    (项目完成指标 | 数量指标); a name of both levels (成本指标) is level 1 only there."""
+    (项目完成指标 | 数量指标); a name of both levels (成本指标) is level 1 only there, or with its points
+    (满意度指标(10分))."""
     if not text or not below or not _is_level2(below):
         return False
     return _is_level1(text) or _is_level2(text)
+
+
+def _declares_points(text: str) -> bool:
+    return bool(re.search(r"[(（]\s*\d+(?:\.\d+)?\s*分\s*[)）]", text))
 
 
 _LEVEL2 = re.compile(r"^[\u4e00-\u9fff]{2,8}(?:指标|效益|满意度)(?:等)?$")
@@ -342,7 +347,11 @@ def _match_row(
     below = tokens[k].text if k < len(tokens) else ""
     if k >= len(tokens):
         pass
-    elif _is_level1_over(tokens[j].text, below):
+    elif _is_level1(tokens[j].text) and _declares_points(tokens[j].text):  # 满意度指标(10分): a level-1 cell
+        if _is_level2(below) and not (_is_level1(below) and _declares_points(below)):
+            options.append(({"level1": tokens[j], "level2": tokens[k]}, _skip_blank(tokens, k + 1)))
+        options.append(({"level1": tokens[j]}, k))
+    elif _is_level1_over(tokens[j].text, below) and not (_is_level1(below) and _declares_points(below)):
         options.append(({"level1": tokens[j], "level2": tokens[k]}, _skip_blank(tokens, k + 1)))
     elif _is_level1(tokens[j].text) and not _is_level2(tokens[j].text):
         options.append(({"level1": tokens[j]}, k))

@@ -131,6 +131,7 @@ def read_indicator_table(table: Table, file: str) -> IndicatorTable | None:
                 unit_stated=texts.get("unit", "").strip(),
                 provenance=provenance(table, anchor, file),
                 cells=cells,
+                columns=sorted(roles),
             )
         )
     return result

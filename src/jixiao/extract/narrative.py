@@ -193,7 +193,9 @@ BUDGET_WORDS: tuple[tuple[str, str], ...] = (
     ("调整预算", "budget_adjusted"),
     ("已执行支付", "budget_executed"),
     ("实际执行", "budget_executed"),
-    ("实际到位", "budget_adjusted"),
+    ("实际到位资金", "funds_received"),
+    ("实际到位", "funds_received"),
+    ("资金到位", "funds_received"),
     ("实际下达预算", "budget_adjusted"),
     ("下达预算", "budget_adjusted"),
     ("实际总支出", "budget_executed"),
@@ -214,6 +216,7 @@ _HEADING = re.compile(
 )
 # A project named right before a budget word: "城区道路维修项目全年预算数…", "XX项目的预算执行率…".
 _ITEM_BEFORE = re.compile(r"(?<=[\u4e00-\u9fff])(?<![后本该各个共部])项目的?(?=年初|全年|预算|执行|追加|调整)")
+_CONDITION = re.compile(r"(?:未达到|达到|低于|高于|超过|不足|不到)$")
 _BUDGET_BASIS = re.compile(r"(?:较|比|与)[^，,]{0,8}预算")
 _PRIOR_BASIS = re.compile(r"(?:较|比|与)\s*(?:上年|上一年|去年|同期|(?:19|20)\d{2}年)|同比")
 _DECREASE = re.compile(r"(减少|下降|降低|减支|压减|缩减|节约)")
@@ -232,6 +235,8 @@ def join_broken_paragraphs(units: list[TextUnit]) -> list[TextUnit]:
             and not re.search(r"[。！？!?；;:：]\s*$", out[-1].text)
             and not _HEADING.match(text)
             and len(out[-1].text) > 30
+            # two pieces of one line (a table rebuilt from between them) are not a sentence broken in two
+            and (unit.provenance.line is None or unit.provenance.line != out[-1].provenance.line)
         ):
             previous = out[-1]
             out[-1] = TextUnit(previous.text + text, previous.provenance)
@@ -299,6 +304,8 @@ def _read_sentence(  # noqa: PLR0917 — the reading state of the paragraph, pas
         position = 0
         budget_lead = False
         first_subject = _SUBJECT_RE.search(clause)
+        if first_subject is not None and clause.startswith("绩效", first_subject.end()):
+            first_subject = None  # 项目支出绩效自评表: a title, not an amount's subject
         if first_subject is not None:
             subject = _subject(first_subject.group(0), sentence)
             position = first_subject.end()
@@ -410,6 +417,8 @@ def _role(
     """The fact one number states, from the words before it."""
     if q.unit == "年" or (q.unit is None and clause[q.end : q.end + 1] == "年"):
         return None
+    if _CONDITION.search(cue) and clause[q.end : q.end + 1] == "的":
+        return None  # "预算执行率未达到90%的需说明原因": a form's rule, not a figure of the report
     sign = Decimal(-1) if _DECREASE.search(cue) and "节约" not in cue else Decimal(1)
     if q.unit == "%":
         if subject is not None and subject.saving_rate and re.search(r"节约", cue):
@@ -459,7 +468,8 @@ _AMOUNT_CUE = re.compile(
 )
 
 
-_COMPARED = re.compile(r"(?:与|较|比)\s*((?:19|20)\d{2})\s*年(?:度)?(?:相比|同期|比较)?")
+# "与2019年相比": the prior year named; "与2021年度预算相比" compares with a budget, not a year
+_COMPARED = re.compile(r"(?:与|较|比)\s*((?:19|20)\d{2})\s*年(?:度)?(?!的?预算)(?:相比|同期|比较)?")
 
 
 def _year_comparison(

@@ -80,6 +80,7 @@ class Funds(_Model):
     execution_rate: Fact | None = None
     execution_weight: Fact | None = None
     execution_score: Fact | None = None
+    funds_received: Fact | None = None  # 实际到位资金: what reached the unit, beside what was budgeted
     supplementary_project_count: Fact | None = None
     supplementary_amount: Fact | None = None
     # The funds block's 原因 cell as written (Sichuan: 预算调整 / 执行率低于90% 的原因); text.
@@ -245,6 +246,12 @@ class IndicatorRow(_Model):
     unit_stated: str = ""  # a 度量单位 / 计量单位 column as written (Sichuan form, target tables)
     provenance: Provenance = Field(default_factory=Provenance)
     cells: dict[str, Provenance] = Field(default_factory=dict)  # column name → cell provenance
+    # the columns the row's table has (target, actual, reason …); empty when not known. A table with no
+    # 完成值 or 偏差原因 column cannot be faulted for leaving them blank.
+    columns: list[str] = Field(default_factory=list)
+
+    def has_column(self, role: str) -> bool:
+        return not self.columns or role in self.columns
 
 
 class DeclaredWeight(_Model):
@@ -410,6 +417,7 @@ FACT_LABELS: dict[str, str] = {
     "execution_rate": "预算执行率（%）",
     "execution_weight": "预算执行分值",
     "execution_score": "预算执行得分",
+    "funds_received": "实际到位资金",
     "supplementary_project_count": "追加项目个数",
     "adjustment_reason": "预算调整及执行偏差原因",
     "supplementary_amount": "追加金额",

@@ -89,8 +89,8 @@ def actual_missing(ctx: Context) -> Iterator[Issue]:
     no_score: list[IndicatorRow] = []
     for row in ctx.report.indicators:
         has_target = row.target is not None and row.target.text.strip()
-        if has_target and not (row.actual is not None and row.actual.text.strip()):
-            no_actual.append(row)
+        if has_target and row.has_column("actual") and not (row.actual is not None and row.actual.text.strip()):
+            no_actual.append(row)  # a 绩效目标 table with no 完成值 column leaves nothing blank
         if row.weight is not None and row.score is None:
             no_score.append(row)
     weight, execution_score = ctx.num("execution_weight"), ctx.num("execution_score")
@@ -210,8 +210,8 @@ def deviation_unexplained(ctx: Context) -> Iterator[Issue]:
     at = ctx.profile.thresholds.completion_explain_at
     for item in ctx.card.indicator_items:
         row = ctx.report.indicators[item.index or 0]
-        if row.deviation_reason.strip():
-            continue
+        if row.deviation_reason.strip() or not row.has_column("reason"):
+            continue  # explained, or the form has no 偏差原因 column to explain in
         evidence = (row.cells.get("deviation_reason", row.provenance),)
         if marked_down_though_met(ctx, item):
             continue  # JX512 names the contradiction and the missing reason at once
