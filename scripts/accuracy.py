@@ -3,10 +3,11 @@
 Usage: python scripts/accuracy.py [--details] [FOLDER | LABELS_DIR [DOCUMENTS_DIR]]
 
 Without arguments it reads ../shared/seeds, ../shared/corpus/{real,forms,formats} and every labelled
-folder under tests/corpus/, and prints one summary per folder and per format (facts and identity:
-precision and recall; indicator rows intact; expected findings found; error findings no label names;
-documents refused), then the details of each folder with --details. A folder argument prints its
-details. Exit code 1 when the seeds are not read exactly.
+folder under tests/corpus/ (with the project's corrections of shared labels in
+tests/corpus/label_corrections.json, each with its reason), and prints one summary per folder and per
+format (facts and identity: precision and recall; indicator rows intact; expected findings found; error
+findings no label names; documents refused), then the details of each folder with --details. A folder
+argument prints its details. Exit code 1 when the seeds are not read exactly.
 """
 
 from __future__ import annotations
@@ -14,7 +15,7 @@ from __future__ import annotations
 import sys
 from pathlib import Path
 
-from jixiao.accuracy import HEADER, evaluate, format_evaluation, label_files, summary_line
+from jixiao.accuracy import HEADER, evaluate, format_evaluation, label_files, load_corrections, summary_line
 
 ROOT = Path(__file__).resolve().parents[1]
 SHARED = ROOT.parent / "shared"
@@ -26,6 +27,11 @@ def default_folders() -> list[Path]:
     return [f for f in folders if (f / "labels").is_dir()]
 
 
+def folder_name(folder: Path) -> str:
+    """shared/seeds, corpus/real, …: the folder and its parent, as the report and the corrections name it."""
+    return str(folder.relative_to(folder.parents[1]))
+
+
 def main(argv: list[str]) -> int:
     details = "--details" in argv
     args = [a for a in argv if a != "--details"]
@@ -34,14 +40,21 @@ def main(argv: list[str]) -> int:
         if (labels / "labels").is_dir():
             labels = labels / "labels"
         documents = Path(args[1]) if len(args) > 1 else labels.parent
-        evaluation = evaluate(sorted(labels.glob("*.json")), documents)
+        corrections = load_corrections(ROOT / "tests" / "corpus" / "label_corrections.json")
+        evaluation = evaluate(
+            sorted(labels.glob("*.json")), documents, corrections.get(folder_name(documents.resolve()))
+        )
         print(format_evaluation(evaluation, str(documents)))
         total = evaluation.total()
         return 0 if total.precision == 1 and total.recall == 1 else 1
-    results = {folder: evaluate(label_files(folder), folder) for folder in default_folders()}
+    corrections = load_corrections(ROOT / "tests" / "corpus" / "label_corrections.json")
+    results = {
+        folder: evaluate(label_files(folder), folder, corrections.get(folder_name(folder)))
+        for folder in default_folders()
+    }
     print(HEADER)
     for folder, evaluation in results.items():
-        name = str(folder.relative_to(folder.parents[1]))
+        name = folder_name(folder)
         print(summary_line(name, evaluation.files))
         by_format: dict[str, list] = {}  # type: ignore[type-arg]
         for f in evaluation.files:

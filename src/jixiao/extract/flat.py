@@ -849,9 +849,53 @@ def _rebuild_run(run: list[Paragraph], warnings: list[str]) -> list[Block] | Non
                 continue
         i += 1
     _warn_glued(run, tokens, tables, warnings)
+    tables = sorted([*tables, *_line_grids(tokens, tables)], key=lambda t: t[0])
     if not tables:
         return None
     return _splice(run, tokens, tables)
+
+
+_TITLE_CELL = re.compile(r"(?:自评|评价|绩效|目标).{0,12}(?:表|报告)(?:[(（][^)）]*[)）])?$")
+
+
+def _line_grids(tokens: list[Token], tables: list[tuple[int, int, Table]]) -> list[tuple[int, int, Table]]:
+    """Lines copied with " |" that no form reader took: a line is a row, its cells as written.
+
+    A browser's copy keeps each row of a table on its line, so what is left over (预算数: | 312 | 执行数: |
+    312, 项目名称 | …) is a grid in its own right, read by the readers that read any grid.
+    """
+    taken = {k for start, stop, _ in tables for k in range(start, stop)}
+    grids: list[tuple[int, int, Table]] = []
+    rows: list[list[Token]] = []
+    first = 0
+
+    def close(end: int) -> None:
+        if len(rows) >= 1 and any(sum(1 for t in r if t.text) >= 2 for r in rows):
+            grid = [[_cell(r, c, t) for c, t in enumerate(row)] for r, row in enumerate(rows)]
+            grids.append((first, end, _grid(grid, rows[0][0].line)))
+        rows.clear()
+
+    i = 0
+    while i < len(tokens):
+        para = tokens[i].para
+        j = i
+        while j < len(tokens) and tokens[j].para == para:
+            j += 1
+        line = tokens[i:j]
+        title = bool(_TITLE_CELL.search(compact(line[0].text)))  # a form's title stays a line of text
+        if line[0].piped and not title and not any(k in taken for k in range(i, j)):
+            while line and not line[-1].text:
+                line = line[:-1]  # the empty cells a copy writes after a short row
+            if line:
+                if not rows:
+                    first = i
+                rows.append(line)
+        elif rows:
+            close(i)
+        i = j
+    if rows:
+        close(len(tokens))
+    return grids
 
 
 # Header words run together with nothing between them: the text layer lost the cell boundaries.
