@@ -7,6 +7,7 @@ come first so that 公务用车购置费 wins over 公务用车.
 from __future__ import annotations
 
 import re
+from functools import lru_cache
 
 from jixiao.extract.values import compact
 
@@ -117,6 +118,7 @@ GENERIC_HEADERS = frozenset(
 )
 
 
+@lru_cache(maxsize=8192)  # pure, and asked of the same cells again and again
 def table_label_key(text: str, context: str = "") -> str | None:
     """The fact key a table label names; `context` (e.g. the table's title) settles 其他 and 合计."""
     label = compact(text).removeprefix("其中:").removeprefix("其中")
@@ -178,6 +180,7 @@ INDICATOR_COLUMNS: tuple[tuple[str, str], ...] = (
 )
 
 
+@lru_cache(maxsize=8192)  # pure, and asked of the same cells again and again
 def indicator_column_role(text: str) -> str | None:
     label = compact(text)
     label = re.sub(r"[(（][^)）]*[)）]", "", label)
@@ -220,6 +223,7 @@ LEVEL2_NAMES = (
 )
 
 
+@lru_cache(maxsize=8192)  # pure, and asked of the same cells again and again
 def level1_name(text: str) -> str | None:
     """'产出指标\\n(50分)' → '产出指标'; None when the text is not a level-1 heading."""
     label = re.sub(r"[(（].*$", "", compact(text))
@@ -231,6 +235,7 @@ def level1_name(text: str) -> str | None:
     return None
 
 
+@lru_cache(maxsize=8192)  # pure, and asked of the same cells again and again
 def level2_name(text: str) -> str | None:
     label = re.sub(r"[(（].*$", "", compact(text))
     if label in LEVEL2_NAMES:
@@ -262,6 +267,7 @@ FUNDS_COLUMNS: tuple[tuple[str, str], ...] = (
 )
 
 
+@lru_cache(maxsize=8192)  # pure, and asked of the same cells again and again
 def funds_column_role(text: str) -> str | None:
     """The funds-block column a header cell names, or None."""
     label = re.sub(r"[(（][^)）]*[)）]", "", compact(text))

@@ -94,8 +94,12 @@ def labelled_value(lines: list[str], pairs: dict[str, str], labels: tuple[str, .
         value = _up_to_next_label(_cells(cleaned.get(key, "")))
         if value:
             return value
+    head = lines[:80]
+    compacted = [compact(line).replace("（", "(").replace("）", ")") for line in head]
     for key in keys:
-        for index, line in enumerate(lines[:80]):
+        for index, line in enumerate(head):
+            if key not in compacted[index]:
+                continue  # cheap: most lines name no label at all
             value = _value_after(key, line, lines[index + 1 : index + 3])
             if value:
                 return value

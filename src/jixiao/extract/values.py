@@ -30,6 +30,7 @@ _TRADITIONAL = (
     "層层 幣币 歲岁"
 )
 _CHARACTER_MAP = str.maketrans(_VARIANTS | {pair[0]: pair[1] for pair in _TRADITIONAL.split()})
+_MAPPED = re.compile("[" + re.escape("".join(chr(c) for c in _CHARACTER_MAP)) + "]")
 # Pinyin a page prints after a character: 經(jīng)費, 預算數(shù).
 _PINYIN = re.compile(r"(?<=[\u3400-\u9fff])\([a-zü]*[āáǎàēéěèīíǐìōóǒòūúǔùǖǘǚǜ][a-zü]*\)")
 _CJK = r"\u3400-\u9fff"
@@ -50,7 +51,8 @@ def normalize(text: str) -> str:
     # The Chinese comma stays: after NFKC an ASCII comma could not be told from a thousands separator.
     if not unicodedata.is_normalized("NFKC", text):
         text = unicodedata.normalize("NFKC", text.replace("，", "\x00")).replace("\x00", "，")
-    text = text.translate(_CHARACTER_MAP)
+    if _MAPPED.search(text):  # most text has no variant or traditional character: skip the table walk
+        text = text.translate(_CHARACTER_MAP)
     if "(" in text:
         text = _PINYIN.sub("", text)
     text = text.replace("\u3000", " ").replace("\xa0", " ")
