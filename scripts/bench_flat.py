@@ -112,11 +112,12 @@ def run(repeats: int = REPEATS) -> str:
     lines = [
         "## Extraction per report: flattened text and every format (issue 12)",
         "",
-        f"`extract(document)` per report (the document read once; median of {repeats} runs, the memo of every text's reading cleared before each), today's code "
-        f"against commit `{BASELINE}` (before tables without a grid were read) on the same files in the same run. "
+        f"`extract(document)` per report (the document read once; median of {repeats} runs, the memo of every "
+        f"text's reading cleared before each), today's code against commit `{BASELINE}` (before tables without "
+        "a grid were read) on the same files in the same run. "
         f"Requirement: no format more than {LIMIT_RATIO - 1:.0%} slower than the baseline.",
         "",
-        "| format | reports | today (ms per report, median) | baseline (ms per report, median) | today / baseline | verdict |",
+        "| format | reports | today (ms/report, median) | baseline (ms/report, median) | today / baseline | verdict |",
         "|---|---:|---:|---:|---:|---|",
     ]
     for fmt, pairs in sorted(by_format.items()):
