@@ -29,6 +29,7 @@ from jixiao.extract.meta import (
     find_region,
     find_report_date,
     find_report_kind,
+    find_title,
     find_title_region,
 )
 from jixiao.extract.narrative import TextUnit, item_budget_lines, read_narrative
@@ -52,7 +53,7 @@ def extract(document: Document) -> Report:
     lines, pairs = _lines_and_pairs(document)
     table_facts, indicator_tables = _read_tables(document, report)
     units = _prose_units(document, indicator_tables)
-    narrative = read_narrative(units, find_fiscal_year(lines))
+    narrative = read_narrative(units, find_fiscal_year(lines), _is_budget_document(lines))
     for stated in narrative.facts:
         report.set_fact(stated.key, Fact(value=stated.value, unit=stated.unit, provenance=stated.provenance))
     for stated in narrative.comparison_years:
@@ -240,6 +241,12 @@ def _identity(report: Report, lines: list[str], pairs: dict[str, str], has_proje
     unit.report_date = find_report_date(lines, pairs)
     unit.report_kind = find_report_kind(lines, has_projects)
     unit.document_kind = find_document_kind(lines)
+
+
+def _is_budget_document(lines: list[str]) -> bool:
+    """A 预算 disclosure (2022年“三公”经费预算情况说明): it states budgets, no spending."""
+    title = find_title(lines)
+    return "预算" in title and not re.search(r"决算|执行|自评|评价|绩效|支出情况", title)
 
 
 def _layout(document: Document, read_tables: bool) -> Layout:

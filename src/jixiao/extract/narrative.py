@@ -125,14 +125,20 @@ SUBJECTS: tuple[tuple[str, Subject], ...] = (
     ("公务用车运行维护费及购置费", _VEHICLE),
     ("公务用车购置及运行维护费", _VEHICLE),
     ("公务用车购置及运行费", _VEHICLE),
+    ("公务用车及运行维护费", _VEHICLE),
     ("公务用车运行维护费", _VEHICLE_OPERATION),
+    ("公务用车运行费", _VEHICLE_OPERATION),
+    ("公车运行及维护费", _VEHICLE_OPERATION),
+    ("公车运行及维护", _VEHICLE_OPERATION),
     ("公务用车运维费", _VEHICLE_OPERATION),
     ("公务用车购置费", _VEHICLE_PURCHASE),
+    ("公务用车购置", _VEHICLE_PURCHASE),
     ("公务用车费", _VEHICLE),
     ("公务用车经费", _VEHICLE),
     ("公务接待费", _RECEPTION),
     ("公务接待", _RECEPTION),
     ("因公出国(境)费", _OVERSEAS),
+    ("因公出国(境)经费", _OVERSEAS),
     ("因公出国境费", _OVERSEAS),
     ("因公出国费", _OVERSEAS),
     ('"三公"经费', _THREE_PUBLIC),
@@ -245,10 +251,14 @@ def join_broken_paragraphs(units: list[TextUnit]) -> list[TextUnit]:
     return out
 
 
-def read_narrative(units: list[TextUnit], fiscal_year: int | None = None) -> NarrativeFacts:
+def read_narrative(
+    units: list[TextUnit], fiscal_year: int | None = None, budget_document: bool = False
+) -> NarrativeFacts:
     """Every fact the prose states; each keeps the sentence it came from, as written.
 
-    `fiscal_year`, the year the document reports on, tells last year's figures and budgets from its own.
+    `fiscal_year`, the year the document reports on, tells last year's figures and budgets from its own;
+    `budget_document` (a 预算 disclosure: its title names a budget and no spending) makes its amounts
+    budgets until an actual is named.
     """
     result = NarrativeFacts()
     for unit in join_broken_paragraphs(units):
@@ -257,7 +267,7 @@ def read_narrative(units: list[TextUnit], fiscal_year: int | None = None) -> Nar
             result.projects.append(project)
             continue
         subject: Subject | None = None
-        budget_mode = False  # the paragraph states budgets (三公经费预算为…，其中…): its items are budgets too
+        budget_mode = budget_document  # the paragraph states budgets (三公经费预算为…，其中…): its items too
         for written in _SENTENCE_SPLIT.split(unit.text):
             if not written.strip():
                 continue
@@ -296,7 +306,9 @@ def _read_sentence(  # noqa: PLR0917 — the reading state of the paragraph, pas
         if (basis := _BUDGET_BASIS.search(clause)) is not None:
             # 比2019年预算减少4.8万元 in a report on 2020: last year's budget, so a budget's change
             basis_year = _YEAR.search(basis.group(0))
-            earlier = basis_year is not None and latest_year is not None and int(basis_year.group(1)) < latest_year
+            earlier = bool(re.search(r"上年|去年|上一年", basis.group(0))) or (
+                basis_year is not None and latest_year is not None and int(basis_year.group(1)) < latest_year
+            )
             against_budget = not earlier
             budget_mode = budget_mode or earlier
         elif _PRIOR_BASIS.search(clause):
@@ -314,7 +326,8 @@ def _read_sentence(  # noqa: PLR0917 — the reading state of the paragraph, pas
             if year is not None and latest_year is not None and int(year.group(1)) < latest_year:
                 continue  # "2022年收入总计7033.15万元" in a report on 2023: last year's figure
             # "2018年度预算安排三公经费总额为63.46万元": the budget word before the subject
-            budget_lead = bool(re.search(r"预算(?:安排|数)?的?$", lead[-8:])) and "决算" not in lead
+            # (一般公共预算安排…: the funds' source, not a budget)
+            budget_lead = bool(re.search(r"(?<!公共)预算(?:安排|数)?的?$", lead[-8:])) and "决算" not in lead
         for q in quantities(clause):
             if q.start < position:
                 continue
@@ -322,6 +335,8 @@ def _read_sentence(  # noqa: PLR0917 — the reading state of the paragraph, pas
             # A subject named between the last number and this one takes over.
             local = None
             for m in _SUBJECT_RE.finditer(clause, position, q.start):
+                if m.start() == position and _SUBJECT_MAP[m.group(0)] in (_INCOME, _EXPENDITURE):
+                    continue  # “三公”经费支出总额: the total of the subject just named, not 支出总额
                 local = m
             if local is not None:
                 subject = _subject(local.group(0), sentence)
@@ -463,7 +478,7 @@ def _role(
 # The only words that may stand between a subject and its amount: anything else (投入资金, 培训经费 ...)
 # means the number is about something the subject does not name.
 _AMOUNT_CUE = re.compile(
-    r"(?:支出|决算|总额|金额|合计|共计|总计|实际|完成|发生|为|是|共|计|达|本年度?|全年|年度|数|额|了|的|总|"
+    r"(?:支出|决算|总额|金额|合计|共计|总计|汇总|实际|完成|发生|为|是|共|计|达|本年度?|全年|年度|数|额|了|的|总|"
     r"[:：\s]|(?:19|20)\d{2}年度?|[“”\"])*"
 )
 
