@@ -51,6 +51,10 @@ def stated(tmp_path: Path, text: str, title: str = TITLE) -> dict[str, object]:
             "2021年本专科生奖助学金项目实际下达预算2596万元,全年度实际总支出2595.6208 万元,项目预算执行率99%。",
             {"budget_adjusted": Decimal(2596), "execution_rate": Decimal(99)},
         ),
+        (
+            "2023年度我校教育专项工作经费项目财政资金总额16.20万元,全部为县级配套资金,拨付使用16.20万元,预算执行率100%。",
+            {"budget_adjusted": Decimal("16.20"), "budget_executed": Decimal("16.20"), "execution_rate": Decimal(100)},
+        ),
         # grades
         (
             "部门绩效自评工作总体得分为84.47分,评级为“优”,预算执行总体规范。",
