@@ -272,3 +272,30 @@ def test_a_form_whose_cells_ran_together_gives_no_numbers_and_says_where(tmp_pat
     report = from_text(tmp_path, text)
     assert not {"budget_adjusted", "budget_executed", "execution_rate", "execution_score"} & facts(report).keys()
     assert any(w.startswith("第 2 行") and "连在一起" in w for w in report.warnings)
+
+
+FORM_HEADER = "绩效指标完成情况 | 一级指标 | 二级指标 | 三级指标 | 预期指标值(包含数字及文字描述) | "
+FORM_HEADER += "实际完成指标值(包含数字及文字描述) |"
+TWO_FORMS = f"""项目绩效目标完成情况表 (2019 年度) |
+项目名称 | 道路交通执法经费 | ||||
+预算执行情况(万元) | 预算数: | 312 | 执行数: | 312 | |
+{FORM_HEADER}
+项目完成指标 | 数量指标 | 查处各类交通违法行为 | 7万起 | 7.07万起 | |
+成本指标 | 道路交通执法经费 | 312万元以内 | 312万元 | ||
+项目绩效目标完成情况表 (2019 年度) |
+项目名称 | 公务用车运行维护项目 | ||||
+预算执行情况(万元) | 预算数: | 40 | 执行数: | 40 | |
+{FORM_HEADER}
+项目完成指标 | 数量指标 | 保障公务用车数量 | 8辆 | 8辆 | |
+"""
+
+
+def test_a_page_of_two_project_forms_reads_as_two_projects(tmp_path: Path) -> None:
+    report = from_text(tmp_path, TWO_FORMS)
+    assert (report.value("budget_adjusted"), report.value("budget_executed")) == (312, 312)  # the first form's
+    assert not report.conflicts  # the second form's 40 is not the report's budget stated twice
+    assert [(p.name, p.budget_adjusted, p.budget_executed) for p in report.projects] == [
+        ("道路交通执法经费", Decimal(312), Decimal(312)),
+        ("公务用车运行维护项目", Decimal(40), Decimal(40)),
+    ]
+    assert [r.level3 for r in report.indicators] == ["查处各类交通违法行为", "道路交通执法经费", "保障公务用车数量"]

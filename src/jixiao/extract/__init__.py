@@ -13,6 +13,7 @@ from __future__ import annotations
 import itertools
 import re
 from collections.abc import Iterator
+from decimal import Decimal
 from typing import Any
 
 from jixiao.errors import NotASelfEvaluation
@@ -34,7 +35,7 @@ from jixiao.extract.meta import (
 )
 from jixiao.extract.narrative import TextUnit, item_budget_lines, read_narrative
 from jixiao.extract.values import compact, normalize
-from jixiao.model.document import Document, Paragraph, Provenance
+from jixiao.model.document import Document, Paragraph, Provenance, Table
 from jixiao.model.report import Fact, Layout, NarrativeSection, Project, Report, json_number
 
 __all__ = ["extract", "report_json"]
@@ -70,9 +71,17 @@ def extract(document: Document) -> Report:
     return report
 
 
+# Figures of one project form; a page with several forms keeps each form's own as a project.
+_FORM_KEYS = frozenset({"budget_initial", "budget_adjusted", "budget_executed", "execution_rate"})
+_FORM_ONLY_KEYS = _FORM_KEYS | {"execution_weight", "execution_score", "self_score", "grade", "weight_total"}
+
+
 def _read_tables(document: Document, report: Report) -> tuple[int, set[int]]:
     """Indicator tables, qualitative targets and labelled facts of every table.
 
+    A page may hold several project forms one after another (a funds block after an indicator table
+    starts the next): the first form's figures are the report's, every form is listed in `projects` with
+    its own budget figures, so that two forms never read as one report stating its budget twice.
     Returns the number of facts read from tables and the indices of the indicator tables.
     """
     file = document.source.path
@@ -80,40 +89,90 @@ def _read_tables(document: Document, report: Report) -> tuple[int, set[int]]:
     indicator_tables: set[int] = set()
     first_table: Provenance | None = None
     title = ""
+    forms: list[Project] = []  # the forms after the first, once a second one begins
+    rows_in_form = False
+    name_in_form: str | None = None
+    first_name: str | None = None  # the first form's 项目名称
     for block in document.blocks:
         if isinstance(block, Paragraph):
             title = block.text
             continue
+        labelled = read_labelled_table(block, file, title)
+        name = _project_name(block) or name_in_form
+        starts_form = any(f.key in _FORM_KEYS for f in labelled.found)
+        # a funds block after an indicator table begins the next form, once a form has stated its own
+        # (a page that opens with the tail of a form cut off above has no figures to keep apart)
+        if starts_form and rows_in_form and any(report.fact(k) is not None for k in _FORM_KEYS):
+            if not forms:  # the first form becomes a project too, with the report's figures
+                forms.append(_form_project(first_name or "", report))
+            forms.append(Project(name=name or "", provenance=block.provenance(file)))
+            rows_in_form, name_in_form = False, None
+        else:
+            name_in_form = name
+        current = forms[-1] if forms else None
         indicators = read_indicator_table(block, file)
         if indicators is not None:
             report.indicators.extend(indicators.rows)
             report.declared_weights.extend(indicators.declared)
             report.warnings.extend(indicators.warnings)
-            if indicators.total_weight is not None:
-                report.set_fact(
-                    "weight_total",
-                    Fact(value=indicators.total_weight[0], unit="分", provenance=indicators.total_weight[1]),
-                )
-            if indicators.total_grade is not None:
-                grade, where = indicators.total_grade
-                report.set_fact("grade", Fact(value=grade, unit=None, provenance=where))
-            if indicators.total_score is not None:
-                report.set_fact(
-                    "self_score", Fact(value=indicators.total_score[0], unit="分", provenance=indicators.total_score[1])
-                )
+            totals = [
+                ("weight_total", indicators.total_weight),
+                ("grade", indicators.total_grade),
+                ("self_score", indicators.total_score),
+            ]
+            for key, stated in totals:
+                if stated is None:
+                    continue
+                if current is not None:
+                    if key in ("self_score", "grade") and getattr(current, key) is None:
+                        setattr(current, key, stated[0])
+                    continue
+                unit = "分" if key != "grade" else None
+                report.set_fact(key, Fact(value=stated[0], unit=unit, provenance=stated[1]))
             indicator_tables.add(block.index)
             if indicators.rows:
                 count += 1
+                rows_in_form = True
+                first_name = first_name if forms or first_name else name_in_form
                 first_table = first_table or block.provenance(file)
         report.targets.extend(read_qualitative_targets(block, file))
-        labelled = read_labelled_table(block, file, title)
         for found in labelled.found:
+            if current is not None and found.key in _FORM_ONLY_KEYS:
+                if found.key in _FORM_KEYS and getattr(current, found.key) is None:
+                    setattr(current, found.key, found.value)
+                continue
             report.set_fact(found.key, Fact(value=found.value, unit=found.unit, provenance=found.provenance))
             count += 1
         report.funds_sources.extend(labelled.funds_sources)
+    report.projects.extend(forms)
     if first_table is not None:  # the rows of every indicator table (a form may run over several)
         report.set_fact("indicator_count", Fact(value=len(report.indicators), unit="个", provenance=first_table))
     return count, indicator_tables
+
+
+def _project_name(table: Table) -> str | None:
+    """The 项目名称 a form's table states (项目名称 | 公务用车运行维护项目)."""
+    for row in table.anchor_rows():
+        texts = [c.text for c in row if c.text.strip()]
+        for label, value in itertools.pairwise(texts):
+            if compact(label) in ("项目名称", "专项名称"):
+                return value.strip()
+    return None
+
+
+def _form_project(name: str, report: Report) -> Project:
+    """The first form of a page of several, as a project with the figures the report took from it."""
+    values = {key: _decimal(report.value(key)) for key in (*_FORM_KEYS, "self_score")}
+    grade = report.value("grade")
+    return Project(
+        name=name,
+        **{k: v for k, v in values.items() if v is not None},
+        grade=grade if isinstance(grade, str) else None,
+    )
+
+
+def _decimal(value: object) -> Decimal | None:
+    return Decimal(str(value)) if isinstance(value, int | Decimal) and not isinstance(value, bool) else None
 
 
 def _prose_units(document: Document, indicator_tables: set[int]) -> list[TextUnit]:

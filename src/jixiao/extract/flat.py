@@ -809,6 +809,9 @@ def _rebuild_run(run: list[Paragraph], warnings: list[str]) -> list[Block] | Non
     tables: list[tuple[int, int, Table]] = []  # token span and the grid
     i = 0
     while i < len(tokens):
+        if not tokens[i].text:
+            i += 1  # a table starts at a cell that says something
+            continue
         found_funds = _funds_header(tokens, i)
         if found_funds is not None:
             end, columns = found_funds

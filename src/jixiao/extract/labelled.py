@@ -160,7 +160,7 @@ def _pairs(table: Table, row: list[Slot], file: str) -> Iterator[Found]:
     cells = [s for s in distinct(row) if s.text]
     for label, value in itertools.pairwise(cells):
         key = table_label_key(label.text)
-        if normalize(label.text).strip().endswith(":") and key is None:
+        if normalize(label.text).strip().endswith(":") and (key is None or key in _FUNDS_KEYS):
             # "预算数: | 312 | 执行数: | 312": a label that says it is one names a funds figure too
             role = funds_column_role(label.text.strip().rstrip(":："))
             key = role if role in ("budget_initial", "budget_adjusted", "budget_executed") else None
