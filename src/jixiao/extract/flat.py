@@ -713,13 +713,20 @@ def _read_pairs(tokens: list[Token], i: int) -> tuple[list[tuple[Token, Token]],
     pairs: list[tuple[Token, Token]] = []
     while i + 1 < len(tokens):
         label, value = tokens[i], tokens[i + 1]
-        if not (_lone(tokens, i) and _lone(tokens, i + 1) and table_label_key(label.text) is not None):
+        if not (_lone(tokens, i) and _lone(tokens, i + 1) and _is_pair_label(label.text)):
             break
         if not (is_number(value.text) or parse_percent(value.text) is not None or _is_grade(value.text)):
             break
         pairs.append((label, value))
         i += 2
     return pairs, i
+
+
+def _is_pair_label(text: str) -> bool:
+    """A label whose value follows it: a fact's label (人员编制), or a funds figure's with its colon (预算数:)."""
+    if table_label_key(text) is not None:
+        return True
+    return normalize(text).rstrip().endswith(":") and funds_column_role(text.rstrip(":： ")) in _AMOUNT_ROLES
 
 
 def _is_grade(text: str) -> bool:
