@@ -644,6 +644,7 @@ def _unit_before(tokens: list[Token], start: int) -> str:
 _MONEY_COLUMN = re.compile(
     r"^(?:\d{4}年度?)?(?:预算|决算|执行|实际|上年|本年|增减|变动|增长|支出)[\u4e00-\u9fff()%（）]{0,6}$"
 )
+_COLUMN_YEAR = re.compile(r"^((?:19|20)\d{2})年度?")
 _ROW_TABLE_FIRST = ("项目", "科目", "名称", "项目名称", "支出项目")
 
 
@@ -679,7 +680,15 @@ def _read_money_rows(tokens: list[Token], i: int, width: int) -> tuple[list[tupl
 
 
 def _money_grid(title: str, columns: list[Token], rows: list[tuple[Token, list[Token]]]) -> Table:
-    grid = [[_cell(0, 0, None, title), *(_cell(0, c + 1, t) for c, t in enumerate(columns))]]
+    years = [int(m.group(1)) if (m := _COLUMN_YEAR.match(compact(t.text))) else None for t in columns]
+    latest = max((y for y in years if y is not None), default=None)
+    heads: list[Cell] = []
+    for token, year in zip(columns, years, strict=True):
+        # 2017年决算数 beside 2018年预算数 · 2018年决算数: last year's column, read as 上年 (not this year's)
+        earlier = year is not None and latest is not None and year < latest
+        text = "上年" + _COLUMN_YEAR.sub("", compact(token.text)) if earlier else None
+        heads.append(_cell(0, len(heads) + 1, token, text))
+    grid = [[_cell(0, 0, None, title), *heads]]
     for label, values in rows:
         r = len(grid)
         line = [_cell(r, 0, label)]

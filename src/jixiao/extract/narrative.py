@@ -139,6 +139,8 @@ SUBJECTS: tuple[tuple[str, Subject], ...] = (
     ("公务接待", _RECEPTION),
     ("因公出国(境)费", _OVERSEAS),
     ("因公出国(境)经费", _OVERSEAS),
+    ("因公出国支出", _OVERSEAS),
+    ("因公出国(境)支出", _OVERSEAS),
     ("因公出国境费", _OVERSEAS),
     ("因公出国费", _OVERSEAS),
     ('"三公"经费', _THREE_PUBLIC),
@@ -301,6 +303,7 @@ def _read_sentence(  # noqa: PLR0917 — the reading state of the paragraph, pas
     # "城区道路维修项目全年预算数120万元，执行数110万元": the whole sentence is about that project
     itemised = itemised or bool(_ITEM_BEFORE.search(sentence))
     against_budget = False  # the comparison the sentence is making: with the budget, or the year before
+    named_here = False  # a subject is named in this sentence (not only carried from the one before)
     years = [int(y) for y in _YEAR.findall(sentence)] + ([fiscal_year] if fiscal_year else [])
     latest_year = max(years) if years else None
     for clause in CLAUSE_SPLIT.split(sentence):
@@ -359,7 +362,9 @@ def _read_sentence(  # noqa: PLR0917 — the reading state of the paragraph, pas
             if stated is not None:
                 key, value, unit = stated
                 result.facts.append(Stated(key, value, unit, prov))
-        if subject is not None and (unchanged := _NO_CHANGE.search(clause)) is not None:
+        named_here = named_here or first_subject is not None
+        # "与2021年度预算相比无增减" speaks of the item this sentence names, never of one carried over
+        if subject is not None and named_here and (unchanged := _NO_CHANGE.search(clause)) is not None:
             unchanged_key = subject.budget_variance if "预算" in unchanged.group(1) else subject.change
             if budget_mode and unchanged_key == subject.change:
                 unchanged_key = subject.budget_change
