@@ -79,6 +79,7 @@ def test_a_form_on_one_line_gives_its_funds_block_and_rows(tmp_path: Path) -> No
         ),
     ]
     assert report.indicators[3].deviation_reason == "略有超支"
+    assert [(t.expected, t.achieved) for t in report.targets] == [("完成委托业务。", "已完成。")]
     # 成本指标 is a level-2 name here (under 产出指标), not a level-1 of its own
     assert {d.name for d in report.declared_weights if d.level == 1} == {"产出指标", "效益指标"}
 

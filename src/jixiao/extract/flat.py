@@ -708,6 +708,27 @@ def _title_before(run: list[Paragraph], tokens: list[Token], start: int) -> str:
     return "项目"
 
 
+# --- 年度总体目标: 预期目标 | 实际完成情况, then the two texts ------------------------------------------
+
+
+def _targets_block(tokens: list[Token], i: int) -> tuple[int, list[Token]] | None:
+    """预期目标 · 实际完成情况 followed by the two texts: the end and the four cells, or None."""
+    if compact(tokens[i].text) != "预期目标":
+        return None
+    j = _skip_blank(tokens, i + 1)
+    if j >= len(tokens) or not re.fullmatch(r"(?:目标)?实际完成(?:情况|目标)?", compact(tokens[j].text)):
+        return None
+    texts: list[Token] = []
+    k = _skip_blank(tokens, j + 1)
+    while k < len(tokens) and len(texts) < 2:
+        text = tokens[k].text
+        if not text or _header_role(text) or _is_form_word(text) or len(compact(text)) < 4:
+            return None
+        texts.append(tokens[k])
+        k = _skip_blank(tokens, k + 1)
+    return (k, [tokens[i], tokens[j], *texts]) if len(texts) == 2 else None
+
+
 # --- label and value, one cell per line (人员编制 / 21 / 实有人数 / 21) ------------------------------
 
 
@@ -844,6 +865,13 @@ def _rebuild_run(run: list[Paragraph], warnings: list[str]) -> list[Block] | Non
                 tables.append((i, stop, _money_grid(_title_before(run, tokens, i), money_columns, money_rows)))
                 i = stop
                 continue
+        targets = _targets_block(tokens, i)
+        if targets is not None:
+            stop, cells = targets
+            grid = [[_cell(0, 0, cells[0]), _cell(0, 1, cells[1])], [_cell(1, 0, cells[2]), _cell(1, 1, cells[3])]]
+            tables.append((i, stop, _grid(grid, cells[0].line)))
+            i = stop
+            continue
         pairs, stop = _read_pairs(tokens, i)
         if pairs:
             tables.append((i, stop, _pairs_grid(pairs)))
