@@ -722,7 +722,7 @@ def _targets_block(tokens: list[Token], i: int) -> tuple[int, list[Token]] | Non
     k = _skip_blank(tokens, j + 1)
     while k < len(tokens) and len(texts) < 2:
         text = tokens[k].text
-        if not text or _header_role(text) or _is_form_word(text) or len(compact(text)) < 4:
+        if not text or _header_role(text) or _is_form_word(text) or len(compact(text)) < 2:
             return None
         texts.append(tokens[k])
         k = _skip_blank(tokens, k + 1)
