@@ -148,7 +148,11 @@ def test_a_met_target_marked_down_without_a_reason_is_one_finding() -> None:
         ),
     ]
     found = run(report, ["JX502", "JX512", "JX606"])
-    assert [(f.code, f.numbers) for f in found] == [("JX512", (D(10), D(7))), ("JX512", (D(5), D(4)))]
+    # target and result, then points and score: every number the finding compares
+    assert [(f.code, f.numbers) for f in found] == [
+        ("JX512", (D(100), D(100), D(10), D(7))),
+        ("JX512", (D(12), D(12), D(5), D(4))),
+    ]
     assert "≧100%" in found[0].message and "未写偏差原因" in found[0].message
     # a reason given: the score may be right; full marks: nothing to say
     report.indicators[0].deviation_reason = "资金分两批拨付，第二批滞后"
@@ -475,3 +479,47 @@ def test_a_written_breakdown_is_a_finding_exactly_when_its_parts_exceed_the_whol
     assert bool(found) is (slip < 0 and max(parts) <= total)
     if found:
         assert found[0].numbers == (D(total), *(D(p) for p in parts), D(sum(parts)))
+
+
+# --- a change read beside another item's amount, or in another year's sentence -----------------------
+
+_YUZHONG = (
+    "其中:公务用车购置安排692万元,主要是执法车辆增加;公车运行及维护4612万元,较上年下降21%,主要是2016年开展"
+    "公车改革,车辆减少;公务接待费430万元,与上年持平;因公出国100万元,与上年持平。"
+)
+
+
+def _reception_change(text: str) -> Report:
+    report = Report(unit=Unit(fiscal_year=2017))
+    for key, v in (("reception", "430"), ("reception_change", "0"), ("reception_change_rate", "-21")):
+        report.set_fact(key, fact(v, text))
+    return report
+
+
+def test_a_rate_from_another_clause_of_the_sentence_is_not_the_items() -> None:
+    """渝中: the 21% is the 公车运行及维护's (its clause), not the 公务接待费's, which is 与上年持平."""
+    assert run(_reception_change(_YUZHONG), ["JX306"]) == []
+    # the same numbers in one clause contradict each other
+    one = "公务接待费430万元,较上年持平,下降21%。"
+    assert [f.code for f in run(_reception_change(one), ["JX306"])] == ["JX306"]
+
+
+_ORDOS_ACTUAL = "2021年度“三公”经费合计支出20.12万元,其中:因公出国(境)经费0万元,公务接待12.39万元,公务用车运行费用7.73万元。"
+_ORDOS_CHANGE = "2022年度“三公”经费预算较2021年度增加1.68万元,其中公务接待较上年同期减少0.58万元,减少4.68%。"
+
+
+def test_a_change_in_another_years_sentence_is_not_this_amounts() -> None:
+    """鄂尔多斯: 12.39 is 2021's 决算; the −0.58 / −4.68% compare the 2022 budget with it."""
+    report = Report(unit=Unit(fiscal_year=2021))
+    report.set_fact("reception", fact("12.39", _ORDOS_ACTUAL))
+    report.set_fact("reception_budget", fact("11.8", "2022年度“三公”经费预算总计21.8万元,其中:公务接待11.8万元。"))
+    report.set_fact("reception_change", fact("-0.58", _ORDOS_CHANGE))
+    report.set_fact("reception_change_rate", fact("-4.68", _ORDOS_CHANGE))
+    assert run(report, ["JX306", "JX302"]) == []
+    # sentences about the same year are a pair: 0.58 ÷ (12.39 + 0.58) is 4.47%, not 4.68%
+    same_year = "2021年度公务接待较上年减少0.58万元,减少4.68%。"
+    report = Report(unit=Unit(fiscal_year=2021))
+    report.set_fact("reception", fact("12.39", _ORDOS_ACTUAL))
+    report.set_fact("reception_change", fact("-0.58", same_year))
+    report.set_fact("reception_change_rate", fact("-4.68", same_year))
+    assert [f.code for f in run(report, ["JX306"])] == ["JX306"]

@@ -19,6 +19,38 @@ _INSTRUCTION = re.compile(
 )
 
 
+# A sentence about one year begins by naming it: "2021年度“三公”经费合计支出…", "2022年，…".
+_LEAD_YEAR = re.compile(r"^[^\d，,。；;]{0,12}?((?:19|20)\d{2})\s*年")
+_CLAUSE = re.compile(r"[；;]")
+
+
+def read_apart(ctx: Context, first: str, second: str) -> bool:
+    """Whether two facts read from prose cannot be a pair: they stand in different clauses of one
+    sentence ("公车运行及维护4612万元,较上年下降21%；公务接待费430万元,与上年持平" — the 21% is not the
+    接待费's), or in sentences that begin by naming different years ("2021年度…决算…" against "2022年度…
+    预算较…"). Facts from tables, or placed where this cannot tell, are taken as a pair."""
+    a, b = ctx.fact(first), ctx.fact(second)
+    if a is None or b is None or a.provenance.table is not None or b.provenance.table is not None:
+        return False
+    ta, tb = a.provenance.text, b.provenance.text
+    if not ta or not tb:
+        return False
+    if ta != tb:
+        ya, yb = _LEAD_YEAR.match(ta), _LEAD_YEAR.match(tb)
+        return ya is not None and yb is not None and ya.group(1) != yb.group(1)
+    clauses = _CLAUSE.split(ta)
+    where = [_clauses_holding(clauses, ctx.num(key)) for key in (first, second)]
+    return all(len(w) == 1 for w in where) and where[0] != where[1]
+
+
+def _clauses_holding(clauses: list[str], value: Decimal | None) -> set[int]:
+    """The clauses in which `value` stands printed as a whole number (not part of a longer one)."""
+    if value is None:
+        return set()
+    digits = re.compile(r"(?<![\d.])" + re.escape(fmt(abs(value))) + r"(?![\d.]*\d)")
+    return {i for i, clause in enumerate(clauses) if digits.search(clause)}
+
+
 def is_instruction(text: str) -> bool:
     """Whether a cell holds the template's instruction text instead of the unit's own words."""
     return bool(_INSTRUCTION.search(text))

@@ -63,7 +63,11 @@ def execution_score_mismatch(ctx: Context) -> Iterator[Issue]:
     message = (
         f"预算执行得分应为 {fmt(item.result)} 分（分值 {fmt(item.weight or 0)}{rate_text}），报告写作 {fmt(stated)} 分"
     )
-    yield Issue(message, (stated, item.result), ctx.ev("execution_score", "execution_rate", "budget_executed"))
+    # Every number the score is derived from: points, the stated and the computed rate, its amounts.
+    inputs = [item.weight, ctx.num("execution_rate"), None if rate is None else shown(rate)]
+    inputs += [ctx.num("budget_executed"), ctx.num("budget_adjusted")]
+    numbers = (stated, item.result, *dict.fromkeys(v for v in inputs if v is not None))
+    yield Issue(message, numbers, ctx.ev("execution_score", "execution_rate", "budget_executed", "budget_adjusted"))
 
 
 @rule(code="JX103", name="budget-adjustment-large", severity=Severity.INFO, since="0.1")

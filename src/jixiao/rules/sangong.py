@@ -6,9 +6,9 @@ from collections.abc import Iterator
 from decimal import Decimal
 
 from jixiao.model.findings import Issue, Severity
-from jixiao.rules.common import fmt, parts_issue, prior_label, rate_issue
+from jixiao.rules.common import fmt, parts_issue, prior_label, rate_issue, read_apart
 from jixiao.rules.registry import Context, rule
-from jixiao.scoring.arith import Figure, check_rate, check_sum, exceeds, percent, shown
+from jixiao.scoring.arith import HUNDRED, Figure, check_rate, check_sum, exceeds, percent, shown
 
 _ITEMS = (
     ("reception", "reception_budget", "公务接待费"),
@@ -23,12 +23,18 @@ def _over(ctx: Context, key: str, budget_key: str, label: str) -> Iterator[Issue
     spent_figure, budget_figure = ctx.figure(key), ctx.figure(budget_key)
     if spent_figure is None or budget_figure is None or not exceeds(spent_figure, budget_figure):
         return
+    if read_apart(ctx, key, budget_key):
+        return  # a year's spending against another year's budget
     spent, budget = spent_figure.value, budget_figure.value
+    over = spent - budget
     rate = percent(spent, budget)
     rate_text = "（预算为 0）" if rate is None else f"，控制率 {fmt(shown(rate))}%"
-    numbers: tuple[Decimal, ...] = (spent, budget) if rate is None else (spent, budget, shown(rate))
+    over_text = "" if rate is None else f"（超出预算的 {fmt(shown(rate - HUNDRED))}%）"
+    numbers: tuple[Decimal, ...] = (
+        (spent, budget, over) if rate is None else (spent, budget, shown(rate), over, shown(rate - HUNDRED))
+    )
     yield Issue(
-        f"{label}支出 {fmt(spent)} 超过预算 {fmt(budget)}{rate_text}，超支 {fmt(spent - budget)}",
+        f"{label}支出 {fmt(spent)} 超过预算 {fmt(budget)}{rate_text}，超支 {fmt(over)}{over_text}",
         numbers,
         ctx.ev(key, budget_key),
     )
@@ -224,7 +230,7 @@ def sangong_change_rate_mismatch(ctx: Context) -> Iterator[Issue]:
         ("reception", "reception", "公务接待费"),
     ):
         change, current = ctx.figure(f"{subject}_change"), ctx.figure(current_key)
-        if change is None or current is None:
+        if change is None or current is None or _apart(ctx, subject, current_key):
             continue
         yield from rate_issue(
             ctx,
@@ -237,6 +243,11 @@ def sangong_change_rate_mismatch(ctx: Context) -> Iterator[Issue]:
             ctx.ev(f"{subject}_change", current_key),
             also=(current.value,),
         )
+
+
+def _apart(ctx: Context, subject: str, current_key: str) -> bool:
+    """A change, or its rate, read beside another item's amount or in another year's sentence."""
+    return any(read_apart(ctx, current_key, f"{subject}{suffix}") for suffix in ("_change", "_change_rate"))
 
 
 _AGAINST_BUDGET = (
