@@ -348,6 +348,24 @@ def test_money_parts_in_the_next_sentence_and_their_printed_digits() -> None:
     assert run(narrative(*quiet), ["JX613", "JX614"]) == []
 
 
+def test_parts_in_the_form_s_overall_target_cells() -> None:
+    """池州 自评表: 年度总体目标 预期目标 90 = 30 + 30 + 30, 实际完成情况 89.97 against 30 + 30 + 29.99."""
+    report = Report()
+    report.targets = [
+        QualitativeTarget(
+            expected="本项目共申请预算资金90万元。其中:30万元用于基建工程项目预算编制;30万元用于基建工程项目审计;"
+            "30万元用于基建工程项目设计、规划、测绘。",
+            achieved="本项目共完成预算资金89.97万元。其中:30万元用于基建工程项目预算编制;30万元用于基建工程项目审计;"
+            "29.99万元用于基建工程项目设计、规划、测绘。",
+            provenance=Provenance(table=0, row=8, col=1),
+        )
+    ]
+    (finding,) = run(report, ["JX613"])
+    assert finding.numbers == (D("89.97"), D(30), D(30), D("29.99"), D("89.99"))
+    report.targets[0].achieved = report.targets[0].achieved.replace("29.99", "29.97")
+    assert run(report, ["JX613"]) == []
+
+
 def test_projects_at_the_start_of_the_year_and_added_against_the_total() -> None:
     """红河: 实施项目共15个, 年初批复预算8个项目, 年中增加8个项目: 8 + 8 = 16."""
     text = (
@@ -523,3 +541,52 @@ def test_a_change_in_another_years_sentence_is_not_this_amounts() -> None:
     report.set_fact("reception_change", fact("-0.58", same_year))
     report.set_fact("reception_change_rate", fact("-4.68", same_year))
     assert [f.code for f in run(report, ["JX306"])] == ["JX306"]
+
+
+# --- a fact stated twice: only the document's own two statements ------------------------------------
+
+
+def _conflict(key: str, kept: tuple[str, str], other: tuple[str, str]) -> Report:
+    report = Report()
+    report.conflicts = [FactConflict(key=key, kept=fact(*kept), other=fact(*other, line=2))]
+    return report
+
+
+def test_two_statements_of_a_fact_that_differ() -> None:
+    """A table's 三公经费 161.51 and the text's 161.58 are two statements of one fact."""
+    report = _conflict("three_public_total", ("161.51", "161.51"), ("161.58", "“三公”经费支出161.58万元。"))
+    assert [f.numbers for f in run(report, ["JX607"])] == [(D("161.51"), D("161.58"))]
+
+
+def test_numbers_that_are_not_a_second_statement_of_the_fact() -> None:
+    """四川表 instructions, 广西 其中 parts, 红河's 实际到位资金 in the 调整后预算 sentence, a count of a table's rows."""
+    instruction = "1.预算执行率=预算执行数/调整后预算数,预算执行率未达到90%的需说明原因(100字以内)"
+    part = "其中,本级项目8个,本级项目支出385.58万元;对下转移支付项目0个,对下转移支付0万元。"
+    honghe = "调整预算后项目预算861.46万元,年中增加8个项目,实际到位资金334.67万元。"
+    cases = [
+        _conflict("execution_rate", ("100", "100.00%"), ("90", instruction)),
+        _conflict("project_count", ("21", "项目21个,项目支出总额656.93万元。"), ("8", part)),
+        _conflict("budget_adjusted", ("861.46", honghe), ("334.67", honghe)),
+    ]
+    rows = Report()
+    rows.conflicts = [
+        FactConflict(
+            key="indicator_count",
+            kept=Fact(value=6, provenance=Provenance(table=0)),
+            other=Fact(value=2, provenance=Provenance(table=1)),
+        )
+    ]
+    for report in (*cases, rows):
+        assert run(report, ["JX607"]) == []
+
+
+def test_an_indicator_count_counted_from_one_table_is_not_stated() -> None:
+    """大英: two project tables of 6 and 2 rows; the 6 is the first table's row count, not a statement."""
+    report = Report()
+    report.indicators = [row(f"指标{i}", value("≥1个", "1", "个", ">="), value("1个", "1", "个"), None, None) for i in range(8)]
+    report.set_fact("indicator_count", Fact(value=6, unit="个", provenance=Provenance(table=0)))
+    assert run(report, ["JX408"]) == []
+    stated = Report()
+    stated.indicators = report.indicators
+    stated.set_fact("indicator_count", fact(6, "共设置绩效指标6个"))
+    assert [f.numbers for f in run(stated, ["JX408"])] == [(D(6), 8)]

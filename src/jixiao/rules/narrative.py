@@ -235,7 +235,9 @@ def fact_stated_twice(ctx: Context) -> Iterator[Issue]:
     """同一数字在报告中两处写法不同。
 
     检查什么：
-        同一项数据（如三公经费合计、收入合计）在报告的两处出现且数值不同。
+        同一项数据（如三公经费合计、收入合计）在报告的两处出现且数值不同。不算两处写法的：表格模板的
+        填写说明中的数字（“预算执行率未达到90%的需说明原因”）、“其中”之后所列的分项（“项目21个……其中，
+        本级项目8个”）、同一句话里的另一个数字（那是另一项数据）、按表格行数数出的个数。
     为什么重要：
         读者无法判断哪一个是对的；通常一处是旧稿未更新。
     示例：
@@ -246,6 +248,8 @@ def fact_stated_twice(ctx: Context) -> Iterator[Issue]:
     for conflict in _distinct_conflicts(ctx):
         if _ten_thousand_times(conflict) is not None:
             continue  # JX610's finding: the unit, not the number, is wrong
+        if not _two_statements(conflict):
+            continue
         a, b = conflict.kept, conflict.other
         numbers = tuple(n for n in (dec(a.value), dec(b.value)) if n is not None)
         label = FACT_LABELS.get(conflict.key, conflict.key)
@@ -254,6 +258,35 @@ def fact_stated_twice(ctx: Context) -> Iterator[Issue]:
             numbers,
             (a.provenance, b.provenance),
         )
+
+
+def _two_statements(conflict: FactConflict) -> bool:
+    """Whether both values are the document's own statements of the fact: not a count of table rows
+    (no text), not a number in the form's instructions ("预算执行率未达到90%的需说明原因"), not a part
+    listed after 其中 ("其中,本级项目8个" under 项目21个), and not a second number of the same sentence
+    (one sentence does not state one fact twice: the other number is another figure's)."""
+    a, b = conflict.kept, conflict.other
+    ta, tb = a.provenance.text, b.provenance.text
+    if not ta or not tb:
+        return False
+    if ta == tb and all(_printed(dec(f.value)).search(ta) for f in (a, b)):
+        return False
+    return not any(is_instruction(t) or _after_which(t, dec(f.value)) for t, f in ((ta, a), (tb, b)))
+
+
+def _printed(value: Decimal | None) -> re.Pattern[str]:
+    """The number as printed, not part of a longer one."""
+    digits = "" if value is None else fmt(abs(value))
+    return re.compile(r"(?<![\d.])" + re.escape(digits) + r"(?![\d.]*\d)") if digits else re.compile(r"(?!)")
+
+
+def _after_which(text: str, value: Decimal | None) -> bool:
+    """Whether `value` is printed after 其中 in `text`: a part of a whole, not the whole."""
+    at = text.find("其中")
+    if at < 0 or value is None:
+        return False
+    digits = _printed(value)
+    return digits.search(text[at:]) is not None and digits.search(text[:at]) is None
 
 
 def _distinct_conflicts(ctx: Context) -> list[FactConflict]:
