@@ -590,3 +590,42 @@ def test_an_indicator_count_counted_from_one_table_is_not_stated() -> None:
     stated.indicators = report.indicators
     stated.set_fact("indicator_count", fact(6, "共设置绩效指标6个"))
     assert [f.numbers for f in run(stated, ["JX408"])] == [(D(6), 8)]
+
+
+# --- 三公 changes: the items' changes against the total's -------------------------------------------
+
+
+def test_the_items_changes_against_the_total_change() -> None:
+    """鹿寨: −54.2 + 53.81 − 60.14 = −60.53 against 同比减少63.96; 出国's change not stated: a 3.43 gap, an info."""
+    report = with_facts(
+        three_public_change="-63.96",
+        vehicle_purchase_change="-54.2",
+        vehicle_operation_change="53.81",
+        reception_change="-60.14",
+    )
+    (finding,) = run(report, ["JX308"])
+    assert finding.severity is Severity.INFO and "因公出国" in finding.message
+    assert finding.numbers == (D("-63.96"), D("-60.14"), D("53.81"), D("-54.2"), D("-60.53"), D("-3.43"))
+    # every item stated: a gap beyond the printed digits is a warning; within them, nothing
+    report.set_fact("overseas_travel_change", fact("-1"))
+    (finding,) = run(report, ["JX308"])
+    assert finding.severity is Severity.WARNING
+    whole = with_facts(
+        three_public_change="-63.96",
+        vehicle_purchase_change="-54.2",
+        vehicle_operation_change="53.81",
+        reception_change="-60.14",
+        overseas_travel_change="-3.43",
+    )
+    assert run(whole, ["JX308"]) == []
+
+
+def test_budget_changes_of_the_items_within_their_digits() -> None:
+    """青岛: −413.17 + 1884.46 − 603.68 = 867.61 against 867.60: inside the printed digits, no finding."""
+    report = with_facts(
+        three_public_budget_change="867.60",
+        reception_budget_change="-413.17",
+        vehicle_budget_change="1884.46",
+        overseas_travel_budget_change="-603.68",
+    )
+    assert run(report, ["JX308"]) == []

@@ -309,3 +309,69 @@ def sangong_budget_change_mismatch(ctx: Context) -> Iterator[Issue]:
             (budget.value, spent.value, *stated_numbers, *computed),
             ctx.ev(f"{prefix}_budget_variance", f"{prefix}_budget_variance_rate", spent_key, budget_key),
         )
+
+
+_CHANGE_PARTS = (
+    ("reception", "公务接待费"),
+    ("vehicle", "公务用车费"),
+    ("overseas_travel", "因公出国（境）费"),
+)
+_VEHICLE_PARTS = (("vehicle_operation", "公务用车运行维护费"), ("vehicle_purchase", "公务用车购置费"))
+
+
+def _change_parts(ctx: Context, suffix: str) -> tuple[list[tuple[str, Figure]], list[str]]:
+    """The items' stated changes (公务用车 as one, else its two parts) and the items whose change is not stated."""
+    stated: list[tuple[str, Figure]] = []
+    missing: list[str] = []
+    for prefix, label in _CHANGE_PARTS:
+        figure = ctx.figure(f"{prefix}{suffix}")
+        if figure is None and prefix == "vehicle":
+            halves = [(lab, ctx.figure(f"{p}{suffix}")) for p, lab in _VEHICLE_PARTS]
+            if any(f is not None for _, f in halves):
+                stated += [(lab, f) for lab, f in halves if f is not None]
+                missing += [lab for lab, f in halves if f is None]
+                continue
+        if figure is None:
+            missing.append(label)
+        else:
+            stated.append((label, figure))
+    return stated, missing
+
+
+@rule(code="JX308", name="sangong-change-parts-sum", severity=Severity.WARNING, since="0.1")
+def sangong_change_parts_sum(ctx: Context) -> Iterator[Issue]:
+    """三公经费分项的增减额之和与“三公”经费合计的增减额不符。
+
+    检查什么：
+        报告写明“三公”经费合计较上年（或预算较上年预算）的增减额，又写明各分项的增减额时：公务接待费、
+        公务用车费（或其运行维护费与购置费）、因公出国（境）费的增减额之和，是否等于合计的增减额（按各数的
+        印刷精度）。分项都写明而不符为 warning；有分项未写明增减额时，差额只能是未写明的分项，报告为
+        info，写明差额。
+    为什么重要：
+        合计等于分项之和，合计的增减也就等于分项增减之和；对不上说明有一处增减额写错，或有一项的变化
+        没有交代。
+    示例：
+        “三公”经费同比减少 63.96 万元，其中公务用车购置费减少 54.2 万元、运行维护费增加 53.81 万元、公务
+        接待费减少 60.14 万元：−54.2 + 53.81 − 60.14 = −60.53，差 3.43 万元，因公出国（境）费的增减未写明。
+    如何修改：
+        核对各分项的增减额与合计的增减额，并写明每一分项的变化。
+    """
+    for suffix, what in (("_change", "较上年增减额"), ("_budget_change", "预算较上年预算增减额")):
+        total = ctx.figure(f"three_public{suffix}")
+        stated, missing = _change_parts(ctx, suffix)
+        if total is None or len(stated) < 2:
+            continue
+        comparison = check_sum(total, (f for _, f in stated), ctx.profile.tolerances.amount)
+        if comparison.ok:
+            continue
+        summed = sum((f.value for _, f in stated), Decimal(0))
+        gap = total.value - summed
+        listing = " + ".join(f"{label} {fmt(f.value)}" for label, f in stated)
+        message = f"分项{what} {listing} = {fmt(summed)}，与“三公”经费{what} {fmt(total.value)} 不符（差 {fmt(gap)}）"
+        numbers = (total.value, *(f.value for _, f in stated), summed, gap)
+        keys = [f"three_public{suffix}", *(f"{p}{suffix}" for p, _ in (*_CHANGE_PARTS, *_VEHICLE_PARTS))]
+        if missing:
+            message += f"；{'、'.join(missing)}的增减额未写明，差额 {fmt(gap)} 只能是未写明的分项"
+            yield Issue(message, numbers, ctx.ev(*keys), Severity.INFO)
+        else:
+            yield Issue(message, numbers, ctx.ev(*keys))
