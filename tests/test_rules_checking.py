@@ -629,3 +629,32 @@ def test_budget_changes_of_the_items_within_their_digits() -> None:
         overseas_travel_budget_change="-603.68",
     )
     assert run(report, ["JX308"]) == []
+
+
+# --- a department evaluation framework's scoring table; a comparison with the year's budget ---------
+
+
+def test_an_evaluation_framework_table_is_not_held_to_the_project_form() -> None:
+    """三亚/儋州 2017: 投入 15 / 过程 55 / 产出 20 / 效果 10 with scores only: no 满意度 class, no targets,
+    its own weights; the lost points still want a reason."""
+    report = Report()
+    report.indicators = [
+        row(name, None, None, w, s, level1=name, level2="")
+        for name, w, s in (("投入", "15", "11.54"), ("过程", "55", "38.6"), ("产出", "20", "20"), ("效果", "10", "10"))
+    ]
+    assert [f.code for f in run(report, ["JX404", "JX407", "JX601", "JX606"])] == ["JX606", "JX606"]
+    project = Report()
+    project.indicators = [row("产出", None, None, "50", "50", level1="产出指标", level2="")]
+    assert {"JX407", "JX601"} <= {f.code for f in run(project, ["JX407", "JX601"])}
+
+
+def test_a_comparison_with_the_year_s_own_budget_is_not_a_wrong_base_year() -> None:
+    """都匀: “與2021年度預算相比無增減” in a 2021 report compares with the budget; “较2021年” would be wrong."""
+    report = Report(unit=Unit(fiscal_year=2021))
+    text = "1.因公出國(境)費支出0萬元,與2021年度預算相比無增減。"
+    report.comparison_years = [Fact(value=2021, unit="overseas_travel", provenance=Provenance(line=28, text=text))]
+    assert run(report, ["JX701"]) == []
+    wrong = "因公出国(境)费支出0万元,较2021年减少3万元。"
+    report.comparison_years = [Fact(value=2021, unit="overseas_travel", provenance=Provenance(line=28, text=wrong))]
+    (finding,) = run(report, ["JX701"])
+    assert "因公出国" in finding.message and finding.numbers == (2021, 2021)

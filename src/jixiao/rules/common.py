@@ -9,6 +9,7 @@ from decimal import Decimal
 
 from jixiao.model.document import Provenance
 from jixiao.model.findings import Issue, Severity
+from jixiao.model.report import Report, stem
 from jixiao.rules.registry import Context
 from jixiao.scoring.arith import HUNDRED, Figure, Verdict, check_rate, check_sum, decimals_of, plain, quantize, shown
 
@@ -49,6 +50,17 @@ def _clauses_holding(clauses: list[str], value: Decimal | None) -> set[int]:
         return set()
     digits = re.compile(r"(?<![\d.])" + re.escape(fmt(abs(value))) + r"(?![\d.]*\d)")
     return {i for i, clause in enumerate(clauses) if digits.search(clause)}
+
+
+# The 部门整体/部门评价 frameworks (财预〔2013〕53号 投入/过程/产出/效果, 10号 附件2 决策/过程/产出/效益) score
+# criteria, not targets: their level-1 classes are not the 自评表's 产出/效益/满意度.
+_FRAMEWORK_PAIRS = (("投入", "过程"), ("决策", "过程"))
+
+
+def evaluation_framework(report: Report) -> bool:
+    """Whether the indicator table is an evaluation framework's scoring table (投入/过程/产出/效果)."""
+    names = {stem(r.level1) for r in report.indicators}
+    return any(a in names and b in names for a, b in _FRAMEWORK_PAIRS)
 
 
 def is_instruction(text: str) -> bool:

@@ -11,7 +11,7 @@ from jixiao.model.findings import Issue, Severity
 from jixiao.model.report import stem
 from jixiao.model.scorecard import LevelSum
 from jixiao.profiles.model import Profile
-from jixiao.rules.common import fmt
+from jixiao.rules.common import evaluation_framework, fmt
 from jixiao.rules.registry import Context, rule
 
 
@@ -124,7 +124,8 @@ def level1_weights_differ_from_profile(ctx: Context) -> Iterator[Issue]:
 
     检查什么：
         一级指标的分值（声明的，或其下各行之和）是否等于评分规则规定的权重（10号：产出 50、效益
-        30、满意度 10）。规则未规定一级权重（如四川表）时不检查。
+        30、满意度 10）。规则未规定一级权重（如四川表）时、以及部门整体评价框架（投入/过程/产出/效果，
+        决策/过程/产出/效益）的评分表不检查。
     为什么重要：
         10号允许“特殊情况”下调整一级权重；偏离默认值时审核人应确认有依据。
     示例：
@@ -133,8 +134,8 @@ def level1_weights_differ_from_profile(ctx: Context) -> Iterator[Issue]:
         按规定权重分配，或在报告中说明调整依据。
     """
     wanted = {stem(k): v for k, v in ctx.profile.weights.level1.items()}
-    if not wanted:
-        return
+    if not wanted or evaluation_framework(ctx.report):
+        return  # a 投入/过程/产出/效果 framework has its own weights
     weighted = {i.index for i in ctx.card.indicator_items if i.weight is not None}
     for s in ctx.card.level1:
         want = wanted.get(stem(s.name))
@@ -243,7 +244,8 @@ def level1_missing(ctx: Context) -> Iterator[Issue]:
     """缺少评分规则要求的一级指标（如满意度指标）。
 
     检查什么：
-        指标表中是否有评分规则要求的一级指标（10号：满意度指标）；作为二级指标出现也算有。
+        指标表中是否有评分规则要求的一级指标（10号：满意度指标）；作为二级指标出现也算有。部门整体评价
+        框架（投入/过程/产出/效果）的评分表不检查。
     为什么重要：
         服务对象满意度是 10号规定的自评内容，缺少它的指标体系不完整。
     示例：
@@ -251,8 +253,8 @@ def level1_missing(ctx: Context) -> Iterator[Issue]:
     如何修改：
         补充服务对象满意度指标及其分值、得分。
     """
-    if not ctx.report.indicators:
-        return
+    if not ctx.report.indicators or evaluation_framework(ctx.report):
+        return  # 投入/过程/产出/效果 has no 满意度 class of its own
     names = {stem(r.level1) for r in ctx.report.indicators} | {stem(r.level2) for r in ctx.report.indicators}
     for required in ctx.profile.weights.required_level1:
         key = stem(required)

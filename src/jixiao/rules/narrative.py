@@ -10,7 +10,7 @@ from decimal import Decimal
 from jixiao.model.document import Provenance
 from jixiao.model.findings import Issue, Severity
 from jixiao.model.report import FACT_LABELS, FactConflict, IndicatorRow, fact_kind, json_number, stem
-from jixiao.rules.common import fmt, is_instruction, short_text
+from jixiao.rules.common import evaluation_framework, fmt, is_instruction, short_text
 from jixiao.rules.registry import Context, rule
 from jixiao.rules.scores import marked_down_though_met
 from jixiao.scoring.arith import dec, number_in_unit, printed_half, shown
@@ -34,7 +34,8 @@ def target_not_quantified(ctx: Context) -> Iterator[Issue]:
 
     检查什么：
         产出指标（数量、质量、时效、成本）各行的年度指标值是否含有数字和计量单位；“控制在预算内”
-        “基本完成”“社会治安秩序稳定”之类没有可衡量数值的写法，或只有数字没有单位，视为未量化。
+        “基本完成”“社会治安秩序稳定”之类没有可衡量数值的写法，或只有数字没有单位，视为未量化。部门整体
+        评价框架（投入/过程/产出/效果）的评分表只有分值和得分，不检查。
     为什么重要：
         10号要求绩效指标可衡量；没有数值的指标无法判断是否完成，得分也就无法复核。
     示例：
@@ -42,6 +43,8 @@ def target_not_quantified(ctx: Context) -> Iterator[Issue]:
     如何修改：
         为每项产出指标写明指标值和计量单位，如“破获案件 ≥1200 起”“完成时间 ≤12 月 31 日”。
     """
+    if evaluation_framework(ctx.report):
+        return  # a 投入/过程/产出/效果 scoring table grades criteria; it states no targets
     rows = []
     for i, row in enumerate(ctx.report.indicators):
         if "产出" not in stem(row.level1):
