@@ -658,3 +658,40 @@ def test_a_comparison_with_the_year_s_own_budget_is_not_a_wrong_base_year() -> N
     report.comparison_years = [Fact(value=2021, unit="overseas_travel", provenance=Provenance(line=28, text=wrong))]
     (finding,) = run(report, ["JX701"])
     assert "因公出国" in finding.message and finding.numbers == (2021, 2021)
+
+
+# --- rates truncated instead of rounded; results far past their targets in a table without points -----
+
+
+def test_a_rate_against_the_budget_truncated_is_a_note() -> None:
+    """六安: 公务接待费 1.52 against a budget of 1.8, 下降15%: 0.28 ÷ 1.8 = 15.56%, truncated (info)."""
+    report = with_facts(
+        reception="1.52", reception_budget="1.8", reception_budget_variance="-0.28", reception_budget_variance_rate="-15"
+    )
+    (finding,) = run(report, ["JX307"])
+    assert finding.severity is Severity.INFO and "15.56" in finding.message
+    assert finding.numbers == (D("1.8"), D("1.52"), D("-0.28"), D(-15), D("-15.56"), D(-16))
+    rounded = with_facts(
+        reception="1.52", reception_budget="1.8", reception_budget_variance="-0.28", reception_budget_variance_rate="-16"
+    )
+    assert run(rounded, ["JX307"]) == []
+
+
+def test_a_budget_change_rate_on_last_year_s_budget() -> None:
+    """青阳: 预算11.4万元, 比2021年预算增加0.6万元, 增加5%: 0.6 ÷ 10.8 = 5.56%, truncated (info); 15% is wrong."""
+    report = with_facts(three_public_budget="11.4", three_public_budget_change="0.6", three_public_budget_change_rate="5")
+    (finding,) = run(report, ["JX306"])
+    assert finding.severity is Severity.INFO and D("5.56") in finding.numbers and D("10.8") in finding.numbers
+    wrong = with_facts(three_public_budget="11.4", three_public_budget_change="0.6", three_public_budget_change_rate="15")
+    assert [f.severity for f in run(wrong, ["JX306"])] == [Severity.ERROR]
+
+
+def test_results_far_past_their_targets_in_a_table_without_points() -> None:
+    """遂宁: 药品监管企业数 ≥124, 完成 253 (204%), no 分值 column; ≥290 against 311 (107%) is no finding."""
+    report = Report()
+    report.indicators = [
+        row("指标4.药品监管企业数", value("≥124", "124", None, ">="), value("253", "253"), None, None),
+        row("指标5.化妆品监管企业数", value("≥290", "290", None, ">="), value("311", "311"), None, None),
+    ]
+    (finding,) = run(report, ["JX606"])
+    assert finding.severity is Severity.INFO and finding.numbers == (D(253), D(124), D("204.03"), D(130))

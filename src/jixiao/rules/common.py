@@ -173,7 +173,7 @@ def rate_issue(  # noqa: PLR0917 — reads like the sentence: label = part ÷ wh
             f"{label} {fmt(s)}% 是 {part_label} {fmt(part.value)} ÷ {whole_label} {fmt(whole.value)} = {longer}% "
             f"截尾所得，四舍五入应为 {fmt(rounded)}%"
         )
-        yield Issue(message, (*numbers[:3], rounded, *also), evidence, Severity.INFO)
+        yield Issue(message, (*numbers[:3], rounded, plain(quantize(computed, d + 2)), *also), evidence, Severity.INFO)
         return
     if comparison.verdict is Verdict.WITHIN:
         if ctx.profile.tolerances.rounding_info:

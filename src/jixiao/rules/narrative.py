@@ -202,7 +202,7 @@ def deviation_unexplained(ctx: Context) -> Iterator[Issue]:
 
     检查什么：
         得分低于分值（未完成）的行，“偏差原因分析及改进措施”是否为空（warning）；完成值达到指标值
-        的 130% 以上（阈值由评分规则给出）时是否说明原因（info：指标可能定得过低）。
+        的 130% 以上（阈值由评分规则给出；没有分值的表也算）时是否说明原因（info：指标可能定得过低）。
     为什么重要：
         10号要求对未完成或偏离较大的指标分析原因、提出改进措施。
     示例：
@@ -225,9 +225,10 @@ def deviation_unexplained(ctx: Context) -> Iterator[Issue]:
                 evidence,
             )
         elif item.completion is not None and item.completion >= at:
+            compared = tuple(v.number for v in (row.actual, row.target) if v is not None and v.number is not None)
             yield Issue(
                 f"指标“{item.name}”完成值达指标值的 {fmt(shown(item.completion))}%（≥{fmt(at)}%），未说明偏差原因",
-                (shown(item.completion), at),
+                (*compared, shown(item.completion), at),
                 evidence,
                 Severity.INFO,
             )

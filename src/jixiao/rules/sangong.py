@@ -8,7 +8,7 @@ from decimal import Decimal
 from jixiao.model.findings import Issue, Severity
 from jixiao.rules.common import fmt, parts_issue, prior_label, rate_issue, read_apart
 from jixiao.rules.registry import Context, rule
-from jixiao.scoring.arith import HUNDRED, Figure, check_rate, check_sum, exceeds, percent, shown
+from jixiao.scoring.arith import HUNDRED, Figure, Verdict, check_rate, check_sum, exceeds, percent, plain, quantize, shown
 
 _ITEMS = (
     ("reception", "reception_budget", "公务接待费"),
@@ -216,7 +216,8 @@ def sangong_change_rate_mismatch(ctx: Context) -> Iterator[Issue]:
     """三公经费（公务接待费）增减率与增减额不符。
 
     检查什么：
-        增减率是否等于 增减额 ÷ 上年数，上年数 = 本年数 − 增减额（允许四舍五入或截尾）。
+        增减率是否等于 增减额 ÷ 上年数，上年数 = 本年数 − 增减额（允许四舍五入；截尾为 info）。预算较上年
+        预算的增减率（“三公”经费、公务接待费、公务用车费预算）同样检查，上年预算 = 本年预算 − 增减额。
     为什么重要：
         三公经费的同比变化是整体支出评价的共性指标（“三公经费变动率”）。
     示例：
@@ -228,6 +229,9 @@ def sangong_change_rate_mismatch(ctx: Context) -> Iterator[Issue]:
     for subject, current_key, label in (
         ("three_public", "three_public_total", "“三公”经费"),
         ("reception", "reception", "公务接待费"),
+        ("three_public_budget", "three_public_budget", "“三公”经费预算"),
+        ("reception_budget", "reception_budget", "公务接待费预算"),
+        ("vehicle_budget", "vehicle_budget", "公务用车费预算"),
     ):
         change, current = ctx.figure(f"{subject}_change"), ctx.figure(current_key)
         if change is None or current is None or _apart(ctx, subject, current_key):
@@ -278,7 +282,7 @@ def sangong_budget_change_mismatch(ctx: Context) -> Iterator[Issue]:
     检查什么：
         报告写“与××年度预算相比，减少××万元，下降××%”或“与预算相比无变化（无增减）”时：增减额是否等于
         支出 − 预算，增减率是否等于 (支出 − 预算) ÷ 预算（按各数的印刷精度）。增减额与增减率有一处不符即
-        报告一条，写明应有的两个数。
+        报告一条，写明应有的两个数；增减率只是截尾而非四舍五入（0.28 ÷ 1.8 = 15.56% 写作 15%）为 info。
     为什么重要：
         同一句话里的预算数、支出数和“与预算相比”的说法互相矛盾，读者无法判断哪一个是真的；“无变化”
         而实际少花了八成，是照抄上年文字的典型痕迹。
@@ -289,6 +293,7 @@ def sangong_budget_change_mismatch(ctx: Context) -> Iterator[Issue]:
         按 支出 − 预算 重写增减额，按其 ÷ 预算 重写增减率；确无变化的才写“无变化”。
     """
     for prefix, spent_key, budget_key, label in _AGAINST_BUDGET:
+        keys = (f"{prefix}_budget_variance", f"{prefix}_budget_variance_rate", spent_key, budget_key)
         change, rate = ctx.figure(f"{prefix}_budget_variance"), ctx.figure(f"{prefix}_budget_variance_rate")
         spent, budget = ctx.figure(spent_key), ctx.figure(budget_key)
         if spent is None or budget is None or (change is None and rate is None):
@@ -298,6 +303,8 @@ def sangong_budget_change_mismatch(ctx: Context) -> Iterator[Issue]:
         rate_check = None if rate is None or budget.value == 0 else check_rate(rate, difference, budget)
         rate_ok = rate_check is None or rate_check.ok
         if change_ok and rate_ok:
+            if rate is not None and rate_check is not None and rate_check.verdict is Verdict.TRUNCATED:
+                yield _truncated_variance(ctx, label, spent, budget, difference, rate, keys)
             continue
         computed_rate = percent(difference.value, budget.value)
         should = _said(difference.value, None if computed_rate is None else shown(computed_rate))
@@ -307,8 +314,24 @@ def sangong_budget_change_mismatch(ctx: Context) -> Iterator[Issue]:
         yield Issue(
             f"{label}预算 {fmt(budget.value)}、支出 {fmt(spent.value)}，与预算相比应为{should}，报告写作{stated}",
             (budget.value, spent.value, *stated_numbers, *computed),
-            ctx.ev(f"{prefix}_budget_variance", f"{prefix}_budget_variance_rate", spent_key, budget_key),
+            ctx.ev(*keys),
         )
+
+
+def _truncated_variance(  # noqa: PLR0917 — the sentence's figures, in its order
+    ctx: Context, label: str, spent: Figure, budget: Figure, difference: Figure, rate: Figure, keys: tuple[str, ...]
+) -> Issue:
+    """A rate against the budget that truncates the quotient instead of rounding it: a note."""
+    computed = difference.value / budget.value * HUNDRED
+    d = rate.decimals
+    longer = plain(quantize(computed, d + 2))
+    rounded = plain(quantize(computed, d))
+    message = (
+        f"{label}较预算增减率写作 {fmt(rate.value)}%，是（支出 {fmt(spent.value)} − 预算 {fmt(budget.value)}）÷ 预算 = "
+        f"{fmt(longer)}% 截尾所得，四舍五入应为 {fmt(rounded)}%"
+    )
+    numbers = (budget.value, spent.value, difference.value, rate.value, longer, rounded)
+    return Issue(message, numbers, ctx.ev(*keys), Severity.INFO)
 
 
 _CHANGE_PARTS = (
