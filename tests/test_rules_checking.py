@@ -522,7 +522,9 @@ def test_a_rate_from_another_clause_of_the_sentence_is_not_the_items() -> None:
     assert [f.code for f in run(_reception_change(one), ["JX306"])] == ["JX306"]
 
 
-_ORDOS_ACTUAL = "2021年度“三公”经费合计支出20.12万元,其中:因公出国(境)经费0万元,公务接待12.39万元,公务用车运行费用7.73万元。"
+_ORDOS_ACTUAL = (
+    "2021年度“三公”经费合计支出20.12万元,其中:因公出国(境)经费0万元,公务接待12.39万元,公务用车运行费用7.73万元。"
+)
 _ORDOS_CHANGE = "2022年度“三公”经费预算较2021年度增加1.68万元,其中公务接待较上年同期减少0.58万元,减少4.68%。"
 
 
@@ -559,7 +561,7 @@ def test_two_statements_of_a_fact_that_differ() -> None:
 
 
 def test_numbers_that_are_not_a_second_statement_of_the_fact() -> None:
-    """四川表 instructions, 广西 其中 parts, 红河's 实际到位资金 in the 调整后预算 sentence, a count of a table's rows."""
+    """四川表 instructions, 广西 其中 parts, 红河's 实际到位资金 in the 调整后预算 sentence, a table's row count."""
     instruction = "1.预算执行率=预算执行数/调整后预算数,预算执行率未达到90%的需说明原因(100字以内)"
     part = "其中,本级项目8个,本级项目支出385.58万元;对下转移支付项目0个,对下转移支付0万元。"
     honghe = "调整预算后项目预算861.46万元,年中增加8个项目,实际到位资金334.67万元。"
@@ -583,7 +585,9 @@ def test_numbers_that_are_not_a_second_statement_of_the_fact() -> None:
 def test_an_indicator_count_counted_from_one_table_is_not_stated() -> None:
     """大英: two project tables of 6 and 2 rows; the 6 is the first table's row count, not a statement."""
     report = Report()
-    report.indicators = [row(f"指标{i}", value("≥1个", "1", "个", ">="), value("1个", "1", "个"), None, None) for i in range(8)]
+    report.indicators = [
+        row(f"指标{i}", value("≥1个", "1", "个", ">="), value("1个", "1", "个"), None, None) for i in range(8)
+    ]
     report.set_fact("indicator_count", Fact(value=6, unit="个", provenance=Provenance(table=0)))
     assert run(report, ["JX408"]) == []
     stated = Report()
@@ -666,23 +670,33 @@ def test_a_comparison_with_the_year_s_own_budget_is_not_a_wrong_base_year() -> N
 def test_a_rate_against_the_budget_truncated_is_a_note() -> None:
     """六安: 公务接待费 1.52 against a budget of 1.8, 下降15%: 0.28 ÷ 1.8 = 15.56%, truncated (info)."""
     report = with_facts(
-        reception="1.52", reception_budget="1.8", reception_budget_variance="-0.28", reception_budget_variance_rate="-15"
+        reception="1.52",
+        reception_budget="1.8",
+        reception_budget_variance="-0.28",
+        reception_budget_variance_rate="-15",
     )
     (finding,) = run(report, ["JX307"])
     assert finding.severity is Severity.INFO and "15.56" in finding.message
     assert finding.numbers == (D("1.8"), D("1.52"), D("-0.28"), D(-15), D("-15.56"), D(-16))
     rounded = with_facts(
-        reception="1.52", reception_budget="1.8", reception_budget_variance="-0.28", reception_budget_variance_rate="-16"
+        reception="1.52",
+        reception_budget="1.8",
+        reception_budget_variance="-0.28",
+        reception_budget_variance_rate="-16",
     )
     assert run(rounded, ["JX307"]) == []
 
 
 def test_a_budget_change_rate_on_last_year_s_budget() -> None:
     """青阳: 预算11.4万元, 比2021年预算增加0.6万元, 增加5%: 0.6 ÷ 10.8 = 5.56%, truncated (info); 15% is wrong."""
-    report = with_facts(three_public_budget="11.4", three_public_budget_change="0.6", three_public_budget_change_rate="5")
+    report = with_facts(
+        three_public_budget="11.4", three_public_budget_change="0.6", three_public_budget_change_rate="5"
+    )
     (finding,) = run(report, ["JX306"])
     assert finding.severity is Severity.INFO and D("5.56") in finding.numbers and D("10.8") in finding.numbers
-    wrong = with_facts(three_public_budget="11.4", three_public_budget_change="0.6", three_public_budget_change_rate="15")
+    wrong = with_facts(
+        three_public_budget="11.4", three_public_budget_change="0.6", three_public_budget_change_rate="15"
+    )
     assert [f.severity for f in run(wrong, ["JX306"])] == [Severity.ERROR]
 
 

@@ -8,7 +8,18 @@ from decimal import Decimal
 from jixiao.model.findings import Issue, Severity
 from jixiao.rules.common import fmt, parts_issue, prior_label, rate_issue, read_apart
 from jixiao.rules.registry import Context, rule
-from jixiao.scoring.arith import HUNDRED, Figure, Verdict, check_rate, check_sum, exceeds, percent, plain, quantize, shown
+from jixiao.scoring.arith import (
+    HUNDRED,
+    Figure,
+    Verdict,
+    check_rate,
+    check_sum,
+    exceeds,
+    percent,
+    plain,
+    quantize,
+    shown,
+)
 
 _ITEMS = (
     ("reception", "reception_budget", "公务接待费"),
