@@ -709,3 +709,25 @@ def test_results_far_past_their_targets_in_a_table_without_points() -> None:
     ]
     (finding,) = run(report, ["JX606"])
     assert finding.severity is Severity.INFO and finding.numbers == (D(253), D(124), D("204.03"), D(130))
+
+
+def test_a_quantity_target_that_is_the_budget_in_yuan() -> None:
+    """丽江古城: 数量指标 卫片执法补助经费 ﹦72890元 — the 7.29万元 budget restated as an output quantity."""
+    report = with_facts(budget_adjusted="7.29")
+    report.indicators = [
+        row("卫片执法补助经费", value("﹦72890元", "72890", "元", "="), value("72890", "72890"), "10", "9"),
+        row("核查图斑数量", value("≥120个", "120", "个", ">="), value("126个", "126", "个"), "10", "10"),
+        row(
+            "项目总成本",
+            value("≤7.29万元", "7.29", "万元", "<="),
+            value("7.29万元", "7.29", "万元"),
+            "10",
+            "10",
+            level2="成本指标",
+        ),
+    ]
+    (finding,) = run(report, ["JX615"])
+    assert finding.numbers == (D(72890), D("7.29")) and "全年预算数" in finding.message
+    other = with_facts(budget_adjusted="12")
+    other.indicators = report.indicators[:1]
+    assert [f.numbers for f in run(other, ["JX615"])] == [(D(72890),)]

@@ -470,3 +470,43 @@ def numeric_target_answered_in_words(ctx: Context) -> Iterator[Issue]:
             (t.number,),
             (row.cells.get("actual", row.provenance), row.cells.get("target", row.provenance)),
         )
+
+
+_TO_WAN = {"元": Decimal("0.0001"), "万元": Decimal(1), "亿元": Decimal(10000)}
+_BUDGET_KEYS = (("budget_adjusted", "全年预算数"), ("budget_initial", "年初预算数"), ("budget_executed", "全年执行数"))
+
+
+@rule(code="JX615", name="quantity-target-in-money", severity=Severity.INFO, since="0.1")
+def quantity_target_in_money(ctx: Context) -> Iterator[Issue]:
+    """数量指标的指标值是一笔金额（元、万元），不是产出的数量。
+
+    检查什么：
+        产出指标下“数量指标”各行的指标值是否以元、万元、亿元为单位；金额与资金部分的预算数或执行数
+        （按印刷精度换算为万元）相同时一并指出。
+    为什么重要：
+        数量指标衡量做了多少事（件、人次、公里）；把资金数额写成数量指标，等于用“花了多少钱”代替
+        “完成了多少”，指标完成就只是钱花完了。金额属于成本指标。
+    示例：
+        数量指标“卫片执法补助经费”指标值 ﹦72890 元，即项目预算 7.29 万元。
+    如何修改：
+        数量指标改写为产出的数量（如“核查卫片图斑 ≥120 个”），金额列入成本指标。
+    """
+    for row in ctx.report.indicators:
+        t = row.target
+        if t is None or t.number is None or t.unit not in _TO_WAN or "数量" not in stem(row.level2):
+            continue
+        amount = t.number * _TO_WAN[t.unit]
+        same = next(
+            (
+                (label, f)
+                for key, label in _BUDGET_KEYS
+                if (f := ctx.figure(key)) is not None and f.interval()[0] <= amount <= f.interval()[1]
+            ),
+            None,
+        )
+        tail = "" if same is None else f"，即{same[0]} {fmt(same[1].value)} 万元"
+        yield Issue(
+            f"数量指标“{row.level3 or row.level2}”的指标值“{t.text}”是金额{tail}，不是产出的数量",
+            (t.number,) if same is None else (t.number, same[1].value),
+            (row.cells.get("target", row.provenance),),
+        )
