@@ -731,3 +731,13 @@ def test_a_quantity_target_that_is_the_budget_in_yuan() -> None:
     other = with_facts(budget_adjusted="12")
     other.indicators = report.indicators[:1]
     assert [f.numbers for f in run(other, ["JX615"])] == [(D(72890),)]
+
+
+def test_an_execution_score_above_the_profile_s_points_when_the_form_states_none() -> None:
+    """黄石 (湖北表 预算执行情况 20分, the 20 not read): 得分 20 at 100% is not “应为 10 分”."""
+    report = with_facts(budget_adjusted="5", budget_executed="5", execution_rate="100", execution_score="20")
+    assert run(report, ["JX102"]) == []
+    stated = with_facts(
+        budget_adjusted="5", budget_executed="5", execution_rate="100", execution_weight="10", execution_score="20"
+    )
+    assert "JX111" in {f.code for f in run(stated, ["JX102", "JX111"])}

@@ -44,7 +44,8 @@ def execution_score_mismatch(ctx: Context) -> Iterator[Issue]:
     """预算执行得分与 分值 × 执行率 不符。
 
     检查什么：
-        报告写明的预算执行得分，是否等于 分值 × min(执行率, 100%)（按评分规则的小数位）。
+        报告写明的预算执行得分，是否等于 分值 × min(执行率, 100%)（按评分规则的小数位）。表中没有写分值、
+        得分又高于评分规则的执行分值时不检查（表格另有分值，如湖北表“预算执行情况（20分）”）。
     为什么重要：
         执行得分计入总分，多给或少给都会改变总分和等次。
     示例：
@@ -58,6 +59,8 @@ def execution_score_mismatch(ctx: Context) -> Iterator[Issue]:
         return
     if abs(stated - item.result) <= ctx.profile.tolerances.score:
         return
+    if ctx.num("execution_weight") is None and item.weight is not None and stated > item.weight:
+        return  # points not stated and the score above the profile's: the form has points of its own (湖北 20分)
     rate = ctx.card.execution_rate
     rate_text = "" if rate is None else f"、执行率 {fmt(shown(rate))}%"
     message = (
