@@ -640,13 +640,13 @@ def test_budget_changes_of_the_items_within_their_digits() -> None:
 
 def test_an_evaluation_framework_table_is_not_held_to_the_project_form() -> None:
     """三亚/儋州 2017: 投入 15 / 过程 55 / 产出 20 / 效果 10 with scores only: no 满意度 class, no targets,
-    its own weights; the lost points still want a reason."""
+    its own weights, and no 偏差原因 column (deductions are argued in the report's text)."""
     report = Report()
     report.indicators = [
         row(name, None, None, w, s, level1=name, level2="")
         for name, w, s in (("投入", "15", "11.54"), ("过程", "55", "38.6"), ("产出", "20", "20"), ("效果", "10", "10"))
     ]
-    assert [f.code for f in run(report, ["JX404", "JX407", "JX601", "JX606"])] == ["JX606", "JX606"]
+    assert run(report, ["JX404", "JX407", "JX601", "JX606"]) == []
     project = Report()
     project.indicators = [row("产出", None, None, "50", "50", level1="产出指标", level2="")]
     assert {"JX407", "JX601"} <= {f.code for f in run(project, ["JX407", "JX601"])}
@@ -741,3 +741,22 @@ def test_an_execution_score_above_the_profile_s_points_when_the_form_states_none
         budget_adjusted="5", budget_executed="5", execution_rate="100", execution_weight="10", execution_score="20"
     )
     assert "JX111" in {f.code for f in run(stated, ["JX102", "JX111"])}
+
+
+def test_level_names_the_framework_allows_and_a_satisfaction_row_without_levels() -> None:
+    """大英: 经济成本指标 is a 成本指标; 丰都: a table of level-3 names only holds 受益对象满意度."""
+    report = Report()
+    report.indicators = [
+        row("成本控制数", value("≤30万元", "30", "万元", "<="), None, "10", "10", level2="经济成本指标")
+    ]
+    assert run(report, ["JX406"]) == []
+    report.indicators[0].level2 = "社会效益指标"
+    assert [f.code for f in run(report, ["JX406"])] == ["JX406"]
+    flat = Report()
+    flat.indicators = [
+        row(name, value(t, n, u, ">="), None, None, None, level1="", level2="")
+        for name, t, n, u in (("辅警人员", "= 512 人", "512", "人"), ("受益对象满意度", "≥ 95 %", "95", "%"))
+    ]
+    assert run(flat, ["JX407"]) == []
+    flat.indicators = flat.indicators[:1]
+    assert [f.code for f in run(flat, ["JX407"])] == ["JX407"]

@@ -203,6 +203,7 @@ def deviation_unexplained(ctx: Context) -> Iterator[Issue]:
     检查什么：
         得分低于分值（未完成）的行，“偏差原因分析及改进措施”是否为空（warning）；完成值达到指标值
         的 130% 以上（阈值由评分规则给出；没有分值的表也算）时是否说明原因（info：指标可能定得过低）。
+        部门整体评价框架（投入/过程/产出/效果）的评分表没有偏差原因栏，不检查。
     为什么重要：
         10号要求对未完成或偏离较大的指标分析原因、提出改进措施。
     示例：
@@ -211,6 +212,8 @@ def deviation_unexplained(ctx: Context) -> Iterator[Issue]:
         在偏差原因栏写明原因和改进措施；指标值明显偏低的，下年度调高。
     """
     at = ctx.profile.thresholds.completion_explain_at
+    if evaluation_framework(ctx.report):
+        return  # a 投入/过程/产出/效果 scoring table has no 偏差原因 column: its deductions are argued in the text
     for item in ctx.card.indicator_items:
         row = ctx.report.indicators[item.index or 0]
         if row.deviation_reason.strip():
