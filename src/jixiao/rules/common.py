@@ -6,6 +6,7 @@ from __future__ import annotations
 import re
 from collections.abc import Iterator, Sequence
 from decimal import Decimal
+from functools import lru_cache
 
 from jixiao.model.document import Provenance
 from jixiao.model.findings import Issue, Severity
@@ -48,8 +49,14 @@ def _clauses_holding(clauses: list[str], value: Decimal | None) -> set[int]:
     """The clauses in which `value` stands printed as a whole number (not part of a longer one)."""
     if value is None:
         return set()
-    digits = re.compile(r"(?<![\d.])" + re.escape(fmt(abs(value))) + r"(?![\d.]*\d)")
+    digits = printed_number(fmt(abs(value)))
     return {i for i, clause in enumerate(clauses) if digits.search(clause)}
+
+
+@lru_cache(maxsize=4096)
+def printed_number(digits: str) -> re.Pattern[str]:
+    """A number as printed in a text, not part of a longer one ("430" not in "4300" or "1.430")."""
+    return re.compile(r"(?<![\d.])" + re.escape(digits) + r"(?![\d.]*\d)")
 
 
 # The 部门整体/部门评价 frameworks (财预〔2013〕53号 投入/过程/产出/效果, 10号 附件2 决策/过程/产出/效益) score
@@ -57,10 +64,14 @@ def _clauses_holding(clauses: list[str], value: Decimal | None) -> set[int]:
 _FRAMEWORK_PAIRS = (("投入", "过程"), ("决策", "过程"))
 
 
-def evaluation_framework(report: Report) -> bool:
-    """Whether the indicator table is an evaluation framework's scoring table (投入/过程/产出/效果)."""
+def _is_framework(report: Report) -> bool:
     names = {stem(r.level1) for r in report.indicators}
     return any(a in names and b in names for a, b in _FRAMEWORK_PAIRS)
+
+
+def evaluation_framework(ctx: Context) -> bool:
+    """Whether the indicator table is an evaluation framework's scoring table (投入/过程/产出/效果)."""
+    return bool(ctx.report.indicators) and bool(ctx.memo("framework", _is_framework))
 
 
 def is_instruction(text: str) -> bool:

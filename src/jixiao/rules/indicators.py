@@ -134,7 +134,7 @@ def level1_weights_differ_from_profile(ctx: Context) -> Iterator[Issue]:
         按规定权重分配，或在报告中说明调整依据。
     """
     wanted = {stem(k): v for k, v in ctx.profile.weights.level1.items()}
-    if not wanted or evaluation_framework(ctx.report):
+    if not wanted or evaluation_framework(ctx):
         return  # a 投入/过程/产出/效果 framework has its own weights
     weighted = {i.index for i in ctx.card.indicator_items if i.weight is not None}
     for s in ctx.card.level1:
@@ -256,7 +256,7 @@ def level1_missing(ctx: Context) -> Iterator[Issue]:
     如何修改：
         补充服务对象满意度指标及其分值、得分。
     """
-    if not ctx.report.indicators or evaluation_framework(ctx.report):
+    if not ctx.report.indicators or evaluation_framework(ctx):
         return  # 投入/过程/产出/效果 has no 满意度 class of its own
     names = {stem(r.level1) for r in ctx.report.indicators} | {stem(r.level2) for r in ctx.report.indicators}
     # a table without level columns names the indicator only: 受益对象满意度 is the 满意度 indicator

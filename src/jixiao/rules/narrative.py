@@ -10,7 +10,7 @@ from decimal import Decimal
 from jixiao.model.document import Provenance
 from jixiao.model.findings import Issue, Severity
 from jixiao.model.report import FACT_LABELS, FactConflict, IndicatorRow, fact_kind, json_number, stem
-from jixiao.rules.common import evaluation_framework, fmt, is_instruction, short_text
+from jixiao.rules.common import evaluation_framework, fmt, is_instruction, printed_number, short_text
 from jixiao.rules.registry import Context, rule
 from jixiao.rules.scores import marked_down_though_met
 from jixiao.scoring.arith import dec, number_in_unit, printed_half, shown
@@ -43,7 +43,7 @@ def target_not_quantified(ctx: Context) -> Iterator[Issue]:
     如何修改：
         为每项产出指标写明指标值和计量单位，如“破获案件 ≥1200 起”“完成时间 ≤12 月 31 日”。
     """
-    if evaluation_framework(ctx.report):
+    if evaluation_framework(ctx):
         return  # a 投入/过程/产出/效果 scoring table grades criteria; it states no targets
     rows = []
     for i, row in enumerate(ctx.report.indicators):
@@ -212,7 +212,7 @@ def deviation_unexplained(ctx: Context) -> Iterator[Issue]:
         在偏差原因栏写明原因和改进措施；指标值明显偏低的，下年度调高。
     """
     at = ctx.profile.thresholds.completion_explain_at
-    if evaluation_framework(ctx.report):
+    if evaluation_framework(ctx):
         return  # a 投入/过程/产出/效果 scoring table has no 偏差原因 column: its deductions are argued in the text
     for item in ctx.card.indicator_items:
         row = ctx.report.indicators[item.index or 0]
@@ -281,10 +281,12 @@ def _two_statements(conflict: FactConflict) -> bool:
     return not any(is_instruction(t) or _after_which(t, dec(f.value)) for t, f in ((ta, a), (tb, b)))
 
 
+_NOTHING = re.compile(r"(?!)")
+
+
 def _printed(value: Decimal | None) -> re.Pattern[str]:
     """The number as printed, not part of a longer one."""
-    digits = "" if value is None else fmt(abs(value))
-    return re.compile(r"(?<![\d.])" + re.escape(digits) + r"(?![\d.]*\d)") if digits else re.compile(r"(?!)")
+    return _NOTHING if value is None else printed_number(fmt(abs(value)))
 
 
 def _after_which(text: str, value: Decimal | None) -> bool:

@@ -391,6 +391,8 @@ def sangong_change_parts_sum(ctx: Context) -> Iterator[Issue]:
         核对各分项的增减额与合计的增减额，并写明每一分项的变化。
     """
     for suffix, what in (("_change", "较上年增减额"), ("_budget_change", "预算较上年预算增减额")):
+        if ctx.num(f"three_public{suffix}") is None:
+            continue
         total = ctx.figure(f"three_public{suffix}")
         stated, missing = _change_parts(ctx, suffix)
         if total is None or len(stated) < 2:
