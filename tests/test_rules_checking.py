@@ -760,3 +760,13 @@ def test_level_names_the_framework_allows_and_a_satisfaction_row_without_levels(
     assert run(flat, ["JX407"]) == []
     flat.indicators = flat.indicators[:1]
     assert [f.code for f in run(flat, ["JX407"])] == ["JX407"]
+
+
+def test_a_comparison_sentence_naming_last_year_is_still_this_year_s_change() -> None:
+    """“与2020年相比，收入减少761.39万元，减少15.14%” in a 2021 report compares with 2020: the pair stands."""
+    report = Report(unit=Unit(fiscal_year=2021))
+    report.set_fact("income_total", fact("5028.61", "2021年收入合计5028.61万元。"))
+    change = "与2020年相比，收入减少761.39万元，减少15.14%。"
+    report.set_fact("income_change", fact("-761.39", change))
+    report.set_fact("income_change_rate", fact("-15.14", change))
+    assert [f.code for f in run(report, ["JX206"])] == ["JX206"]

@@ -22,7 +22,8 @@ _INSTRUCTION = re.compile(
 
 
 # A sentence about one year begins by naming it: "2021年度“三公”经费合计支出…", "2022年，…".
-_LEAD_YEAR = re.compile(r"^[^\d，,。；;]{0,12}?((?:19|20)\d{2})\s*年")
+# Only a year that opens the sentence (after its numbering) names the sentence's year: "与2020年相比…" compares.
+_LEAD_YEAR = re.compile(r"^\s*(?:[（(]?[一二三四五六七八九十\d]{1,2}[)）.、]\s*)?((?:19|20)\d{2})\s*年")
 _CLAUSE = re.compile(r"[；;]")
 
 
