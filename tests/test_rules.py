@@ -227,7 +227,8 @@ def test_low_execution_needs_an_explanation_and_score_follows_rate() -> None:
     report = report_with(budget_adjusted="200", budget_executed="170", execution_score="10")
     found = {f.code: f for f in run(report, ["JX1"])}
     assert set(found) == {"JX102", "JX105"}
-    assert found["JX102"].numbers == (D(10), D("8.50"))
+    # stated and computed score, then what the computed one comes from: points, rate, amounts
+    assert found["JX102"].numbers == (D(10), D("8.50"), D(10), D(85), D(170), D(200))
 
 
 # --- indicators, scores, grades --------------------------------------------------------------------

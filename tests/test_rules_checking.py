@@ -148,7 +148,11 @@ def test_a_met_target_marked_down_without_a_reason_is_one_finding() -> None:
         ),
     ]
     found = run(report, ["JX502", "JX512", "JX606"])
-    assert [(f.code, f.numbers) for f in found] == [("JX512", (D(10), D(7))), ("JX512", (D(5), D(4)))]
+    # target and result, then points and score: every number the finding compares
+    assert [(f.code, f.numbers) for f in found] == [
+        ("JX512", (D(100), D(100), D(10), D(7))),
+        ("JX512", (D(12), D(12), D(5), D(4))),
+    ]
     assert "≧100%" in found[0].message and "未写偏差原因" in found[0].message
     # a reason given: the score may be right; full marks: nothing to say
     report.indicators[0].deviation_reason = "资金分两批拨付，第二批滞后"
@@ -344,6 +348,24 @@ def test_money_parts_in_the_next_sentence_and_their_printed_digits() -> None:
     assert run(narrative(*quiet), ["JX613", "JX614"]) == []
 
 
+def test_parts_in_the_form_s_overall_target_cells() -> None:
+    """池州 自评表: 年度总体目标 预期目标 90 = 30 + 30 + 30, 实际完成情况 89.97 against 30 + 30 + 29.99."""
+    report = Report()
+    report.targets = [
+        QualitativeTarget(
+            expected="本项目共申请预算资金90万元。其中:30万元用于基建工程项目预算编制;30万元用于基建工程项目审计;"
+            "30万元用于基建工程项目设计、规划、测绘。",
+            achieved="本项目共完成预算资金89.97万元。其中:30万元用于基建工程项目预算编制;30万元用于基建工程项目审计;"
+            "29.99万元用于基建工程项目设计、规划、测绘。",
+            provenance=Provenance(table=0, row=8, col=1),
+        )
+    ]
+    (finding,) = run(report, ["JX613"])
+    assert finding.numbers == (D("89.97"), D(30), D(30), D("29.99"), D("89.99"))
+    report.targets[0].achieved = report.targets[0].achieved.replace("29.99", "29.97")
+    assert run(report, ["JX613"]) == []
+
+
 def test_projects_at_the_start_of_the_year_and_added_against_the_total() -> None:
     """红河: 实施项目共15个, 年初批复预算8个项目, 年中增加8个项目: 8 + 8 = 16."""
     text = (
@@ -476,3 +498,276 @@ def test_a_written_breakdown_is_a_finding_exactly_when_its_parts_exceed_the_whol
     assert bool(found) is (slip < 0 and max(parts) <= total)
     if found:
         assert found[0].numbers == (D(total), *(D(p) for p in parts), D(sum(parts)))
+
+
+# --- a change read beside another item's amount, or in another year's sentence -----------------------
+
+_YUZHONG = (
+    "其中:公务用车购置安排692万元,主要是执法车辆增加;公车运行及维护4612万元,较上年下降21%,主要是2016年开展"
+    "公车改革,车辆减少;公务接待费430万元,与上年持平;因公出国100万元,与上年持平。"
+)
+
+
+def _reception_change(text: str) -> Report:
+    report = Report(unit=Unit(fiscal_year=2017))
+    for key, v in (("reception", "430"), ("reception_change", "0"), ("reception_change_rate", "-21")):
+        report.set_fact(key, fact(v, text))
+    return report
+
+
+def test_a_rate_from_another_clause_of_the_sentence_is_not_the_items() -> None:
+    """渝中: the 21% is the 公车运行及维护's (its clause), not the 公务接待费's, which is 与上年持平."""
+    assert run(_reception_change(_YUZHONG), ["JX306"]) == []
+    # the same numbers in one clause contradict each other
+    one = "公务接待费430万元,较上年持平,下降21%。"
+    assert [f.code for f in run(_reception_change(one), ["JX306"])] == ["JX306"]
+
+
+_ORDOS_ACTUAL = (
+    "2021年度“三公”经费合计支出20.12万元,其中:因公出国(境)经费0万元,公务接待12.39万元,公务用车运行费用7.73万元。"
+)
+_ORDOS_CHANGE = "2022年度“三公”经费预算较2021年度增加1.68万元,其中公务接待较上年同期减少0.58万元,减少4.68%。"
+
+
+def test_a_change_in_another_years_sentence_is_not_this_amounts() -> None:
+    """鄂尔多斯: 12.39 is 2021's 决算; the −0.58 / −4.68% compare the 2022 budget with it."""
+    report = Report(unit=Unit(fiscal_year=2021))
+    report.set_fact("reception", fact("12.39", _ORDOS_ACTUAL))
+    report.set_fact("reception_budget", fact("11.8", "2022年度“三公”经费预算总计21.8万元,其中:公务接待11.8万元。"))
+    report.set_fact("reception_change", fact("-0.58", _ORDOS_CHANGE))
+    report.set_fact("reception_change_rate", fact("-4.68", _ORDOS_CHANGE))
+    assert run(report, ["JX306", "JX302"]) == []
+    # sentences about the same year are a pair: 0.58 ÷ (12.39 + 0.58) is 4.47%, not 4.68%
+    same_year = "2021年度公务接待较上年减少0.58万元,减少4.68%。"
+    report = Report(unit=Unit(fiscal_year=2021))
+    report.set_fact("reception", fact("12.39", _ORDOS_ACTUAL))
+    report.set_fact("reception_change", fact("-0.58", same_year))
+    report.set_fact("reception_change_rate", fact("-4.68", same_year))
+    assert [f.code for f in run(report, ["JX306"])] == ["JX306"]
+
+
+# --- a fact stated twice: only the document's own two statements ------------------------------------
+
+
+def _conflict(key: str, kept: tuple[str, str], other: tuple[str, str]) -> Report:
+    report = Report()
+    report.conflicts = [FactConflict(key=key, kept=fact(*kept), other=fact(*other, line=2))]
+    return report
+
+
+def test_two_statements_of_a_fact_that_differ() -> None:
+    """A table's 三公经费 161.51 and the text's 161.58 are two statements of one fact."""
+    report = _conflict("three_public_total", ("161.51", "161.51"), ("161.58", "“三公”经费支出161.58万元。"))
+    assert [f.numbers for f in run(report, ["JX607"])] == [(D("161.51"), D("161.58"))]
+
+
+def test_numbers_that_are_not_a_second_statement_of_the_fact() -> None:
+    """四川表 instructions, 广西 其中 parts, 红河's 实际到位资金 in the 调整后预算 sentence, a table's row count."""
+    instruction = "1.预算执行率=预算执行数/调整后预算数,预算执行率未达到90%的需说明原因(100字以内)"
+    part = "其中,本级项目8个,本级项目支出385.58万元;对下转移支付项目0个,对下转移支付0万元。"
+    honghe = "调整预算后项目预算861.46万元,年中增加8个项目,实际到位资金334.67万元。"
+    cases = [
+        _conflict("execution_rate", ("100", "100.00%"), ("90", instruction)),
+        _conflict("project_count", ("21", "项目21个,项目支出总额656.93万元。"), ("8", part)),
+        _conflict("budget_adjusted", ("861.46", honghe), ("334.67", honghe)),
+    ]
+    rows = Report()
+    rows.conflicts = [
+        FactConflict(
+            key="indicator_count",
+            kept=Fact(value=6, provenance=Provenance(table=0)),
+            other=Fact(value=2, provenance=Provenance(table=1)),
+        )
+    ]
+    for report in (*cases, rows):
+        assert run(report, ["JX607"]) == []
+
+
+def test_an_indicator_count_counted_from_one_table_is_not_stated() -> None:
+    """大英: two project tables of 6 and 2 rows; the 6 is the first table's row count, not a statement."""
+    report = Report()
+    report.indicators = [
+        row(f"指标{i}", value("≥1个", "1", "个", ">="), value("1个", "1", "个"), None, None) for i in range(8)
+    ]
+    report.set_fact("indicator_count", Fact(value=6, unit="个", provenance=Provenance(table=0)))
+    assert run(report, ["JX408"]) == []
+    stated = Report()
+    stated.indicators = report.indicators
+    stated.set_fact("indicator_count", fact(6, "共设置绩效指标6个"))
+    assert [f.numbers for f in run(stated, ["JX408"])] == [(D(6), 8)]
+
+
+# --- 三公 changes: the items' changes against the total's -------------------------------------------
+
+
+def test_the_items_changes_against_the_total_change() -> None:
+    """鹿寨: −54.2 + 53.81 − 60.14 = −60.53 against 同比减少63.96; 出国's change not stated: a 3.43 gap, an info."""
+    report = with_facts(
+        three_public_change="-63.96",
+        vehicle_purchase_change="-54.2",
+        vehicle_operation_change="53.81",
+        reception_change="-60.14",
+    )
+    (finding,) = run(report, ["JX308"])
+    assert finding.severity is Severity.INFO and "因公出国" in finding.message
+    assert finding.numbers == (D("-63.96"), D("-60.14"), D("53.81"), D("-54.2"), D("-60.53"), D("-3.43"))
+    # every item stated: a gap beyond the printed digits is a warning; within them, nothing
+    report.set_fact("overseas_travel_change", fact("-1"))
+    (finding,) = run(report, ["JX308"])
+    assert finding.severity is Severity.WARNING
+    whole = with_facts(
+        three_public_change="-63.96",
+        vehicle_purchase_change="-54.2",
+        vehicle_operation_change="53.81",
+        reception_change="-60.14",
+        overseas_travel_change="-3.43",
+    )
+    assert run(whole, ["JX308"]) == []
+
+
+def test_budget_changes_of_the_items_within_their_digits() -> None:
+    """青岛: −413.17 + 1884.46 − 603.68 = 867.61 against 867.60: inside the printed digits, no finding."""
+    report = with_facts(
+        three_public_budget_change="867.60",
+        reception_budget_change="-413.17",
+        vehicle_budget_change="1884.46",
+        overseas_travel_budget_change="-603.68",
+    )
+    assert run(report, ["JX308"]) == []
+
+
+# --- a department evaluation framework's scoring table; a comparison with the year's budget ---------
+
+
+def test_an_evaluation_framework_table_is_not_held_to_the_project_form() -> None:
+    """三亚/儋州 2017: 投入 15 / 过程 55 / 产出 20 / 效果 10 with scores only: no 满意度 class, no targets,
+    its own weights, and no 偏差原因 column (deductions are argued in the report's text)."""
+    report = Report()
+    report.indicators = [
+        row(name, None, None, w, s, level1=name, level2="")
+        for name, w, s in (("投入", "15", "11.54"), ("过程", "55", "38.6"), ("产出", "20", "20"), ("效果", "10", "10"))
+    ]
+    assert run(report, ["JX404", "JX407", "JX601", "JX606"]) == []
+    project = Report()
+    project.indicators = [row("产出", None, None, "50", "50", level1="产出指标", level2="")]
+    assert {"JX407", "JX601"} <= {f.code for f in run(project, ["JX407", "JX601"])}
+
+
+def test_a_comparison_with_the_year_s_own_budget_is_not_a_wrong_base_year() -> None:
+    """都匀: “與2021年度預算相比無增減” in a 2021 report compares with the budget; “较2021年” would be wrong."""
+    report = Report(unit=Unit(fiscal_year=2021))
+    text = "1.因公出國(境)費支出0萬元,與2021年度預算相比無增減。"
+    report.comparison_years = [Fact(value=2021, unit="overseas_travel", provenance=Provenance(line=28, text=text))]
+    assert run(report, ["JX701"]) == []
+    wrong = "因公出国(境)费支出0万元,较2021年减少3万元。"
+    report.comparison_years = [Fact(value=2021, unit="overseas_travel", provenance=Provenance(line=28, text=wrong))]
+    (finding,) = run(report, ["JX701"])
+    assert "因公出国" in finding.message and finding.numbers == (2021, 2021)
+
+
+# --- rates truncated instead of rounded; results far past their targets in a table without points -----
+
+
+def test_a_rate_against_the_budget_truncated_is_a_note() -> None:
+    """六安: 公务接待费 1.52 against a budget of 1.8, 下降15%: 0.28 ÷ 1.8 = 15.56%, truncated (info)."""
+    report = with_facts(
+        reception="1.52",
+        reception_budget="1.8",
+        reception_budget_variance="-0.28",
+        reception_budget_variance_rate="-15",
+    )
+    (finding,) = run(report, ["JX307"])
+    assert finding.severity is Severity.INFO and "15.56" in finding.message
+    assert finding.numbers == (D("1.8"), D("1.52"), D("-0.28"), D(-15), D("-15.56"), D(-16))
+    rounded = with_facts(
+        reception="1.52",
+        reception_budget="1.8",
+        reception_budget_variance="-0.28",
+        reception_budget_variance_rate="-16",
+    )
+    assert run(rounded, ["JX307"]) == []
+
+
+def test_a_budget_change_rate_on_last_year_s_budget() -> None:
+    """青阳: 预算11.4万元, 比2021年预算增加0.6万元, 增加5%: 0.6 ÷ 10.8 = 5.56%, truncated (info); 15% is wrong."""
+    report = with_facts(
+        three_public_budget="11.4", three_public_budget_change="0.6", three_public_budget_change_rate="5"
+    )
+    (finding,) = run(report, ["JX306"])
+    assert finding.severity is Severity.INFO and D("5.56") in finding.numbers and D("10.8") in finding.numbers
+    wrong = with_facts(
+        three_public_budget="11.4", three_public_budget_change="0.6", three_public_budget_change_rate="15"
+    )
+    assert [f.severity for f in run(wrong, ["JX306"])] == [Severity.ERROR]
+
+
+def test_results_far_past_their_targets_in_a_table_without_points() -> None:
+    """遂宁: 药品监管企业数 ≥124, 完成 253 (204%), no 分值 column; ≥290 against 311 (107%) is no finding."""
+    report = Report()
+    report.indicators = [
+        row("指标4.药品监管企业数", value("≥124", "124", None, ">="), value("253", "253"), None, None),
+        row("指标5.化妆品监管企业数", value("≥290", "290", None, ">="), value("311", "311"), None, None),
+    ]
+    (finding,) = run(report, ["JX606"])
+    assert finding.severity is Severity.INFO and finding.numbers == (D(253), D(124), D("204.03"), D(130))
+
+
+def test_a_quantity_target_that_is_the_budget_in_yuan() -> None:
+    """丽江古城: 数量指标 卫片执法补助经费 ﹦72890元 — the 7.29万元 budget restated as an output quantity."""
+    report = with_facts(budget_adjusted="7.29")
+    report.indicators = [
+        row("卫片执法补助经费", value("﹦72890元", "72890", "元", "="), value("72890", "72890"), "10", "9"),
+        row("核查图斑数量", value("≥120个", "120", "个", ">="), value("126个", "126", "个"), "10", "10"),
+        row(
+            "项目总成本",
+            value("≤7.29万元", "7.29", "万元", "<="),
+            value("7.29万元", "7.29", "万元"),
+            "10",
+            "10",
+            level2="成本指标",
+        ),
+    ]
+    (finding,) = run(report, ["JX615"])
+    assert finding.numbers == (D(72890), D("7.29")) and "全年预算数" in finding.message
+    other = with_facts(budget_adjusted="12")
+    other.indicators = report.indicators[:1]
+    assert [f.numbers for f in run(other, ["JX615"])] == [(D(72890),)]
+
+
+def test_an_execution_score_above_the_profile_s_points_when_the_form_states_none() -> None:
+    """黄石 (湖北表 预算执行情况 20分, the 20 not read): 得分 20 at 100% is not “应为 10 分”."""
+    report = with_facts(budget_adjusted="5", budget_executed="5", execution_rate="100", execution_score="20")
+    assert run(report, ["JX102"]) == []
+    stated = with_facts(
+        budget_adjusted="5", budget_executed="5", execution_rate="100", execution_weight="10", execution_score="20"
+    )
+    assert "JX111" in {f.code for f in run(stated, ["JX102", "JX111"])}
+
+
+def test_level_names_the_framework_allows_and_a_satisfaction_row_without_levels() -> None:
+    """大英: 经济成本指标 is a 成本指标; 丰都: a table of level-3 names only holds 受益对象满意度."""
+    report = Report()
+    report.indicators = [
+        row("成本控制数", value("≤30万元", "30", "万元", "<="), None, "10", "10", level2="经济成本指标")
+    ]
+    assert run(report, ["JX406"]) == []
+    report.indicators[0].level2 = "社会效益指标"
+    assert [f.code for f in run(report, ["JX406"])] == ["JX406"]
+    flat = Report()
+    flat.indicators = [
+        row(name, value(t, n, u, ">="), None, None, None, level1="", level2="")
+        for name, t, n, u in (("辅警人员", "= 512 人", "512", "人"), ("受益对象满意度", "≥ 95 %", "95", "%"))
+    ]
+    assert run(flat, ["JX407"]) == []
+    flat.indicators = flat.indicators[:1]
+    assert [f.code for f in run(flat, ["JX407"])] == ["JX407"]
+
+
+def test_a_comparison_sentence_naming_last_year_is_still_this_year_s_change() -> None:
+    """“与2020年相比，收入减少761.39万元，减少15.14%” in a 2021 report compares with 2020: the pair stands."""
+    report = Report(unit=Unit(fiscal_year=2021))
+    report.set_fact("income_total", fact("5028.61", "2021年收入合计5028.61万元。"))
+    change = "与2020年相比，收入减少761.39万元，减少15.14%。"
+    report.set_fact("income_change", fact("-761.39", change))
+    report.set_fact("income_change_rate", fact("-15.14", change))
+    assert [f.code for f in run(report, ["JX206"])] == ["JX206"]

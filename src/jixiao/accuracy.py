@@ -286,6 +286,7 @@ WORDS_TO_CODE = {
     "no overall self-evaluation score": "JX506",
     "no indicator table": "JX605",
     "no numeric target": "JX601",
+    "template's instruction text": "JX611",
 }
 
 

@@ -6,9 +6,11 @@ from __future__ import annotations
 import re
 from collections.abc import Iterator, Sequence
 from decimal import Decimal
+from functools import lru_cache
 
 from jixiao.model.document import Provenance
 from jixiao.model.findings import Issue, Severity
+from jixiao.model.report import Report, stem
 from jixiao.rules.registry import Context
 from jixiao.scoring.arith import HUNDRED, Figure, Verdict, check_rate, check_sum, decimals_of, plain, quantize, shown
 
@@ -17,6 +19,60 @@ _INSTRUCTION = re.compile(
     r"[（(]\s*\d+\s*字(?:以内|以下)?\s*[）)]|^\s*(?:请)?(?:对照|结合|针对)[^。；;]{0,30}?(?:说明|分析|提出)|"
     r"[须需应]\s*(?:单独)?\s*说明(?:原因|理由)"
 )
+
+
+# A sentence about one year begins by naming it: "2021年度“三公”经费合计支出…", "2022年，…".
+# Only a year that opens the sentence (after its numbering) names the sentence's year: "与2020年相比…" compares.
+_LEAD_YEAR = re.compile(r"^\s*(?:[（(]?[一二三四五六七八九十\d]{1,2}[)）.、]\s*)?((?:19|20)\d{2})\s*年")
+_CLAUSE = re.compile(r"[；;]")
+
+
+def read_apart(ctx: Context, first: str, second: str) -> bool:
+    """Whether two facts read from prose cannot be a pair: they stand in different clauses of one
+    sentence ("公车运行及维护4612万元,较上年下降21%；公务接待费430万元,与上年持平" — the 21% is not the
+    接待费's), or in sentences that begin by naming different years ("2021年度…决算…" against "2022年度…
+    预算较…"). Facts from tables, or placed where this cannot tell, are taken as a pair."""
+    a, b = ctx.fact(first), ctx.fact(second)
+    if a is None or b is None or a.provenance.table is not None or b.provenance.table is not None:
+        return False
+    ta, tb = a.provenance.text, b.provenance.text
+    if not ta or not tb:
+        return False
+    if ta != tb:
+        ya, yb = _LEAD_YEAR.match(ta), _LEAD_YEAR.match(tb)
+        return ya is not None and yb is not None and ya.group(1) != yb.group(1)
+    clauses = _CLAUSE.split(ta)
+    where = [_clauses_holding(clauses, ctx.num(key)) for key in (first, second)]
+    return all(len(w) == 1 for w in where) and where[0] != where[1]
+
+
+def _clauses_holding(clauses: list[str], value: Decimal | None) -> set[int]:
+    """The clauses in which `value` stands printed as a whole number (not part of a longer one)."""
+    if value is None:
+        return set()
+    digits = printed_number(fmt(abs(value)))
+    return {i for i, clause in enumerate(clauses) if digits.search(clause)}
+
+
+@lru_cache(maxsize=4096)
+def printed_number(digits: str) -> re.Pattern[str]:
+    """A number as printed in a text, not part of a longer one ("430" not in "4300" or "1.430")."""
+    return re.compile(r"(?<![\d.])" + re.escape(digits) + r"(?![\d.]*\d)")
+
+
+# The 部门整体/部门评价 frameworks (财预〔2013〕53号 投入/过程/产出/效果, 10号 附件2 决策/过程/产出/效益) score
+# criteria, not targets: their level-1 classes are not the 自评表's 产出/效益/满意度.
+_FRAMEWORK_PAIRS = (("投入", "过程"), ("决策", "过程"))
+
+
+def _is_framework(report: Report) -> bool:
+    names = {stem(r.level1) for r in report.indicators}
+    return any(a in names and b in names for a, b in _FRAMEWORK_PAIRS)
+
+
+def evaluation_framework(ctx: Context) -> bool:
+    """Whether the indicator table is an evaluation framework's scoring table (投入/过程/产出/效果)."""
+    return bool(ctx.report.indicators) and bool(ctx.memo("framework", _is_framework))
 
 
 def is_instruction(text: str) -> bool:
@@ -129,7 +185,7 @@ def rate_issue(  # noqa: PLR0917 — reads like the sentence: label = part ÷ wh
             f"{label} {fmt(s)}% 是 {part_label} {fmt(part.value)} ÷ {whole_label} {fmt(whole.value)} = {longer}% "
             f"截尾所得，四舍五入应为 {fmt(rounded)}%"
         )
-        yield Issue(message, (*numbers[:3], rounded, *also), evidence, Severity.INFO)
+        yield Issue(message, (*numbers[:3], rounded, plain(quantize(computed, d + 2)), *also), evidence, Severity.INFO)
         return
     if comparison.verdict is Verdict.WITHIN:
         if ctx.profile.tolerances.rounding_info:

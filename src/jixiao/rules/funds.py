@@ -44,7 +44,8 @@ def execution_score_mismatch(ctx: Context) -> Iterator[Issue]:
     """预算执行得分与 分值 × 执行率 不符。
 
     检查什么：
-        报告写明的预算执行得分，是否等于 分值 × min(执行率, 100%)（按评分规则的小数位）。
+        报告写明的预算执行得分，是否等于 分值 × min(执行率, 100%)（按评分规则的小数位）。表中没有写分值、
+        得分又高于评分规则的执行分值时不检查（表格另有分值，如湖北表“预算执行情况（20分）”）。
     为什么重要：
         执行得分计入总分，多给或少给都会改变总分和等次。
     示例：
@@ -58,12 +59,18 @@ def execution_score_mismatch(ctx: Context) -> Iterator[Issue]:
         return
     if abs(stated - item.result) <= ctx.profile.tolerances.score:
         return
+    if ctx.num("execution_weight") is None and item.weight is not None and stated > item.weight:
+        return  # points not stated and the score above the profile's: the form has points of its own (湖北 20分)
     rate = ctx.card.execution_rate
     rate_text = "" if rate is None else f"、执行率 {fmt(shown(rate))}%"
     message = (
         f"预算执行得分应为 {fmt(item.result)} 分（分值 {fmt(item.weight or 0)}{rate_text}），报告写作 {fmt(stated)} 分"
     )
-    yield Issue(message, (stated, item.result), ctx.ev("execution_score", "execution_rate", "budget_executed"))
+    # Every number the score is derived from: points, the stated and the computed rate, its amounts.
+    inputs = [item.weight, ctx.num("execution_rate"), None if rate is None else shown(rate)]
+    inputs += [ctx.num("budget_executed"), ctx.num("budget_adjusted")]
+    numbers = (stated, item.result, *dict.fromkeys(v for v in inputs if v is not None))
+    yield Issue(message, numbers, ctx.ev("execution_score", "execution_rate", "budget_executed", "budget_adjusted"))
 
 
 @rule(code="JX103", name="budget-adjustment-large", severity=Severity.INFO, since="0.1")

@@ -6,7 +6,7 @@ from __future__ import annotations
 from collections.abc import Iterator
 
 from jixiao.model.findings import Issue, Severity
-from jixiao.rules.common import fmt, parts_issue, prior_label, rate_issue
+from jixiao.rules.common import fmt, parts_issue, prior_label, rate_issue, read_apart
 from jixiao.rules.registry import Context, rule
 from jixiao.scoring.arith import check_sum
 
@@ -155,6 +155,8 @@ def _change_rate(ctx: Context, subject: str, label: str, current_key: str) -> It
     change, current = ctx.figure(f"{subject}_change"), ctx.figure(current_key)
     if change is None or current is None:
         return
+    if any(read_apart(ctx, current_key, f"{subject}{suffix}") for suffix in ("_change", "_change_rate")):
+        return  # the change is another item's, or another year's
     prior = current.minus(change)
     yield from rate_issue(
         ctx,

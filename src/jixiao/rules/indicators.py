@@ -11,7 +11,7 @@ from jixiao.model.findings import Issue, Severity
 from jixiao.model.report import stem
 from jixiao.model.scorecard import LevelSum
 from jixiao.profiles.model import Profile
-from jixiao.rules.common import fmt
+from jixiao.rules.common import evaluation_framework, fmt
 from jixiao.rules.registry import Context, rule
 
 
@@ -106,7 +106,7 @@ def weights_total_mismatch(ctx: Context) -> Iterator[Issue]:
         exec_w = card.execution.weight if card.execution is not None else ctx.num("execution_weight")
         if exec_w is not None:
             parts.append(f"{fmt(exec_w)}（预算执行）")
-    parts += [f"{fmt(s.weight)}（{s.name}）" for s in card.level1]
+    parts += [f"{fmt(s.weight)}（{s.name}）" if s.name else fmt(s.weight) for s in card.level1]
     what = "总分值" if has_execution else "指标分值（总分减预算执行分值）"
     message = f"各项分值合计 {' + '.join(parts)} = {fmt(actual)} 分，不等于{what} {fmt(expected)} 分"
     if stated_total is None and actual < expected:
@@ -124,7 +124,8 @@ def level1_weights_differ_from_profile(ctx: Context) -> Iterator[Issue]:
 
     检查什么：
         一级指标的分值（声明的，或其下各行之和）是否等于评分规则规定的权重（10号：产出 50、效益
-        30、满意度 10）。规则未规定一级权重（如四川表）时不检查。
+        30、满意度 10）。规则未规定一级权重（如四川表）时、以及部门整体评价框架（投入/过程/产出/效果，
+        决策/过程/产出/效益）的评分表不检查。
     为什么重要：
         10号允许“特殊情况”下调整一级权重；偏离默认值时审核人应确认有依据。
     示例：
@@ -133,8 +134,8 @@ def level1_weights_differ_from_profile(ctx: Context) -> Iterator[Issue]:
         按规定权重分配，或在报告中说明调整依据。
     """
     wanted = {stem(k): v for k, v in ctx.profile.weights.level1.items()}
-    if not wanted:
-        return
+    if not wanted or evaluation_framework(ctx):
+        return  # a 投入/过程/产出/效果 framework has its own weights
     weighted = {i.index for i in ctx.card.indicator_items if i.weight is not None}
     for s in ctx.card.level1:
         want = wanted.get(stem(s.name))
@@ -193,7 +194,8 @@ class _Level2Check:
                 names is None
                 or not k2
                 or k2 == k1
-                or any(k2 == n or k2.startswith(n) or n.startswith(k2) for n in names)
+                # 经济成本指标 is a 成本指标 (101号 splits 成本 into 经济/社会/生态环境成本)
+                or any(k2 == n or k2.startswith(n) or n.startswith(k2) or k2.endswith(n) for n in names)
             )
             self.verdicts[key] = None if ok else names
         return self.verdicts[key]
@@ -216,7 +218,8 @@ def level2_not_allowed(ctx: Context) -> Iterator[Issue]:
 
     检查什么：
         二级指标名称（去掉“指标”“目标”后）是否属于评分规则为该一级指标列出的类别（产出：数量、
-        质量、时效、成本；效益：经济、社会、生态、可持续影响；满意度：服务对象满意度）。
+        质量、时效、成本；效益：经济、社会、生态、可持续影响；满意度：服务对象满意度）；以类别名结尾的
+        细分（经济成本、社会成本）属于该类别。
     为什么重要：
         指标体系框架是统一的，错放类别会使汇总和比较出错。
     示例：
@@ -243,7 +246,9 @@ def level1_missing(ctx: Context) -> Iterator[Issue]:
     """缺少评分规则要求的一级指标（如满意度指标）。
 
     检查什么：
-        指标表中是否有评分规则要求的一级指标（10号：满意度指标）；作为二级指标出现也算有。
+        指标表中是否有评分规则要求的一级指标（10号：满意度指标）；作为二级指标出现也算有，没有一二级
+        栏的表中三级指标名称（如“受益对象满意度”）也算。部门整体评价框架（投入/过程/产出/效果）的评分表
+        不检查。
     为什么重要：
         服务对象满意度是 10号规定的自评内容，缺少它的指标体系不完整。
     示例：
@@ -251,9 +256,11 @@ def level1_missing(ctx: Context) -> Iterator[Issue]:
     如何修改：
         补充服务对象满意度指标及其分值、得分。
     """
-    if not ctx.report.indicators:
-        return
+    if not ctx.report.indicators or evaluation_framework(ctx):
+        return  # 投入/过程/产出/效果 has no 满意度 class of its own
     names = {stem(r.level1) for r in ctx.report.indicators} | {stem(r.level2) for r in ctx.report.indicators}
+    # a table without level columns names the indicator only: 受益对象满意度 is the 满意度 indicator
+    names |= {stem(r.level3) for r in ctx.report.indicators if not r.level1.strip() and not r.level2.strip()}
     for required in ctx.profile.weights.required_level1:
         key = stem(required)
         if not any(key in n for n in names):
@@ -265,7 +272,8 @@ def indicator_count_mismatch(ctx: Context) -> Iterator[Issue]:
     """所述绩效指标个数与指标表的行数不符。
 
     检查什么：
-        报告写明的绩效指标个数，是否等于指标表中三级指标的行数。
+        报告写明的绩效指标个数，是否等于指标表中三级指标的行数（只比较文字写明的个数，不比较按某一张表
+        的行数数出的个数）。
     为什么重要：
         个数不符说明表格有漏行或文字说明未随表格更新。
     示例：
@@ -277,6 +285,9 @@ def indicator_count_mismatch(ctx: Context) -> Iterator[Issue]:
     rows = len(ctx.report.indicators)
     if stated is None or not rows or stated == rows:
         return
+    fact = ctx.fact("indicator_count")
+    if fact is not None and not fact.provenance.text:
+        return  # counted from one table's rows, not stated: a report of two tables has more rows
     yield Issue(f"报告写明绩效指标 {fmt(stated)} 个，指标表有 {rows} 行", (stated, rows), ctx.ev("indicator_count"))
 
 

@@ -10,7 +10,7 @@ from decimal import Decimal
 from jixiao.model.document import Provenance
 from jixiao.model.findings import Issue, Severity
 from jixiao.model.report import FACT_LABELS, FactConflict, IndicatorRow, fact_kind, json_number, stem
-from jixiao.rules.common import fmt, is_instruction, short_text
+from jixiao.rules.common import evaluation_framework, fmt, is_instruction, printed_number, short_text
 from jixiao.rules.registry import Context, rule
 from jixiao.rules.scores import marked_down_though_met
 from jixiao.scoring.arith import dec, number_in_unit, printed_half, shown
@@ -34,7 +34,8 @@ def target_not_quantified(ctx: Context) -> Iterator[Issue]:
 
     检查什么：
         产出指标（数量、质量、时效、成本）各行的年度指标值是否含有数字和计量单位；“控制在预算内”
-        “基本完成”“社会治安秩序稳定”之类没有可衡量数值的写法，或只有数字没有单位，视为未量化。
+        “基本完成”“社会治安秩序稳定”之类没有可衡量数值的写法，或只有数字没有单位，视为未量化。部门整体
+        评价框架（投入/过程/产出/效果）的评分表只有分值和得分，不检查。
     为什么重要：
         10号要求绩效指标可衡量；没有数值的指标无法判断是否完成，得分也就无法复核。
     示例：
@@ -42,6 +43,8 @@ def target_not_quantified(ctx: Context) -> Iterator[Issue]:
     如何修改：
         为每项产出指标写明指标值和计量单位，如“破获案件 ≥1200 起”“完成时间 ≤12 月 31 日”。
     """
+    if evaluation_framework(ctx):
+        return  # a 投入/过程/产出/效果 scoring table grades criteria; it states no targets
     rows = []
     for i, row in enumerate(ctx.report.indicators):
         if "产出" not in stem(row.level1):
@@ -199,7 +202,8 @@ def deviation_unexplained(ctx: Context) -> Iterator[Issue]:
 
     检查什么：
         得分低于分值（未完成）的行，“偏差原因分析及改进措施”是否为空（warning）；完成值达到指标值
-        的 130% 以上（阈值由评分规则给出）时是否说明原因（info：指标可能定得过低）。
+        的 130% 以上（阈值由评分规则给出；没有分值的表也算）时是否说明原因（info：指标可能定得过低）。
+        部门整体评价框架（投入/过程/产出/效果）的评分表没有偏差原因栏，不检查。
     为什么重要：
         10号要求对未完成或偏离较大的指标分析原因、提出改进措施。
     示例：
@@ -208,6 +212,8 @@ def deviation_unexplained(ctx: Context) -> Iterator[Issue]:
         在偏差原因栏写明原因和改进措施；指标值明显偏低的，下年度调高。
     """
     at = ctx.profile.thresholds.completion_explain_at
+    if evaluation_framework(ctx):
+        return  # a 投入/过程/产出/效果 scoring table has no 偏差原因 column: its deductions are argued in the text
     for item in ctx.card.indicator_items:
         row = ctx.report.indicators[item.index or 0]
         if row.deviation_reason.strip() or not row.has_column("reason"):
@@ -222,9 +228,10 @@ def deviation_unexplained(ctx: Context) -> Iterator[Issue]:
                 evidence,
             )
         elif item.completion is not None and item.completion >= at:
+            compared = tuple(v.number for v in (row.actual, row.target) if v is not None and v.number is not None)
             yield Issue(
                 f"指标“{item.name}”完成值达指标值的 {fmt(shown(item.completion))}%（≥{fmt(at)}%），未说明偏差原因",
-                (shown(item.completion), at),
+                (*compared, shown(item.completion), at),
                 evidence,
                 Severity.INFO,
             )
@@ -235,7 +242,9 @@ def fact_stated_twice(ctx: Context) -> Iterator[Issue]:
     """同一数字在报告中两处写法不同。
 
     检查什么：
-        同一项数据（如三公经费合计、收入合计）在报告的两处出现且数值不同。
+        同一项数据（如三公经费合计、收入合计）在报告的两处出现且数值不同。不算两处写法的：表格模板的
+        填写说明中的数字（“预算执行率未达到90%的需说明原因”）、“其中”之后所列的分项（“项目21个……其中，
+        本级项目8个”）、同一句话里的另一个数字（那是另一项数据）、按表格行数数出的个数。
     为什么重要：
         读者无法判断哪一个是对的；通常一处是旧稿未更新。
     示例：
@@ -246,6 +255,8 @@ def fact_stated_twice(ctx: Context) -> Iterator[Issue]:
     for conflict in _distinct_conflicts(ctx):
         if _ten_thousand_times(conflict) is not None:
             continue  # JX610's finding: the unit, not the number, is wrong
+        if not _two_statements(conflict):
+            continue
         a, b = conflict.kept, conflict.other
         numbers = tuple(n for n in (dec(a.value), dec(b.value)) if n is not None)
         label = FACT_LABELS.get(conflict.key, conflict.key)
@@ -254,6 +265,37 @@ def fact_stated_twice(ctx: Context) -> Iterator[Issue]:
             numbers,
             (a.provenance, b.provenance),
         )
+
+
+def _two_statements(conflict: FactConflict) -> bool:
+    """Whether both values are the document's own statements of the fact: not a count of table rows
+    (no text), not a number in the form's instructions ("预算执行率未达到90%的需说明原因"), not a part
+    listed after 其中 ("其中,本级项目8个" under 项目21个), and not a second number of the same sentence
+    (one sentence does not state one fact twice: the other number is another figure's)."""
+    a, b = conflict.kept, conflict.other
+    ta, tb = a.provenance.text, b.provenance.text
+    if not ta or not tb:
+        return False
+    if ta == tb and all(_printed(dec(f.value)).search(ta) for f in (a, b)):
+        return False
+    return not any(is_instruction(t) or _after_which(t, dec(f.value)) for t, f in ((ta, a), (tb, b)))
+
+
+_NOTHING = re.compile(r"(?!)")
+
+
+def _printed(value: Decimal | None) -> re.Pattern[str]:
+    """The number as printed, not part of a longer one."""
+    return _NOTHING if value is None else printed_number(fmt(abs(value)))
+
+
+def _after_which(text: str, value: Decimal | None) -> bool:
+    """Whether `value` is printed after 其中 in `text`: a part of a whole, not the whole."""
+    at = text.find("其中")
+    if at < 0 or value is None:
+        return False
+    digits = _printed(value)
+    return digits.search(text[at:]) is not None and digits.search(text[:at]) is None
 
 
 def _distinct_conflicts(ctx: Context) -> list[FactConflict]:
@@ -432,4 +474,44 @@ def numeric_target_answered_in_words(ctx: Context) -> Iterator[Issue]:
             f"指标“{row.level3 or row.level2}”指标值“{t.text}”是数值，完成值却写作“{a.text.strip()}”，无法核对是否达到",
             (t.number,),
             (row.cells.get("actual", row.provenance), row.cells.get("target", row.provenance)),
+        )
+
+
+_TO_WAN = {"元": Decimal("0.0001"), "万元": Decimal(1), "亿元": Decimal(10000)}
+_BUDGET_KEYS = (("budget_adjusted", "全年预算数"), ("budget_initial", "年初预算数"), ("budget_executed", "全年执行数"))
+
+
+@rule(code="JX615", name="quantity-target-in-money", severity=Severity.INFO, since="0.1")
+def quantity_target_in_money(ctx: Context) -> Iterator[Issue]:
+    """数量指标的指标值是一笔金额（元、万元），不是产出的数量。
+
+    检查什么：
+        产出指标下“数量指标”各行的指标值是否以元、万元、亿元为单位；金额与资金部分的预算数或执行数
+        （按印刷精度换算为万元）相同时一并指出。
+    为什么重要：
+        数量指标衡量做了多少事（件、人次、公里）；把资金数额写成数量指标，等于用“花了多少钱”代替
+        “完成了多少”，指标完成就只是钱花完了。金额属于成本指标。
+    示例：
+        数量指标“卫片执法补助经费”指标值 ﹦72890 元，即项目预算 7.29 万元。
+    如何修改：
+        数量指标改写为产出的数量（如“核查卫片图斑 ≥120 个”），金额列入成本指标。
+    """
+    for row in ctx.report.indicators:
+        t = row.target
+        if t is None or t.number is None or t.unit not in _TO_WAN or "数量" not in stem(row.level2):
+            continue
+        amount = t.number * _TO_WAN[t.unit]
+        same = next(
+            (
+                (label, f)
+                for key, label in _BUDGET_KEYS
+                if (f := ctx.figure(key)) is not None and f.interval()[0] <= amount <= f.interval()[1]
+            ),
+            None,
+        )
+        tail = "" if same is None else f"，即{same[0]} {fmt(same[1].value)} 万元"
+        yield Issue(
+            f"数量指标“{row.level3 or row.level2}”的指标值“{t.text}”是金额{tail}，不是产出的数量",
+            (t.number,) if same is None else (t.number, same[1].value),
+            (row.cells.get("target", row.provenance),),
         )

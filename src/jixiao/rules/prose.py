@@ -157,9 +157,15 @@ _MONEY_UNITS = frozenset({"万元", "元", "亿元"})
 
 
 def _section_texts(ctx: Context) -> Iterator[tuple[str, Provenance]]:
+    """The report's prose: its narrative sections, and the 年度总体目标 cells of a form (预期目标 and
+    实际完成情况 are sentences too: "本项目共完成预算资金89.97万元。其中:30万元…")."""
     for section in ctx.report.sections:
         if section.text:
             yield section.text, section.provenance
+    for target in ctx.report.targets:
+        for text in (target.expected, target.achieved):
+            if text:
+                yield text, target.provenance
 
 
 @rule(code="JX613", name="prose-parts-sum", severity=Severity.WARNING, since="0.1")
@@ -167,7 +173,8 @@ def prose_parts_sum(ctx: Context) -> Iterator[Issue]:
     """叙述中“其中”所列分项之和超过所述合计，或“年初 + 年中增加”与“共”不符。
 
     检查什么：
-        报告正文一句话（或紧接的“其中”句）写了合计与分项时：同一单位的分项之和是否超过合计（“其中”
+        报告正文（以及自评表“年度总体目标”的预期目标、实际完成情况栏）一句话（或紧接的“其中”句）写了
+        合计与分项时：同一单位的分项之和是否超过合计（“其中”
         可能只列出一部分，少于合计不报告；分项超过合计本身的，说明“其中”说的是别的事，也不报告）；
         “共 N 个……年初 a 个……年中增加 b 个”是否 a + b = N。金额按各数的印刷精度比较。
     为什么重要：

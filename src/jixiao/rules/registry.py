@@ -48,6 +48,13 @@ class Context:
     _facts: dict[str, Fact] | None = None
     _nums: dict[str, Decimal | None] = field(default_factory=dict)
     _figures: dict[str, Figure | None] = field(default_factory=dict)
+    _memo: dict[str, object] = field(default_factory=dict)
+
+    def memo(self, name: str, compute: Callable[[Report], object]) -> object:
+        """A value several rules derive from the report, computed once per report."""
+        if name not in self._memo:
+            self._memo[name] = compute(self.report)
+        return self._memo[name]
 
     def num(self, key: str) -> Decimal | None:
         if self._facts is None:

@@ -6,9 +6,20 @@ from collections.abc import Iterator
 from decimal import Decimal
 
 from jixiao.model.findings import Issue, Severity
-from jixiao.rules.common import fmt, parts_issue, prior_label, rate_issue
+from jixiao.rules.common import fmt, parts_issue, prior_label, rate_issue, read_apart
 from jixiao.rules.registry import Context, rule
-from jixiao.scoring.arith import Figure, check_rate, check_sum, exceeds, percent, shown
+from jixiao.scoring.arith import (
+    HUNDRED,
+    Figure,
+    Verdict,
+    check_rate,
+    check_sum,
+    exceeds,
+    percent,
+    plain,
+    quantize,
+    shown,
+)
 
 _ITEMS = (
     ("reception", "reception_budget", "公务接待费"),
@@ -23,12 +34,18 @@ def _over(ctx: Context, key: str, budget_key: str, label: str) -> Iterator[Issue
     spent_figure, budget_figure = ctx.figure(key), ctx.figure(budget_key)
     if spent_figure is None or budget_figure is None or not exceeds(spent_figure, budget_figure):
         return
+    if read_apart(ctx, key, budget_key):
+        return  # a year's spending against another year's budget
     spent, budget = spent_figure.value, budget_figure.value
+    over = spent - budget
     rate = percent(spent, budget)
     rate_text = "（预算为 0）" if rate is None else f"，控制率 {fmt(shown(rate))}%"
-    numbers: tuple[Decimal, ...] = (spent, budget) if rate is None else (spent, budget, shown(rate))
+    over_text = "" if rate is None else f"（超出预算的 {fmt(shown(rate - HUNDRED))}%）"
+    numbers: tuple[Decimal, ...] = (
+        (spent, budget, over) if rate is None else (spent, budget, shown(rate), over, shown(rate - HUNDRED))
+    )
     yield Issue(
-        f"{label}支出 {fmt(spent)} 超过预算 {fmt(budget)}{rate_text}，超支 {fmt(spent - budget)}",
+        f"{label}支出 {fmt(spent)} 超过预算 {fmt(budget)}{rate_text}，超支 {fmt(over)}{over_text}",
         numbers,
         ctx.ev(key, budget_key),
     )
@@ -210,7 +227,8 @@ def sangong_change_rate_mismatch(ctx: Context) -> Iterator[Issue]:
     """三公经费（公务接待费）增减率与增减额不符。
 
     检查什么：
-        增减率是否等于 增减额 ÷ 上年数，上年数 = 本年数 − 增减额（允许四舍五入或截尾）。
+        增减率是否等于 增减额 ÷ 上年数，上年数 = 本年数 − 增减额（允许四舍五入；截尾为 info）。预算较上年
+        预算的增减率（“三公”经费、公务接待费、公务用车费预算）同样检查，上年预算 = 本年预算 − 增减额。
     为什么重要：
         三公经费的同比变化是整体支出评价的共性指标（“三公经费变动率”）。
     示例：
@@ -222,9 +240,12 @@ def sangong_change_rate_mismatch(ctx: Context) -> Iterator[Issue]:
     for subject, current_key, label in (
         ("three_public", "three_public_total", "“三公”经费"),
         ("reception", "reception", "公务接待费"),
+        ("three_public_budget", "three_public_budget", "“三公”经费预算"),
+        ("reception_budget", "reception_budget", "公务接待费预算"),
+        ("vehicle_budget", "vehicle_budget", "公务用车费预算"),
     ):
         change, current = ctx.figure(f"{subject}_change"), ctx.figure(current_key)
-        if change is None or current is None:
+        if change is None or current is None or _apart(ctx, subject, current_key):
             continue
         yield from rate_issue(
             ctx,
@@ -237,6 +258,11 @@ def sangong_change_rate_mismatch(ctx: Context) -> Iterator[Issue]:
             ctx.ev(f"{subject}_change", current_key),
             also=(current.value,),
         )
+
+
+def _apart(ctx: Context, subject: str, current_key: str) -> bool:
+    """A change, or its rate, read beside another item's amount or in another year's sentence."""
+    return any(read_apart(ctx, current_key, f"{subject}{suffix}") for suffix in ("_change", "_change_rate"))
 
 
 _AGAINST_BUDGET = (
@@ -267,7 +293,7 @@ def sangong_budget_change_mismatch(ctx: Context) -> Iterator[Issue]:
     检查什么：
         报告写“与××年度预算相比，减少××万元，下降××%”或“与预算相比无变化（无增减）”时：增减额是否等于
         支出 − 预算，增减率是否等于 (支出 − 预算) ÷ 预算（按各数的印刷精度）。增减额与增减率有一处不符即
-        报告一条，写明应有的两个数。
+        报告一条，写明应有的两个数；增减率只是截尾而非四舍五入（0.28 ÷ 1.8 = 15.56% 写作 15%）为 info。
     为什么重要：
         同一句话里的预算数、支出数和“与预算相比”的说法互相矛盾，读者无法判断哪一个是真的；“无变化”
         而实际少花了八成，是照抄上年文字的典型痕迹。
@@ -278,6 +304,7 @@ def sangong_budget_change_mismatch(ctx: Context) -> Iterator[Issue]:
         按 支出 − 预算 重写增减额，按其 ÷ 预算 重写增减率；确无变化的才写“无变化”。
     """
     for prefix, spent_key, budget_key, label in _AGAINST_BUDGET:
+        keys = (f"{prefix}_budget_variance", f"{prefix}_budget_variance_rate", spent_key, budget_key)
         change, rate = ctx.figure(f"{prefix}_budget_variance"), ctx.figure(f"{prefix}_budget_variance_rate")
         spent, budget = ctx.figure(spent_key), ctx.figure(budget_key)
         if spent is None or budget is None or (change is None and rate is None):
@@ -287,6 +314,8 @@ def sangong_budget_change_mismatch(ctx: Context) -> Iterator[Issue]:
         rate_check = None if rate is None or budget.value == 0 else check_rate(rate, difference, budget)
         rate_ok = rate_check is None or rate_check.ok
         if change_ok and rate_ok:
+            if rate is not None and rate_check is not None and rate_check.verdict is Verdict.TRUNCATED:
+                yield _truncated_variance(ctx, label, spent, budget, difference, rate, keys)
             continue
         computed_rate = percent(difference.value, budget.value)
         should = _said(difference.value, None if computed_rate is None else shown(computed_rate))
@@ -296,5 +325,89 @@ def sangong_budget_change_mismatch(ctx: Context) -> Iterator[Issue]:
         yield Issue(
             f"{label}预算 {fmt(budget.value)}、支出 {fmt(spent.value)}，与预算相比应为{should}，报告写作{stated}",
             (budget.value, spent.value, *stated_numbers, *computed),
-            ctx.ev(f"{prefix}_budget_variance", f"{prefix}_budget_variance_rate", spent_key, budget_key),
+            ctx.ev(*keys),
         )
+
+
+def _truncated_variance(  # noqa: PLR0917 — the sentence's figures, in its order
+    ctx: Context, label: str, spent: Figure, budget: Figure, difference: Figure, rate: Figure, keys: tuple[str, ...]
+) -> Issue:
+    """A rate against the budget that truncates the quotient instead of rounding it: a note."""
+    computed = difference.value / budget.value * HUNDRED
+    d = rate.decimals
+    longer = plain(quantize(computed, d + 2))
+    rounded = plain(quantize(computed, d))
+    message = (
+        f"{label}较预算增减率写作 {fmt(rate.value)}%，是（支出 {fmt(spent.value)} − 预算 {fmt(budget.value)}）÷ 预算 = "
+        f"{fmt(longer)}% 截尾所得，四舍五入应为 {fmt(rounded)}%"
+    )
+    numbers = (budget.value, spent.value, difference.value, rate.value, longer, rounded)
+    return Issue(message, numbers, ctx.ev(*keys), Severity.INFO)
+
+
+_CHANGE_PARTS = (
+    ("reception", "公务接待费"),
+    ("vehicle", "公务用车费"),
+    ("overseas_travel", "因公出国（境）费"),
+)
+_VEHICLE_PARTS = (("vehicle_operation", "公务用车运行维护费"), ("vehicle_purchase", "公务用车购置费"))
+
+
+def _change_parts(ctx: Context, suffix: str) -> tuple[list[tuple[str, Figure]], list[str]]:
+    """The items' stated changes (公务用车 as one, else its two parts) and the items whose change is not stated."""
+    stated: list[tuple[str, Figure]] = []
+    missing: list[str] = []
+    for prefix, label in _CHANGE_PARTS:
+        figure = ctx.figure(f"{prefix}{suffix}")
+        if figure is None and prefix == "vehicle":
+            halves = [(lab, ctx.figure(f"{p}{suffix}")) for p, lab in _VEHICLE_PARTS]
+            if any(f is not None for _, f in halves):
+                stated += [(lab, f) for lab, f in halves if f is not None]
+                missing += [lab for lab, f in halves if f is None]
+                continue
+        if figure is None:
+            missing.append(label)
+        else:
+            stated.append((label, figure))
+    return stated, missing
+
+
+@rule(code="JX308", name="sangong-change-parts-sum", severity=Severity.WARNING, since="0.1")
+def sangong_change_parts_sum(ctx: Context) -> Iterator[Issue]:
+    """三公经费分项的增减额之和与“三公”经费合计的增减额不符。
+
+    检查什么：
+        报告写明“三公”经费合计较上年（或预算较上年预算）的增减额，又写明各分项的增减额时：公务接待费、
+        公务用车费（或其运行维护费与购置费）、因公出国（境）费的增减额之和，是否等于合计的增减额（按各数的
+        印刷精度）。分项都写明而不符为 warning；有分项未写明增减额时，差额只能是未写明的分项，报告为
+        info，写明差额。
+    为什么重要：
+        合计等于分项之和，合计的增减也就等于分项增减之和；对不上说明有一处增减额写错，或有一项的变化
+        没有交代。
+    示例：
+        “三公”经费同比减少 63.96 万元，其中公务用车购置费减少 54.2 万元、运行维护费增加 53.81 万元、公务
+        接待费减少 60.14 万元：−54.2 + 53.81 − 60.14 = −60.53，差 3.43 万元，因公出国（境）费的增减未写明。
+    如何修改：
+        核对各分项的增减额与合计的增减额，并写明每一分项的变化。
+    """
+    for suffix, what in (("_change", "较上年增减额"), ("_budget_change", "预算较上年预算增减额")):
+        if ctx.num(f"three_public{suffix}") is None:
+            continue
+        total = ctx.figure(f"three_public{suffix}")
+        stated, missing = _change_parts(ctx, suffix)
+        if total is None or len(stated) < 2:
+            continue
+        comparison = check_sum(total, (f for _, f in stated), ctx.profile.tolerances.amount)
+        if comparison.ok:
+            continue
+        summed = sum((f.value for _, f in stated), Decimal(0))
+        gap = total.value - summed
+        listing = " + ".join(f"{label} {fmt(f.value)}" for label, f in stated)
+        message = f"分项{what} {listing} = {fmt(summed)}，与“三公”经费{what} {fmt(total.value)} 不符（差 {fmt(gap)}）"
+        numbers = (total.value, *(f.value for _, f in stated), summed, gap)
+        keys = [f"three_public{suffix}", *(f"{p}{suffix}" for p, _ in (*_CHANGE_PARTS, *_VEHICLE_PARTS))]
+        if missing:
+            message += f"；{'、'.join(missing)}的增减额未写明，差额 {fmt(gap)} 只能是未写明的分项"
+            yield Issue(message, numbers, ctx.ev(*keys), Severity.INFO)
+        else:
+            yield Issue(message, numbers, ctx.ev(*keys))

@@ -430,9 +430,11 @@ def met_target_marked_down(ctx: Context) -> Iterator[Issue]:
         row = ctx.report.indicators[item.index or 0]
         target = row.target.text if row.target else ""
         actual = row.actual.text if row.actual else ""
+        # The finding compares the result with the target, then the score with the points: all four.
+        compared = tuple(v.number for v in (row.target, row.actual) if v is not None and v.number is not None)
         yield Issue(
             f"指标“{item.name}”完成值“{actual}”已达到指标值“{target}”，按公式应得满分 {fmt(item.weight or 0)} 分，"
             f"却只得 {fmt(item.stated or 0)} 分，且未写偏差原因",
-            (item.weight or Decimal(0), item.stated or Decimal(0)),
+            (*compared, item.weight or Decimal(0), item.stated or Decimal(0)),
             (row.cells.get("score", row.provenance), row.cells.get("actual", row.provenance)),
         )

@@ -3,10 +3,11 @@
 from __future__ import annotations
 
 import datetime as dt
+import re
 from collections.abc import Iterator
 
 from jixiao.model.findings import Issue, Severity
-from jixiao.model.report import Fact
+from jixiao.model.report import FACT_LABELS, Fact
 from jixiao.rules.registry import Context, rule
 from jixiao.scoring.arith import dec
 
@@ -18,6 +19,9 @@ _SUBJECTS = {
     "vehicle": "公务用车费",
     "budget": "预算",
 }
+
+
+_AGAINST_BUDGET = re.compile(r"^\s*年?度?\s*(?:的)?\s*(?:预算|預算)")
 
 
 def _comparisons(ctx: Context) -> list[tuple[str, Fact]]:
@@ -44,7 +48,8 @@ def comparison_year_wrong(ctx: Context) -> Iterator[Issue]:
     """同比比较的“上年”不是评价年度的前一年。
 
     检查什么：
-        “较上年”“同比”一类比较中写明的基期年份，是否等于评价年度 − 1。
+        “较上年”“同比”一类比较中写明的基期年份，是否等于评价年度 − 1。“与2021年度预算相比”（2021 年度
+        报告）是支出与本年预算的比较，不是同比，不报告。
     为什么重要：
         拿错年份作比较，增减额和增减率都失去意义，常是套用旧报告未改。
     示例：
@@ -59,7 +64,9 @@ def comparison_year_wrong(ctx: Context) -> Iterator[Issue]:
         prior = dec(fact.value)
         if prior is None or int(prior) == year - 1:
             continue
-        label = _SUBJECTS.get(subject, subject)
+        if int(prior) == year and _AGAINST_BUDGET.search((fact.provenance.text or "").split(str(year), 1)[-1][:6]):
+            continue  # 与2021年度预算相比: spending against the year's own budget, not a year-over-year change
+        label = _SUBJECTS.get(subject) or FACT_LABELS.get(subject, "")
         yield Issue(
             f"{year} 年度报告中{label}的同比比较以 {int(prior)} 年为基期，应为 {year - 1} 年",
             (int(prior), year),

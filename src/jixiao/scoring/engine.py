@@ -168,6 +168,21 @@ def _units_factor(target: ParsedValue, actual: ParsedValue) -> Decimal | None:
     return None
 
 
+def _completion(target: ParsedValue | None, actual: ParsedValue | None) -> Decimal | None:
+    """完成值 ÷ 指标值 in percent (reverse: 指标值 ÷ 完成值) for plain numbers in comparable units."""
+    if target is None or actual is None or target.number is None or actual.number is None:
+        return None
+    if target.direction == "qualitative" or target.change is not None or actual.change is not None:
+        return None
+    factor = _units_factor(target, actual)
+    if factor is None:
+        return None
+    t, a = target.number, actual.number * factor
+    if target.direction in ("<=", "<"):
+        return t / a * HUNDRED if a > 0 else None
+    return a / t * HUNDRED if t > 0 else None
+
+
 def indicator_item(index: int, row: IndicatorRow, profile: Profile) -> ScoreItem:
     """One indicator row scored by its direction."""
     name = row.level3 or row.level2 or row.level1
@@ -180,7 +195,11 @@ def indicator_item(index: int, row: IndicatorRow, profile: Profile) -> ScoreItem
         "分值": w,
     }
     if w is None:
-        return ScoreItem(name, "indicator", inputs, "无分值，无法计分", None, prov, None, stated, False, index)
+        # No points to score, but how far the result went past its target is still known.
+        completion = _completion(target, actual)
+        return ScoreItem(
+            name, "indicator", inputs, "无分值，无法计分", None, prov, None, stated, False, index, None, completion
+        )
     quantitative = (
         target is not None
         and actual is not None
