@@ -39,12 +39,6 @@ KNOWN_GAPS: dict[tuple[str, str, str], str] = {
     ("real", "004", "Basic (4204.8) + project (3704)"): "tolerated by design: 3704 is printed without decimals "
     "(±0.5), so 4204.8 + 3704 = 7908.8 is inside what the printed digits allow of 7908.83; rounding notes are off "
     "in the profiles (tolerances.rounding_info), and the label itself says 'should be tolerated or at most noted'",
-    (
-        "real",
-        "006",
-        "Narrative says 本项目共完成预算资金89.97万元",
-    ): "fact not read in the .txt copy (the whole form on "
-    "one line): report.targets is empty; the .docx and .xlsx forms read the 年度总体目标 cells and JX613 finds it",
     ("real", "007", "评价结论 / 存在问题 / 改进措施"): _FORM_TEXT_NOT_READ,
     ("forms", "007", "评价结论 / 存在问题 / 改进措施"): _FORM_TEXT_NOT_READ,
     ("real", "011", "Stated 自评得分 98 exceeds"): "fact not read: the 银川 indicator table (OCR text) gives no rows "
@@ -56,8 +50,8 @@ KNOWN_GAPS: dict[tuple[str, str, str], str] = {
     ("real", "014", "Self-report states the project did not meet"): "doubtful label: the report itself says it missed "
     "its targets (未能完成绩效任务目标) and why; nothing contradicts anything and no figure is computed — a reviewer "
     "reads it, but there is no finding to compute",
-    ("real", "016", "实际到位资金 334.67"): "fact not read: 实际到位资金334.67万元 is read as a second 全年预算数 (a "
-    "conflict with 861.46) instead of a funds-received fact; no rule compares received funds with the budget yet",
+    ("real", "016", "实际到位资金 334.67"): "no rule yet: 实际到位资金334.67万元 is read (funds_received), but no rule "
+    "compares received funds with the adjusted budget",
     (
         "real",
         "017",
