@@ -81,7 +81,8 @@ _NARRATIVE = ("004", "005", "014", "016", "020", "021", "022", "023", "024", "02
 
 # Warnings and infos beyond the labels, by (document prefix, code), with the reason a reviewer agrees.
 EXTRA: dict[tuple[str, str], str] = {
-    **{(prefix, "JX506"): _NO_SCORE for prefix in (*_NARRATIVE, "001", "006", "009", "013", "018")},
+    # 007/008: the 四川 form's 合计 row gives the points (100) and leaves its 得分 blank
+    **{(prefix, "JX506"): _NO_SCORE for prefix in (*_NARRATIVE, "001", "006", "007", "008", "009", "013", "018")},
     **{(prefix, "JX605"): _NO_TABLE for prefix in (*_NARRATIVE, "012", "015", "019")},
     ("001", "JX403"): "10 + 24 of 100 points and no 总分 row: the copy stops after the first 质量指标 row, rows are "
     "missing — what the warning says",
@@ -112,9 +113,6 @@ EXTRA: dict[tuple[str, str], str] = {
 # Warnings and infos caused by a fact the extractor misses or misreads (issue 13 (b)), by (prefix, code).
 NOT_READ: dict[tuple[str, str], str] = {
     ("006", "JX407"): "the .txt copy does not read the cut-off 满意度指标(10分) row ('公众满'); the forms read it",
-    ("007", "JX505"): "四川 form: the 合计 row's 100 stands in the 权重 column and is read as self_score; the 得分 "
-    "cell is blank",
-    ("008", "JX505"): "四川 form: the 合计 row's 100 (权重 column) is read as self_score; no score is stated",
     ("011", "JX506"): "the 自评得分 98 is not read",
     ("011", "JX605"): "the indicator table (OCR text) is not read",
     ("017", "JX506"): "the 重庆 table's 自评得分 97.6 is not read",

@@ -972,8 +972,9 @@ _FORM_HINT = re.compile(r"年初预算|一级指标|三级指标|二级指标|�
 
 
 def _may_hold_form(text: str) -> bool:
+    bare = text.replace("|", "").strip()
     return bool(_FORM_HINT.search(normalize(text).replace(" ", ""))) or (
-        len(text) <= 12 and table_label_key(text) is not None
+        len(bare) <= 12 and table_label_key(bare) is not None
     )
 
 

@@ -220,6 +220,8 @@ def _read_total_row(table: Table, row: list[Slot], file: str, result: IndicatorT
             result.total_grade = (grade, provenance(table, slot, file).with_text(slot.text))
     if len(numbers) >= 2:
         result.total_weight, result.total_score = numbers[0], numbers[1]
+    elif len(numbers) == 1 and numbers[0][0] == 100:
+        result.total_weight = numbers[0]  # 合计 | 100 with the 得分 left blank: the points, not a score
     elif len(numbers) == 1:
         result.total_score = numbers[0]
 
