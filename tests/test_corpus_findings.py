@@ -50,8 +50,6 @@ KNOWN_GAPS: dict[tuple[str, str, str], str] = {
     ("real", "014", "Self-report states the project did not meet"): "doubtful label: the report itself says it missed "
     "its targets (未能完成绩效任务目标) and why; nothing contradicts anything and no figure is computed — a reviewer "
     "reads it, but there is no finding to compute",
-    ("real", "016", "实际到位资金 334.67"): "no rule yet: 实际到位资金334.67万元 is read (funds_received), but no rule "
-    "compares received funds with the adjusted budget",
     (
         "real",
         "017",
@@ -71,8 +69,13 @@ KNOWN_GAPS: dict[tuple[str, str, str], str] = {
         "The numbered list of 年度主要工作内容",
     ): "doubtful label: a repeated item number in a list of work "
     "items contradicts no figure; the label frames it as a trap for counters, not a defect a reviewer records",
-    ("real", "025", "Share of 公务用车 stated as 32.24%"): "fact not read: the shares 占32.24% / 67.75% of the 三公 "
-    "total are not read (no vehicle share key); rate_issue's truncation info covers them once read",
+    (
+        "real",
+        "025",
+        "Share of 公务用车 stated as 32.24%",
+    ): "found in part: JX309 notes 32.24% as 2.48 ÷ 7.69 = 32.2497% "
+    "truncated, but names 67.75% only in the reception share's own (correct) reading, so the label's key numbers "
+    "(both shares) are not in one finding",
 }
 
 _NO_SCORE = "a self-evaluation that states neither a score nor a grade (domain.md §4 marker 3)"
@@ -84,6 +87,7 @@ EXTRA: dict[tuple[str, str], str] = {
     # 007/008: the 四川 form's 合计 row gives the points (100) and leaves its 得分 blank
     **{(prefix, "JX506"): _NO_SCORE for prefix in (*_NARRATIVE, "001", "006", "007", "008", "009", "013", "018")},
     **{(prefix, "JX605"): _NO_TABLE for prefix in (*_NARRATIVE, "012", "015", "019")},
+    ("025", "JX309"): "公务用车 占32.24% is 2.48 ÷ 7.69 = 32.2497% truncated, not rounded (the label's info finding)",
     ("001", "JX403"): "10 + 24 of 100 points and no 总分 row: the copy stops after the first 质量指标 row, rows are "
     "missing — what the warning says",
     ("001", "JX407"): "the table as given has no 满意度 indicator",

@@ -80,6 +80,7 @@ _RECEPTION = Subject(
     "reception_execution_rate",
     "reception_change",
     "reception_change_rate",
+    share="reception_share",
     budget_change="reception_budget_change",
     budget_change_rate="reception_budget_change_rate",
     budget_variance="reception_budget_variance",
@@ -91,6 +92,7 @@ _VEHICLE = Subject(
     "vehicle_execution_rate",
     "vehicle_change",
     "vehicle_change_rate",
+    share="vehicle_share",
     budget_change="vehicle_budget_change",
     budget_change_rate="vehicle_budget_change_rate",
     budget_variance="vehicle_budget_variance",
@@ -99,10 +101,12 @@ _VEHICLE = Subject(
 
 
 def _item(name: str, *, variance: bool = False) -> Subject:
-    """One 三公 item with its budget and the changes of both (and its spending against the budget)."""
+    """One 三公 item with its budget and the changes of both (and its spending against the budget and its
+    share of the total, for the items the vocabulary has them)."""
     return Subject(
         name,
         f"{name}_budget",
+        share=f"{name}_share" if variance else None,
         change=f"{name}_change",
         change_rate=f"{name}_change_rate",
         budget_change=f"{name}_budget_change",

@@ -144,6 +144,10 @@ class ThreePublic(_Model):
     vehicle_execution_rate: Fact | None = None
     overseas_travel: Fact | None = None
     overseas_travel_budget: Fact | None = None
+    # each item's share of the 三公 total as stated (公务接待费支出决算5.21万元，占67.75%)
+    reception_share: Fact | None = None
+    vehicle_share: Fact | None = None
+    overseas_travel_share: Fact | None = None
     # changes of each item against the year before, as stated
     vehicle_operation_change: Fact | None = None
     vehicle_operation_change_rate: Fact | None = None
@@ -418,6 +422,9 @@ FACT_LABELS: dict[str, str] = {
     "execution_weight": "预算执行分值",
     "execution_score": "预算执行得分",
     "funds_received": "实际到位资金",
+    "reception_share": "公务接待费占“三公”经费比重（%）",
+    "vehicle_share": "公务用车费占“三公”经费比重（%）",
+    "overseas_travel_share": "因公出国（境）费占“三公”经费比重（%）",
     "supplementary_project_count": "追加项目个数",
     "adjustment_reason": "预算调整及执行偏差原因",
     "supplementary_amount": "追加金额",

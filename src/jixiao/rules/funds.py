@@ -161,6 +161,34 @@ def execution_score_over_weight(ctx: Context) -> Iterator[Issue]:
     )
 
 
+@rule(code="JX112", name="funds-received-low", severity=Severity.INFO, since="0.1")
+def funds_received_low(ctx: Context) -> Iterator[Issue]:
+    """实际到位资金远少于全年预算数。
+
+    检查什么：
+        报告写明实际到位资金（资金到位）时，它占全年（调整后）预算数的比例是否低于评分规则的执行率
+        说明阈值（默认 90%）。
+    为什么重要：
+        资金没有到位，执行率和产出都无从谈起；到位率低而报告不作说明，预算执行情况就看不清。
+    示例：
+        调整预算后项目预算 861.46 万元，实际到位资金 334.67 万元，到位率 38.85%，报告未作说明。
+    如何修改：
+        说明资金未到位的原因（下达时间、项目调整等）以及对项目实施的影响；到位数字有误的予以改正。
+    """
+    received, adjusted = ctx.num("funds_received"), ctx.num("budget_adjusted")
+    if received is None or not adjusted:
+        return
+    share = received / adjusted * HUNDRED
+    if share >= ctx.profile.thresholds.execution_explain_below:
+        return
+    rate = quantize(share, 2)
+    yield Issue(
+        f"实际到位资金 {fmt(received)} 万元，仅为全年预算数 {fmt(adjusted)} 万元的 {fmt(rate)}%",
+        (received, adjusted, rate),
+        ctx.ev("funds_received", "budget_adjusted"),
+    )
+
+
 @rule(code="JX104", name="budget-supplement-arithmetic", severity=Severity.WARNING, since="0.1")
 def budget_supplement_arithmetic(ctx: Context) -> Iterator[Issue]:
     """年初预算数 + 追加预算 ≠ 全年预算数。

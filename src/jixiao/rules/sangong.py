@@ -265,6 +265,39 @@ def _apart(ctx: Context, subject: str, current_key: str) -> bool:
     return any(read_apart(ctx, current_key, f"{subject}{suffix}") for suffix in ("_change", "_change_rate"))
 
 
+@rule(code="JX309", name="sangong-share-mismatch", severity=Severity.ERROR, since="0.1")
+def sangong_share_mismatch(ctx: Context) -> Iterator[Issue]:
+    """三公经费分项所占比重与金额不符。
+
+    检查什么：
+        “公务接待费××万元，占××%”一类的比重，是否等于 分项 ÷ “三公”经费合计（按所列数字的印刷精度；
+        截尾而非四舍五入的只作提示）。
+    为什么重要：
+        比重是读者比较各项开支的依据，与金额对不上说明有一处写错。
+    示例：
+        公务接待费 5.21、公务用车费 2.48，合计 7.69；公务用车费占 2.48 ÷ 7.69 = 32.2497%，四舍五入应为
+        32.25%，报告写 32.24%（截尾，提示）。
+    如何修改：
+        按 分项 ÷ 合计 重新计算比重，四舍五入到所写的小数位。
+    """
+    total = ctx.figure("three_public_total")
+    for share_key, item_key, label in (
+        ("reception_share", "reception", "公务接待费"),
+        ("vehicle_share", "vehicle_total", "公务用车费"),
+        ("overseas_travel_share", "overseas_travel", "因公出国（境）费"),
+    ):
+        yield from rate_issue(
+            ctx,
+            share_key,
+            f"{label}占比",
+            ctx.figure(item_key),
+            total,
+            label,
+            "“三公”经费合计",
+            ctx.ev(item_key, "three_public_total"),
+        )
+
+
 _AGAINST_BUDGET = (
     ("three_public", "three_public_total", "three_public_budget", "“三公”经费"),
     ("reception", "reception", "reception_budget", "公务接待费"),
