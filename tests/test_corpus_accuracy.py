@@ -36,11 +36,11 @@ class Floor:
 TARGET = Floor(precision=0.995, recall=0.97, rows=0.95, findings=0.90)
 # What the product reaches today, per folder; the target where it is reached.
 FLOORS = {
-    "corpus/real": Floor(precision=0.983, recall=0.695, rows=0.573, findings=0.606),
+    "corpus/real": Floor(precision=0.983, recall=0.695, rows=0.573, findings=0.636),
     "corpus/forms": Floor(precision=0.995, recall=0.97, rows=0.95, findings=0.857),
     "corpus/formats": Floor(precision=0.995, recall=0.97, rows=0.95, findings=0.90),
     # our own corpus, labelled from what each document states (tests/corpus/README.md)
-    "corpus/real (tests)": Floor(precision=0.961, recall=0.487, rows=0.305, findings=0.256),
+    "corpus/real (tests)": Floor(precision=0.962, recall=0.494, rows=0.305, findings=0.256),
 }
 FOLDERS = {
     "corpus/real": SHARED / "corpus" / "real",
