@@ -11,11 +11,16 @@ class JixiaoError(Exception):
 
     def __init__(self, reason_zh: str, reason_en: str) -> None:
         super().__init__(f"{reason_zh} / {reason_en}")
-        self.reason_zh = reason_zh
-        self.reason_en = reason_en
+        self.reason_zh = _single_line(reason_zh)
+        self.reason_en = _single_line(reason_en)
 
     def one_line(self) -> str:
         return f"{self.reason_zh} / {self.reason_en}"
+
+
+def _single_line(text: str) -> str:
+    """A reason on one line: libraries' messages (openpyxl's, lxml's) span several."""
+    return " ".join(text.split())
 
 
 class UnreadableFile(JixiaoError):
@@ -52,6 +57,12 @@ class ScannedPdf(UnreadableFile):
 
 class TooLarge(UnreadableFile):
     kind = "too_large"
+
+
+class TooComplex(UnreadableFile):
+    """Reading or checking the document ran past the deadline or out of memory."""
+
+    kind = "too_complex"
 
 
 class UnsupportedFormat(UnreadableFile):
