@@ -63,13 +63,8 @@ class GridBudget:
     def claim(self, n_rows: int, n_cols: int) -> None:
         """Account for one table of n_rows × n_cols positions, or raise TooLarge."""
         area = n_rows * n_cols
-        limit = self.limits.max_table_cells
-        if area > limit:
-            raise TooLarge(
-                self.path,
-                f"表格过大（{n_rows} 行 × {n_cols} 列，上限 {limit} 个单元格）",
-                f"table too large ({n_rows} rows x {n_cols} columns, limit {limit} cells)",
-            )
+        if area > self.limits.max_table_cells:
+            raise self.too_large(n_rows, n_cols)
         self.used += area
         if self.used > self.limits.max_document_cells:
             raise TooLarge(
@@ -77,6 +72,15 @@ class GridBudget:
                 f"表格单元格总数过多（上限 {self.limits.max_document_cells}）",
                 f"too many table cells in the document (limit {self.limits.max_document_cells})",
             )
+
+    def too_large(self, n_rows: int, n_cols: int) -> TooLarge:
+        """The refusal of a table whose grid (or the spans declared in it) exceeds max_table_cells."""
+        limit = self.limits.max_table_cells
+        return TooLarge(
+            self.path,
+            f"表格过大（{n_rows} 行 × {n_cols} 列，上限 {limit} 个单元格）",
+            f"table too large ({n_rows} rows x {n_cols} columns, limit {limit} cells)",
+        )
 
     def depth(self, level: int) -> None:
         """Refuse tables nested deeper than the limit (level 0 is a top-level table)."""
