@@ -17,7 +17,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from types import FrameType
 
-from jixiao.errors import TooComplex, TooLarge
+from jixiao.errors import CorruptFile, TooComplex, TooLarge
 
 
 def _env_int(name: str, default: int) -> int:
@@ -43,7 +43,9 @@ class Limits:
     max_span: int = 1000
     max_table_cells: int = 1_000_000  # rows × columns of one table
     max_document_cells: int = 2_000_000  # rows × columns summed over a document's tables
-    max_table_depth: int = 16  # tables nested in tables
+    # tables nested in tables: real reports nest two or three; each nested table is also counted in
+    # max_document_cells, so this only bounds the recursion
+    max_table_depth: int = 1000
     max_merged_cells: int = 2_000_000  # area of a workbook's merged ranges (openpyxl builds each cell)
     conversion_timeout_s: int = 120
     max_seconds: int = _env_int("JIXIAO_MAX_SECONDS", 120)  # one document, read to findings
@@ -85,7 +87,7 @@ class GridBudget:
     def depth(self, level: int) -> None:
         """Refuse tables nested deeper than the limit (level 0 is a top-level table)."""
         if level > self.limits.max_table_depth:
-            raise TooLarge(
+            raise CorruptFile(
                 self.path,
                 f"表格嵌套过深（超过 {self.limits.max_table_depth} 层）",
                 f"tables nested too deep (more than {self.limits.max_table_depth} levels)",
