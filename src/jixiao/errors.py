@@ -20,7 +20,11 @@ class JixiaoError(Exception):
 
 def _single_line(text: str) -> str:
     """A reason on one line: libraries' messages (openpyxl's, lxml's) span several."""
-    return " ".join(text.split())
+    line = " ".join(text.split())
+    return line if len(line) <= _MAX_REASON else line[: _MAX_REASON - 1] + "…"
+
+
+_MAX_REASON = 300
 
 
 class UnreadableFile(JixiaoError):

@@ -46,7 +46,9 @@ class Limits:
     # tables nested in tables: real reports nest two or three; each nested table is also counted in
     # max_document_cells, so this only bounds the recursion
     max_table_depth: int = 1000
-    max_merged_cells: int = 2_000_000  # area of a workbook's merged ranges (openpyxl builds each cell)
+    # area of a workbook's merged ranges: openpyxl builds an object per merged cell (1M: 12 s, 700 MB);
+    # a form merges a few hundred cells, a title across a whole row 16,384
+    max_merged_cells: int = 200_000
     conversion_timeout_s: int = 120
     max_seconds: int = _env_int("JIXIAO_MAX_SECONDS", 120)  # one document, read to findings
 

@@ -77,9 +77,14 @@ _STYLE_ATTR = re.compile(rb'(<(?:\w+:)?c\b[^>]*?)\s+s="\d*"')
 
 
 def rebuilt_package(
-    archive: zipfile.ZipFile, overrides: dict[str, str], *, drop_styles: bool = False
+    archive: zipfile.ZipFile,
+    overrides: dict[str, str],
+    *,
+    drop_styles: bool = False,
+    copies: dict[str, str] | None = None,
 ) -> bytes:
-    """A copy of the package with a fresh [Content_Types].xml naming `overrides` (part → type).
+    """A copy of the package with a fresh [Content_Types].xml naming `overrides` (part → type), and
+    `copies` (new name → part) for readers that look parts up by a fixed name.
 
     With `drop_styles`, cells lose their style index (a styles part that is missing or broken, which
     Excel ignores and openpyxl cannot).
@@ -94,6 +99,9 @@ def rebuilt_package(
             if drop_styles and name.endswith(".xml") and "worksheets/" in name:
                 data = _STYLE_ATTR.sub(rb"\1", data)
             target.writestr(name, data)
+        for new_name, part in (copies or {}).items():
+            if new_name not in archive.NameToInfo:
+                target.writestr(new_name, archive.read(part))
         types = etree.Element(f"{{{_CT}}}Types", nsmap={None: _CT})
         etree.SubElement(types, f"{{{_CT}}}Default", Extension="rels", ContentType=_RELS_TYPE)
         etree.SubElement(types, f"{{{_CT}}}Default", Extension="xml", ContentType="application/xml")
