@@ -51,6 +51,15 @@ class CorruptFile(UnreadableFile):
     kind = "corrupt"
 
 
+class ReaderFailed(CorruptFile):
+    """A reading library (or the reader itself) failed on the file; `origin` names which one."""
+
+    def __init__(self, path: str | Path, origin: str, error: BaseException) -> None:
+        self.origin = origin
+        detail = f"{type(error).__name__}: {error}" if str(error) else type(error).__name__
+        super().__init__(path, "文件已损坏，无法解析", f"corrupt file ({origin}: {detail})")
+
+
 class EncryptedFile(UnreadableFile):
     kind = "encrypted"
 

@@ -100,7 +100,8 @@ def clip_span(value: int, limits: Limits, warnings: list[str], what: str) -> int
     """A declared span (or skipped grid columns) as read: at least 0, at most max_span."""
     if value <= limits.max_span:
         return max(value, 0)
-    message = f"{what} 为 {value}，超过上限 {limits.max_span}，按 {limits.max_span} 读取 / {what} {value} read as {limits.max_span}"
+    cap = limits.max_span
+    message = f"{what} 为 {value}，超过上限 {cap}，按 {cap} 读取 / {what} {value} read as {cap}"
     if message not in warnings:
         warnings.append(message)
     return limits.max_span
@@ -127,7 +128,7 @@ def document_guard(path: str | Path, seconds: int | None = None) -> Iterator[Non
     limit = DEFAULT_LIMITS.max_seconds if seconds is None else seconds
     outer = getattr(_active, "depth", 0)
     armed = outer == 0 and limit > 0 and threading.current_thread() is threading.main_thread()
-    previous: signal.Handlers | None | object = None
+    previous: signal.Handlers | object | None = None
     started = time.monotonic()
     if armed:
         previous = signal.signal(signal.SIGALRM, _on_alarm)
@@ -143,7 +144,9 @@ def document_guard(path: str | Path, seconds: int | None = None) -> Iterator[Non
         ) from None
     except MemoryError:
         raise TooComplex(
-            path, "文档过于复杂，读取时内存不足", f"document too complex: out of memory after {time.monotonic() - started:.0f} s"
+            path,
+            "文档过于复杂，读取时内存不足",
+            f"document too complex: out of memory after {time.monotonic() - started:.0f} s",
         ) from None
     finally:
         _active.depth = outer

@@ -102,7 +102,7 @@ def rebuilt_package(
         for new_name, part in (copies or {}).items():
             if new_name not in archive.NameToInfo:
                 target.writestr(new_name, archive.read(part))
-        types = etree.Element(f"{{{_CT}}}Types", nsmap={None: _CT})
+        types = etree.Element(f"{{{_CT}}}Types", nsmap={None: _CT})  # type: ignore[dict-item]
         etree.SubElement(types, f"{{{_CT}}}Default", Extension="rels", ContentType=_RELS_TYPE)
         etree.SubElement(types, f"{{{_CT}}}Default", Extension="xml", ContentType="application/xml")
         for part, content_type in overrides.items():

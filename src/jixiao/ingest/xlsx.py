@@ -301,7 +301,7 @@ def _load_workbook(path: Path, data: bytes, archive: zipfile.ZipFile, limits: Li
         return _openpyxl(data)
     except MemoryError:
         raise
-    except Exception as exc:  # noqa: BLE001 — openpyxl on damaged input raises anything; each becomes a refusal
+    except Exception as exc:
         first: Exception = exc
     for drop_styles in (isinstance(first, IndexError), True):
         rebuilt = _rebuilt(path, archive, limits, drop_styles=drop_styles)
@@ -311,7 +311,7 @@ def _load_workbook(path: Path, data: bytes, archive: zipfile.ZipFile, limits: Li
             return _openpyxl(rebuilt)
         except MemoryError:
             raise
-        except Exception:  # noqa: BLE001, S112 — the first failure is the one worth naming
+        except Exception:
             continue
     raise CorruptFile(path, "工作簿已损坏，无法读取", f"corrupt workbook ({type(first).__name__}: {first})")
 
@@ -383,9 +383,7 @@ def _sheet_parts(path: Path, archive: zipfile.ZipFile, limits: Limits) -> dict[s
         rels = etree.fromstring(read_member(path, archive, rels_name, limits), _PARSER)
     except (etree.LxmlError, ValueError, UnreadableFile):
         return {}  # openpyxl has read it; only the formula check is lost
-    targets = {
-        rel.get("Id"): rel.get("Target", "").replace("\\", "/") for rel in rels.iter(_PKG_REL + "Relationship")
-    }
+    targets = {rel.get("Id"): rel.get("Target", "").replace("\\", "/") for rel in rels.iter(_PKG_REL + "Relationship")}
     out: dict[str, str] = {}
     for sheet in workbook.iter(_MAIN + "sheet"):
         target = targets.get(sheet.get(_REL + "id"), "") or ""
