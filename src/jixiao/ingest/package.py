@@ -10,6 +10,7 @@ from __future__ import annotations
 import io
 import re
 import zipfile
+import zlib
 from pathlib import Path, PurePosixPath
 
 from lxml import etree
@@ -86,7 +87,8 @@ def rebuilt_package(
     """A copy of the package with a fresh [Content_Types].xml naming `overrides` (part → type), and
     `copies` (new name → part) for readers that look parts up by a fixed name.
 
-    With `drop_styles`, cells lose their style index (a styles part that is missing or broken, which
+    Members that cannot be inflated are left out (Excel repairs such packages the same way). With
+    `drop_styles`, cells lose their style index (a styles part that is missing or broken, which
     Excel ignores and openpyxl cannot).
     """
     out = io.BytesIO()
@@ -95,7 +97,10 @@ def rebuilt_package(
             name = info.filename
             if name.lower() == "[content_types].xml" or name.endswith("/"):
                 continue
-            data = archive.read(info)
+            try:
+                data = archive.read(info)
+            except (zipfile.BadZipFile, zlib.error, OSError, EOFError, ValueError, RuntimeError, NotImplementedError):
+                continue  # a damaged part is left out: a needed one is then missing and named by the reader
             if drop_styles and name.endswith(".xml") and "worksheets/" in name:
                 data = _STYLE_ATTR.sub(rb"\1", data)
             target.writestr(name, data)

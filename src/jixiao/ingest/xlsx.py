@@ -266,9 +266,12 @@ def _check_merged_area(path: Path, archive: zipfile.ZipFile, limits: Limits) -> 
 
     area = 0
     for info in archive.infolist():
-        if not info.filename.lower().endswith(".xml"):
+        if not _may_be_sheet(info.filename):
             continue
-        xml = read_member(path, archive, info.filename, limits)
+        try:
+            xml = read_member(path, archive, info.filename, limits)
+        except CorruptFile:
+            continue  # a part openpyxl may not need; if it does, it names the damage
         if b"mergeCell" not in xml:
             continue
         for match in _MERGE_REF.finditer(xml):
