@@ -61,7 +61,9 @@ class Case:
 
 def seed_files(workdir: Path) -> dict[str, list[Path]]:
     """The bundled samples by format, plus .xls and .doc made from them by LibreOffice when it exists."""
-    found: dict[str, list[Path]] = {fmt: sorted(SAMPLES.glob(f"*.{fmt}")) for fmt in ("docx", "xlsx", "pdf", "html", "txt")}
+    found: dict[str, list[Path]] = {
+        fmt: sorted(SAMPLES.glob(f"*.{fmt}")) for fmt in ("docx", "xlsx", "pdf", "html", "txt")
+    }
     soffice = shutil.which("soffice") or shutil.which("libreoffice")
     for source_fmt, fmt in (("xlsx", "xls"), ("docx", "doc")):
         out = workdir / "seeds" / fmt
@@ -113,7 +115,7 @@ def run_case(fmt: str, seed: int, sources: list[Path], workdir: Path, seconds: i
         outcome, detail = ("traceback" if exc.origin == "jixiao" else "refused"), exc.one_line()
     except UnreadableFile as exc:
         outcome, detail = "refused", exc.one_line()
-    except Exception as exc:  # noqa: BLE001 — the point: anything else is a traceback users would see
+    except Exception as exc:  # the point: anything else is a traceback users would see
         outcome, detail = "traceback", f"{type(exc).__name__}: {exc}"
     spent = time.monotonic() - started
     if outcome == "refused" and ("\n" in detail or not detail.startswith(str(path))):
@@ -125,7 +127,9 @@ def run_case(fmt: str, seed: int, sources: list[Path], workdir: Path, seconds: i
     return Case(fmt, seed, mutation, outcome, spent, " ".join(detail.split())[:300], peak)
 
 
-def run_all(cases: list[tuple[str, int]], seeds: dict[str, list[Path]], workdir: Path, jobs: int, seconds: int) -> list[Case]:
+def run_all(
+    cases: list[tuple[str, int]], seeds: dict[str, list[Path]], workdir: Path, jobs: int, seconds: int
+) -> list[Case]:
     """Every case in worker processes with capped memory; a worker stuck past twice the deadline is a hang."""
     results: list[Case] = []
     pending = list(cases)

@@ -183,7 +183,11 @@ def html_grid(data: bytes, rng: random.Random) -> bytes:
     """Tables whose spans add up to a huge grid, or tables nested deep."""
     if rng.random() < 0.5:
         span = rng.choice(("1000", "65534", "99999999", "0", "-3"))
-        row = b"<tr>" + b"".join(b'<td rowspan="%s" colspan="%s">x</td>' % (span.encode(), span.encode()) for _ in range(60)) + b"</tr>"
+        row = (
+            b"<tr>"
+            + b"".join(b'<td rowspan="%s" colspan="%s">x</td>' % (span.encode(), span.encode()) for _ in range(60))
+            + b"</tr>"
+        )
         table = b"<table>" + row * rng.randint(1, 60) + b"</table>"
     else:
         depth = rng.randint(50, 400)
@@ -288,9 +292,8 @@ def renamed_main_part(data: bytes, rng: random.Random) -> bytes:
     rels_old, rels_new = f"{folder}/_rels/{base}.rels", f"{folder}/_rels/{base[:-4]}2.xml.rels"
     out = []
     for name, body in members:
-        if name in ("_rels/.rels", "[Content_Types].xml"):
-            body = body.replace(main.encode(), new.encode())
-        out.append((new if name == main else rels_new if name == rels_old else name, body))
+        pointing = body.replace(main.encode(), new.encode()) if name in ("_rels/.rels", "[Content_Types].xml") else body
+        out.append((new if name == main else rels_new if name == rels_old else name, pointing))
     return _zip(out)
 
 
