@@ -93,7 +93,8 @@ def rebuilt_package(
     """
     out = io.BytesIO()
     with zipfile.ZipFile(out, "w", zipfile.ZIP_DEFLATED) as target:
-        for info in archive.infolist():
+        # a name stored twice is read as zipfile reads it: the last copy (and written once)
+        for info in {i.filename: i for i in archive.infolist()}.values():
             name = info.filename
             if name.lower() == "[content_types].xml" or name.endswith("/"):
                 continue
