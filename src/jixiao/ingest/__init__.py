@@ -12,7 +12,7 @@ import hashlib
 from collections.abc import Callable
 from pathlib import Path
 
-from jixiao.errors import JixiaoError, ReaderFailed, UnreadableFile, UnsupportedFormat
+from jixiao.errors import JixiaoError, ReaderFailed, TooLarge, UnreadableFile, UnsupportedFormat
 from jixiao.ingest.limits import DEFAULT_LIMITS, Limits, document_guard
 from jixiao.ingest.sniff import sniff
 from jixiao.ingest.text import decode_text, parse_text
@@ -36,11 +36,24 @@ def read(path: str | Path, limits: Limits = DEFAULT_LIMITS) -> Document:
     with document_guard(path, limits.max_seconds):
         kind = sniff(path, head, limits)
         try:
-            return _READERS[kind](path, limits)
+            document = _READERS[kind](path, limits)
         except (JixiaoError, MemoryError):
             raise
         except Exception as exc:  # the reader boundary: whatever a library raises on a damaged file is a refusal
             raise ReaderFailed(path, _origin(exc), exc) from exc
+    _check_positions(path, document, limits)
+    return document
+
+
+def _check_positions(path: Path, document: Document, limits: Limits) -> None:
+    """Every reader bounds its grids as it builds them; this holds the total for any reader to come."""
+    total = sum(t.n_rows * t.n_cols for t in document.tables())
+    if total > limits.max_document_cells:
+        raise TooLarge(
+            path,
+            f"表格单元格总数过多（{total} 个，上限 {limits.max_document_cells}）",
+            f"too many table cells in the document ({total}, limit {limits.max_document_cells})",
+        )
 
 
 def _origin(exc: BaseException) -> str:
