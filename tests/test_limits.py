@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import io
 import os
+import re
 import subprocess
 import sys
 import time
@@ -238,3 +239,27 @@ def test_a_dying_worker_costs_only_its_file(monkeypatch: pytest.MonkeyPatch, tmp
     results = pipeline.check_paths([SAMPLE, doomed, SAMPLE], jobs=2)
     assert [("error" in r) for r in results] == [False, True, False]
     assert "doomed.txt" in results[1]["error"] and "进程意外退出" in results[1]["error"]
+
+
+def test_a_bad_style_index_does_not_reach_stdout(tmp_path: Path) -> None:
+    """openpyxl prints "N is out of range" for a cell style that does not exist: `--format json` stays JSON."""
+    import json
+
+    source = ROOT / "src" / "jixiao" / "samples" / "project_qingshan_school_repair_2023.xlsx"
+    path = tmp_path / "style.xlsx"
+    with zipfile.ZipFile(source) as archive, zipfile.ZipFile(path, "w") as out:
+        for info in archive.infolist():
+            body = archive.read(info)
+            if info.filename == "xl/styles.xml":  # a named style pointing past the style records
+                body = re.sub(rb'(<cellStyle name="jixiao-center" xfId=")\d+', rb"\g<1>4000", body)
+            out.writestr(info.filename, body)
+    result = CliRunner().invoke(app, ["parse", str(path), "--format", "json"])
+    assert result.exit_code == 0, result.stderr
+    assert json.loads(result.stdout)["blocks"]
+
+
+@pytest.mark.parametrize(("value", "number_format"), [(1e300, "0.00"), (1e300, None), (1.5, "0." + "0" * 200)])
+def test_numbers_beyond_a_decimal_context_are_shown_plainly(value: float, number_format: str | None) -> None:
+    from jixiao.ingest.xlsx import render_number
+
+    assert render_number(value, number_format).startswith(("1e+300", "1.5"))

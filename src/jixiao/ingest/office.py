@@ -137,7 +137,11 @@ def _converted(
         except UnreadableFile as exc:
             # Name the user's file, not our temporary copy, keeping the kind of failure.
             raise type(exc)(path, exc.reason_zh, exc.reason_en) from None
-        document = _read_converted(output, target, limits)
+        try:
+            document = _read_converted(output, target, limits)
+        except UnreadableFile as exc:
+            exc.path = str(path)  # the user's file, not the converted copy
+            raise
     source = replace(
         document.source,
         path=str(path),

@@ -88,15 +88,19 @@ def rebuilt_package(
     `copies` (new name → part) for readers that look parts up by a fixed name.
 
     Members that cannot be inflated are left out (Excel repairs such packages the same way). With
-    `drop_styles`, cells lose their style index (a styles part that is missing or broken, which
-    Excel ignores and openpyxl cannot).
+    `drop_styles`, the styles part is left out and cells lose their style index (styles missing or
+    broken, which Excel ignores and openpyxl cannot).
     """
+    styles = {part for part, content_type in overrides.items() if content_type.endswith(".styles+xml")}
+    if drop_styles:
+        overrides = {part: t for part, t in overrides.items() if part not in styles}
+        copies = {new: part for new, part in (copies or {}).items() if part not in styles}
     out = io.BytesIO()
     with zipfile.ZipFile(out, "w", zipfile.ZIP_DEFLATED) as target:
         # a name stored twice is read as zipfile reads it: the last copy (and written once)
         for info in {i.filename: i for i in archive.infolist()}.values():
             name = info.filename
-            if name.lower() == "[content_types].xml" or name.endswith("/"):
+            if name.lower() == "[content_types].xml" or name.endswith("/") or (drop_styles and name in styles):
                 continue
             try:
                 data = archive.read(info)

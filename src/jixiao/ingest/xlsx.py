@@ -11,6 +11,7 @@ Formulas give their cached values; a formula without one is listed in Document.w
 
 from __future__ import annotations
 
+import contextlib
 import datetime as dt
 import hashlib
 import io
@@ -20,7 +21,7 @@ import warnings
 import zipfile
 import zlib
 from dataclasses import dataclass, field
-from decimal import ROUND_HALF_UP, Decimal
+from decimal import ROUND_HALF_UP, Decimal, InvalidOperation
 from pathlib import Path, PurePosixPath
 from typing import Any
 
@@ -65,6 +66,13 @@ def render_number(value: int | float | Decimal, number_format: str | None) -> st
         shown = str(value) if isinstance(value, int) else format(value, ".15g")
         if "e" not in shown:
             return shown  # the common case, without the Decimal round trip
+    try:
+        return _formatted(value, number_format)
+    except InvalidOperation:  # more digits than a Decimal context holds: 1E+300, or a format of 200 decimals
+        return format(value, ".15g") if isinstance(value, float) else str(value)
+
+
+def _formatted(value: int | float | Decimal, number_format: str | None) -> str:
     number = Decimal(value) if isinstance(value, int | Decimal) else Decimal(format(value, ".15g"))
     section = _QUOTED.sub("", (number_format or "General").split(";")[0])
     if section.strip().lower() in ("general", "@", ""):
@@ -322,8 +330,10 @@ def _load_workbook(path: Path, data: bytes, archive: zipfile.ZipFile, limits: Li
 def _openpyxl(data: bytes) -> Any:
     import openpyxl
 
-    with warnings.catch_warnings():
-        warnings.simplefilter("ignore")  # openpyxl warns about extensions it drops (data validation, ...)
+    # openpyxl warns about extensions it drops (data validation, ...) and prints a bad style index to
+    # stdout, where it would break `--format json`
+    with warnings.catch_warnings(), contextlib.redirect_stdout(io.StringIO()):
+        warnings.simplefilter("ignore")
         return openpyxl.load_workbook(io.BytesIO(data), data_only=True, read_only=False)
 
 
