@@ -4,7 +4,7 @@ VENV := .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 
-.PHONY: demo test lint bench docs accuracy system clean
+.PHONY: demo test lint bench fuzz docs accuracy system clean
 
 $(STAMP): pyproject.toml requirements.lock
 	@command -v $(PYTHON) >/dev/null 2>&1 || { echo "jixiao: $(PYTHON) not found / 需要 Python 3.11"; exit 1; }
@@ -30,6 +30,9 @@ lint: $(STAMP)
 
 bench: $(STAMP) system
 	$(BIN)/python scripts/bench.py
+
+fuzz: $(STAMP) system
+	$(BIN)/python scripts/fuzz.py --cases 10000 --jobs 2
 
 accuracy: $(STAMP)
 	$(BIN)/python scripts/accuracy.py

@@ -109,3 +109,13 @@ def test_all_seeds_parse_with_their_tables() -> None:
         assert len(list(doc.tables())) == expected_tables[path.name[:3]], path.name
         cells_in_text = sum(1 for line in path.read_text(encoding="utf-8").splitlines() if line.startswith("\t"))
         assert sum(len(t.cells) for t in doc.tables()) == cells_in_text, path.name
+
+
+def test_utf8_with_a_few_damaged_bytes_is_read_around_them(tmp_path: Path) -> None:
+    """A cut download or a bad sector: a browser shows the page, so jixiao reads it (GBK is not mistaken)."""
+    good = ("项目支出绩效自评报告：预算执行率为98.5%，三公经费支出161.58万元。\n" * 20).encode("utf-8")
+    damaged = good[:100] + b"\xff\xfe" + good[100:]
+    doc = read(write(tmp_path, "r.txt", damaged))
+    assert "三公经费支出161.58万元" in "".join(b.text for b in doc.paragraphs())
+    gbk = read(write(tmp_path, "g.txt", good.decode("utf-8").encode("gbk")))
+    assert "三公经费支出161.58万元" in "".join(b.text for b in gbk.paragraphs())

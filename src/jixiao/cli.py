@@ -50,8 +50,22 @@ def reports_errors(func: F) -> F:
         except JixiaoError as exc:
             typer.echo(f"jixiao: {exc.one_line()}", err=True)
             raise typer.Exit(2) from None
+        except (typer.Exit, typer.Abort, KeyboardInterrupt):
+            raise
+        except Exception as exc:  # the CLI boundary: one line, never click's bare "Aborted." for an EOFError
+            detail = " ".join(f"{type(exc).__name__}: {exc}".split())[:300]
+            typer.echo(f"jixiao: {_named_file(args, kwargs)}内部错误 / internal error: {detail}", err=True)
+            raise typer.Exit(2) from None
 
     return wrapper  # type: ignore[return-value]
+
+
+def _named_file(args: tuple[Any, ...], kwargs: dict[str, Any]) -> str:
+    """The file a command was given, for the one line an unexpected failure prints."""
+    for value in (*args, *kwargs.values()):
+        if isinstance(value, Path):
+            return f"{value}: "
+    return ""
 
 
 def emit_json(data: Any) -> None:
@@ -252,7 +266,10 @@ def import_command(
 
 
 def main() -> None:
-    """Console entry point."""
+    """Console entry point; the process is a worker of its own: its memory is capped (JIXIAO_MAX_MEMORY_MB)."""
+    from jixiao.ingest.limits import limit_memory
+
+    limit_memory()
     try:
         app()
     except KeyboardInterrupt:

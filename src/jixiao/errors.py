@@ -11,11 +11,20 @@ class JixiaoError(Exception):
 
     def __init__(self, reason_zh: str, reason_en: str) -> None:
         super().__init__(f"{reason_zh} / {reason_en}")
-        self.reason_zh = reason_zh
-        self.reason_en = reason_en
+        self.reason_zh = _single_line(reason_zh)
+        self.reason_en = _single_line(reason_en)
 
     def one_line(self) -> str:
         return f"{self.reason_zh} / {self.reason_en}"
+
+
+def _single_line(text: str) -> str:
+    """A reason on one line: libraries' messages (openpyxl's, lxml's) span several."""
+    line = " ".join(text.split())
+    return line if len(line) <= _MAX_REASON else line[: _MAX_REASON - 1] + "…"
+
+
+_MAX_REASON = 300
 
 
 class UnreadableFile(JixiaoError):
@@ -42,6 +51,15 @@ class CorruptFile(UnreadableFile):
     kind = "corrupt"
 
 
+class ReaderFailed(CorruptFile):
+    """A reading library (or the reader itself) failed on the file; `origin` names which one."""
+
+    def __init__(self, path: str | Path, origin: str, error: BaseException) -> None:
+        self.origin = origin
+        detail = f"{type(error).__name__}: {error}" if str(error) else type(error).__name__
+        super().__init__(path, "文件已损坏，无法解析", f"corrupt file ({origin}: {detail})")
+
+
 class EncryptedFile(UnreadableFile):
     kind = "encrypted"
 
@@ -52,6 +70,12 @@ class ScannedPdf(UnreadableFile):
 
 class TooLarge(UnreadableFile):
     kind = "too_large"
+
+
+class TooComplex(UnreadableFile):
+    """Reading or checking the document ran past the deadline or out of memory."""
+
+    kind = "too_complex"
 
 
 class UnsupportedFormat(UnreadableFile):

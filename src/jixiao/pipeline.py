@@ -12,7 +12,8 @@ import hashlib
 import json
 import os
 from collections.abc import Iterable, Sequence
-from concurrent.futures import ProcessPoolExecutor
+from concurrent.futures import Future, ProcessPoolExecutor
+from concurrent.futures.process import BrokenProcessPool
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -20,6 +21,7 @@ from typing import Any
 from jixiao import __version__, ingest
 from jixiao.errors import JixiaoError
 from jixiao.extract import extract
+from jixiao.ingest.limits import document_guard, limit_memory
 from jixiao.model.document import Document
 from jixiao.model.findings import Finding, Severity
 from jixiao.model.report import Report
@@ -68,12 +70,13 @@ def analyse(
     select: Sequence[str] | None = None,
     ignore: Sequence[str] | None = None,
 ) -> Analysis:
-    """Read, extract, score and check one file."""
-    document = ingest.read(path)
-    report = extract(document)
-    chosen = _profile_for(report, profile)
-    card = score(report, chosen)
-    findings = check(report, card, chosen, select, ignore)
+    """Read, extract, score and check one file, refused as too complex past JIXIAO_MAX_SECONDS."""
+    with document_guard(path):
+        document = ingest.read(path)
+        report = extract(document)
+        chosen = _profile_for(report, profile)
+        card = score(report, chosen)
+        findings = check(report, card, chosen, select, ignore)
     return Analysis(document, report, card, findings, chosen.id)
 
 
@@ -174,9 +177,7 @@ def check_paths(
                     continue
         todo.append((i, str(path), cached_at))
     if jobs > 1 and len(todo) > 1:
-        with ProcessPoolExecutor(max_workers=min(jobs, len(todo))) as pool:
-            futures = [(i, at, pool.submit(_check_one, p, profile, sel, ign)) for i, p, at in todo]
-            done = [(i, at, f.result()) for i, at, f in futures]
+        done = _in_pool(todo, profile, sel, ign, jobs)
     else:
         done = [(i, at, _check_one(p, profile, sel, ign)) for i, p, at in todo]
     for i, at, result in done:
@@ -187,6 +188,38 @@ def check_paths(
             tmp.write_text(json.dumps(result, ensure_ascii=False), encoding="utf-8")
             tmp.replace(at)  # atomic: a concurrent reader never sees half a file
     return [r for r in results if r is not None]
+
+
+def _in_pool(
+    todo: list[tuple[int, str, Path | None]], profile: ProfileArg, sel: list[str], ign: list[str], jobs: int
+) -> list[tuple[int, Path | None, dict[str, Any]]]:
+    """Run files in worker processes with capped memory; a file whose worker dies is retried alone,
+    so the batch goes on and the file that killed it is named."""
+    done: list[tuple[int, Path | None, dict[str, Any]]] = []
+    orphans: list[tuple[int, str, Path | None]] = []
+    with ProcessPoolExecutor(max_workers=min(jobs, len(todo)), initializer=limit_memory) as pool:
+        futures = [(i, p, at, pool.submit(_check_one, p, profile, sel, ign)) for i, p, at in todo]
+        for i, p, at, future in futures:
+            result = _result(future)
+            if result is None:
+                orphans.append((i, p, at))
+            else:
+                done.append((i, at, result))
+    for i, p, at in orphans:
+        with ProcessPoolExecutor(max_workers=1, initializer=limit_memory) as alone:
+            result = _result(alone.submit(_check_one, p, profile, sel, ign))
+        if result is None:
+            reason = "处理该文件的进程意外退出 / the worker process died while reading the file"
+            result = {"source": {"path": p}, "error": f"{p}: {reason}", "kind": "internal"}
+        done.append((i, at, result))
+    return done
+
+
+def _result(future: Future[dict[str, Any]]) -> dict[str, Any] | None:
+    try:
+        return future.result()
+    except BrokenProcessPool:
+        return None
 
 
 def exit_code(results: Sequence[dict[str, Any]]) -> int:

@@ -6,6 +6,7 @@ from pathlib import Path
 from typing import Any
 
 from jixiao import extract, ingest
+from jixiao.ingest.limits import document_guard
 from jixiao.model.document import Document
 from jixiao.model.report import Report
 
@@ -20,8 +21,9 @@ def parse_json(path: str | Path) -> dict[str, Any]:
 
 
 def extract_report(path: str | Path) -> Report:
-    """Read one file and extract its typed self-evaluation report."""
-    return extract.extract(ingest.read(path))
+    """Read one file and extract its typed self-evaluation report (within the document's deadline)."""
+    with document_guard(path):
+        return extract.extract(ingest.read(path))
 
 
 def extract_json(path: str | Path) -> dict[str, Any]:

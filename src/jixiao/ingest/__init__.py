@@ -1,7 +1,9 @@
 """File → Document: the content decides the format, one reader per format, limits on everything.
 
 `read(path)` is the one entry point. Every failure is an `UnreadableFile` naming the file and the
-reason; input files are only ever opened for reading.
+reason, on one line: what a library raises on a damaged file becomes a `ReaderFailed` naming the
+library; a file that takes longer than `Limits.max_seconds` (JIXIAO_MAX_SECONDS) or exhausts memory
+is refused as too complex. Input files are only ever opened for reading.
 """
 
 from __future__ import annotations
@@ -10,8 +12,8 @@ import hashlib
 from collections.abc import Callable
 from pathlib import Path
 
-from jixiao.errors import UnreadableFile, UnsupportedFormat
-from jixiao.ingest.limits import DEFAULT_LIMITS, Limits
+from jixiao.errors import JixiaoError, ReaderFailed, TooLarge, UnreadableFile, UnsupportedFormat
+from jixiao.ingest.limits import DEFAULT_LIMITS, Limits, document_guard
 from jixiao.ingest.sniff import sniff
 from jixiao.ingest.text import decode_text, parse_text
 from jixiao.model.document import Document, Source, number_blocks
@@ -31,8 +33,37 @@ def read(path: str | Path, limits: Limits = DEFAULT_LIMITS) -> Document:
         raise UnreadableFile(path, "文件不存在", "file not found") from None
     except PermissionError:
         raise UnreadableFile(path, "没有读取权限", "permission denied") from None
-    kind = sniff(path, head, limits)
-    return _READERS[kind](path, limits)
+    with document_guard(path, limits.max_seconds):
+        kind = sniff(path, head, limits)
+        try:
+            document = _READERS[kind](path, limits)
+        except (JixiaoError, MemoryError):
+            raise
+        except Exception as exc:  # the reader boundary: whatever a library raises on a damaged file is a refusal
+            raise ReaderFailed(path, _origin(exc), exc) from exc
+    _check_positions(path, document, limits)
+    return document
+
+
+def _check_positions(path: Path, document: Document, limits: Limits) -> None:
+    """Every reader bounds its grids as it builds them; this holds the total for any reader to come."""
+    total = sum(t.n_rows * t.n_cols for t in document.tables())
+    if total > limits.max_document_cells:
+        raise TooLarge(
+            path,
+            f"表格单元格总数过多（{total} 个，上限 {limits.max_document_cells}）",
+            f"too many table cells in the document ({total}, limit {limits.max_document_cells})",
+        )
+
+
+def _origin(exc: BaseException) -> str:
+    """The package whose code raised: a library's name, or "jixiao" for a bug of ours."""
+    tb = exc.__traceback__
+    module = type(exc).__module__
+    while tb is not None:
+        module = tb.tb_frame.f_globals.get("__name__", module)
+        tb = tb.tb_next
+    return module.split(".")[0]
 
 
 def sha256_of(data: bytes) -> str:

@@ -18,7 +18,8 @@ from pathlib import Path
 from lxml import etree
 
 from jixiao.errors import CorruptFile, EncryptedFile
-from jixiao.ingest.limits import Limits
+from jixiao.ingest.limits import GridBudget, Limits, clip_span
+from jixiao.ingest.package import main_part, related_part
 from jixiao.ingest.zipguard import check_archive, open_zip, read_member
 from jixiao.model.document import Block, Cell, Document, Paragraph, Source, Table, number_blocks
 
@@ -83,6 +84,9 @@ class _Walker:
 
     names: _Names
     styles: dict[str, str]
+    limits: Limits
+    budget: GridBudget
+    warnings: list[str] = field(default_factory=list)
     blocks: list[Block] = field(default_factory=list)
     parents: list[tuple[Table, Table]] = field(default_factory=list)  # (nested, enclosing)
 
@@ -104,7 +108,7 @@ class _Walker:
                     self.walk(frame, style)
                     continue
                 boxes = []
-                self.table(child, None, boxes)
+                self.table(child, None, boxes, 0)
                 for box in boxes:
                     self.walk(box, "textbox")
             elif tag in (n.sdt, n.sdt_content, n.custom_xml):
@@ -196,19 +200,23 @@ class _Walker:
                 found.append(box)
         return found
 
-    def table(self, tbl: etree._Element, parent: Table | None, boxes: list[etree._Element]) -> None:
+    def table(self, tbl: etree._Element, parent: Table | None, boxes: list[etree._Element], depth: int) -> None:
         """Append the table, then its nested tables (depth first), as blocks in reading order."""
         n = self.names
+        self.budget.depth(depth)
+        limit = self.limits.max_table_cells
         drafts: list[_Draft] = []
         last_at_col: dict[int, _Draft] = {}  # the cell that last occupied a grid column, for vMerge
         nested: list[etree._Element] = []
         width = 0  # the rows decide: w:tblGrid often keeps columns no row uses any more
         rows = list(self._rows(tbl))
         for r, tr in enumerate(rows):
-            col = _int_prop(tr.find(n.trpr), n.grid_before, n.val, 0)
+            col = self._span(_int_prop(tr.find(n.trpr), n.grid_before, n.val, 0), "w:gridBefore")
             for tc in self._cells(tr):
                 tcpr = tc.find(n.tcpr)
-                span = max(1, _int_prop(tcpr, n.grid_span, n.val, 1))
+                span = max(1, self._span(_int_prop(tcpr, n.grid_span, n.val, 1), "w:gridSpan"))
+                if (r + 1) * (col + span) > limit:  # refused before the row's columns are built
+                    self.budget.claim(r + 1, col + span)
                 vmerge = tcpr.find(n.vmerge) if tcpr is not None else None
                 above = last_at_col.get(col)
                 if (
@@ -238,15 +246,21 @@ class _Walker:
                     for c in range(col, col + span):
                         last_at_col[c] = draft
                 col += span
-            col += _int_prop(tr.find(n.trpr), n.grid_after, n.val, 0)
+            col += self._span(_int_prop(tr.find(n.trpr), n.grid_after, n.val, 0), "w:gridAfter")
             width = max(width, col)
+            if (r + 1) * width > limit:
+                self.budget.claim(r + 1, width)
+        self.budget.claim(len(rows), width)
         cells = [Cell(row=d.row, col=d.col, text=d.text, rowspan=d.rowspan, colspan=d.colspan) for d in drafts]
         table = Table(n_rows=len(rows), n_cols=width, cells=cells)
         self.blocks.append(table)
         if parent is not None:
             self.parents.append((table, parent))
         for inner in nested:
-            self.table(inner, table, boxes)
+            self.table(inner, table, boxes, depth + 1)
+
+    def _span(self, value: int, what: str) -> int:
+        return clip_span(value, self.limits, self.warnings, what)
 
     def _rows(self, tbl: etree._Element) -> list[etree._Element]:
         return list(_unwrap(tbl, self.names.tr, self.names))
@@ -316,36 +330,41 @@ def read_docx(path: Path, limits: Limits) -> Document:
         names = set(archive.namelist())
         if "EncryptedPackage" in names:
             raise EncryptedFile(path, "文件已加密，无法读取", "the file is encrypted")
-        members = [_DOCUMENT] + ([_STYLES] if _STYLES in names else [])
-        check_archive(path, archive, limits, members)
-        root = _parse(path, read_member(path, archive, _DOCUMENT, limits), _DOCUMENT)
+        document = main_part(path, archive, _DOCUMENT, limits)
+        if document is None:
+            raise CorruptFile(path, f"文件已损坏（缺少 {_DOCUMENT}）", f"corrupt file (missing {_DOCUMENT})")
+        styles_part = related_part(path, archive, document, "styles", limits)
+        if styles_part is None and _STYLES in names:
+            styles_part = _STYLES
+        check_archive(path, archive, limits, [document] + ([styles_part] if styles_part else []))
+        root = _parse(path, read_member(path, archive, document, limits), document)
         ns = etree.QName(root).namespace or ""
         if ns not in (_TRANSITIONAL, _STRICT):
             raise CorruptFile(path, "文件已损坏（不是 Word 文档正文）", f"corrupt file (unexpected root {root.tag})")
         names_ = _Names(ns)
-        styles = _style_names(path, archive, limits, names_) if _STYLES in names else {}
+        styles = _style_names(path, archive, limits, names_, styles_part) if styles_part else {}
     body = root.find(names_.body)
-    walker = _Walker(names=names_, styles=styles)
+    walker = _Walker(names=names_, styles=styles, limits=limits, budget=GridBudget(path, limits))
     if body is not None:
         walker.walk(body)
     blocks = number_blocks(walker.blocks)
     for nested, enclosing in walker.parents:
         nested.parent_table = enclosing.table_index
     source = Source(path=str(path), sha256=hashlib.sha256(data).hexdigest(), format="docx")
-    return Document(source=source, blocks=blocks)
+    return Document(source=source, blocks=blocks, warnings=walker.warnings)
 
 
 def _parse(path: Path, data: bytes, name: str) -> etree._Element:
     try:
         return etree.fromstring(data, _PARSER)
-    except etree.XMLSyntaxError as exc:
+    except (etree.LxmlError, ValueError) as exc:
         raise CorruptFile(path, f"文件已损坏（{name} 不是有效的 XML）", f"corrupt file ({name}: {exc})") from None
 
 
-def _style_names(path: Path, archive: zipfile.ZipFile, limits: Limits, n: _Names) -> dict[str, str]:
+def _style_names(path: Path, archive: zipfile.ZipFile, limits: Limits, n: _Names, part: str) -> dict[str, str]:
     """Style id → display name ("heading 1" → "Heading 1"); Chinese Word files use ids such as "1"."""
     try:
-        root = _parse(path, read_member(path, archive, _STYLES, limits), _STYLES)
+        root = _parse(path, read_member(path, archive, part, limits), part)
     except CorruptFile:
         return {}  # a broken styles part loses heading names, not the document
     out: dict[str, str] = {}

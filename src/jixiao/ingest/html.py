@@ -20,7 +20,7 @@ from bs4 import BeautifulSoup, Comment, Tag
 from bs4.element import NavigableString, PageElement, PreformattedString
 
 from jixiao.errors import CorruptFile
-from jixiao.ingest.limits import Limits
+from jixiao.ingest.limits import GridBudget, Limits, clip_span
 from jixiao.ingest.text import decode_text
 from jixiao.model.document import Block, Cell, Document, Paragraph, Source, Table, number_blocks
 
@@ -50,7 +50,6 @@ _PAGE_META = re.compile(
 )
 _SPACE = re.compile(r"[ \t\r\n\f]+")
 _HIDDEN_STYLE = re.compile(r"display\s*:\s*none|visibility\s*:\s*hidden", re.IGNORECASE)
-_MAX_SPAN = 1000  # a hostile rowspan must not allocate a giant grid
 
 
 def decode_html(path: Path, data: bytes) -> str:
@@ -76,7 +75,7 @@ def read_html(path: Path, limits: Limits) -> Document:
     data = path.read_bytes()
     text = decode_html(path, data)
     try:
-        builder, title = _build(text)
+        builder, title = _build(text, GridBudget(path, limits))
     except RecursionError:
         # only a hostile or broken page nests elements hundreds deep; say so instead of crashing
         raise CorruptFile(path, "网页结构嵌套过深，无法读取", "page nesting too deep to read") from None
@@ -87,16 +86,16 @@ def read_html(path: Path, limits: Limits) -> Document:
     for nested, enclosing in builder.parents:
         nested.parent_table = enclosing.table_index
     source = Source(path=str(path), sha256=hashlib.sha256(data).hexdigest(), format="html")
-    return Document(source=source, blocks=blocks)
+    return Document(source=source, blocks=blocks, warnings=builder.warnings)
 
 
-def _build(text: str) -> tuple[_Builder, str]:
+def _build(text: str, budget: GridBudget) -> tuple[_Builder, str]:
     soup = BeautifulSoup(text, "lxml")
     title = soup.title.get_text(" ", strip=True) if soup.title else ""
     _drop_chrome(soup)
     root = soup.body or soup
     container = _article(root)
-    builder = _Builder()
+    builder = _Builder(budget)
     heading = _title_before(root, container)
     if heading:
         builder.blocks.append(Paragraph(text=heading, style="Title"))
@@ -220,6 +219,8 @@ def _title_before(root: Tag, container: Tag) -> str | None:
 class _Builder:
     """Collects paragraphs and tables in document order."""
 
+    budget: GridBudget
+    warnings: list[str] = field(default_factory=list)
     blocks: list[Block] = field(default_factory=list)
     parents: list[tuple[Table, Table]] = field(default_factory=list)
     buffer: list[str] = field(default_factory=list)
@@ -255,7 +256,7 @@ class _Builder:
                         stack.append(None)
                         stack.extend(reversed(frame.contents))
                     else:
-                        self.table(item, None)
+                        self.table(item, None, 0)
                 elif name in _BLOCK_TAGS:
                     self.flush()
                     if len(name) == 2 and name[0] == "h" and name[1].isdigit():
@@ -265,8 +266,10 @@ class _Builder:
                 else:
                     stack.extend(reversed(item.contents))
 
-    def table(self, element: Tag, parent: Table | None) -> None:
+    def table(self, element: Tag, parent: Table | None, depth: int) -> None:
         """Append the table and then its nested tables, depth first."""
+        self.budget.depth(depth)
+        limits = self.budget.limits
         nested: list[Tag] = []
         caption = element.find("caption", recursive=False)
         if isinstance(caption, Tag) and (title := _SPACE.sub(" ", caption.get_text(" ", strip=True))):
@@ -275,13 +278,17 @@ class _Builder:
         occupied: set[tuple[int, int]] = set()
         cells: list[Cell] = []
         width = 0
+        declared = 0  # positions the spans claim, overlaps counted again: the work of the loop below
         for r, tr in enumerate(rows):
             col = 0
             for td in tr.find_all(("td", "th"), recursive=False):
                 while (r, col) in occupied:
                     col += 1
-                rowspan = min(_span(td, "rowspan"), len(rows) - r)
-                colspan = _span(td, "colspan")
+                rowspan = min(self._span(td, "rowspan"), len(rows) - r)
+                colspan = self._span(td, "colspan")
+                declared += rowspan * colspan
+                if declared > limits.max_table_cells:
+                    raise self.budget.too_large(len(rows), max(width, col + colspan))
                 for rr in range(r, r + rowspan):
                     for cc in range(col, col + colspan):
                         occupied.add((rr, cc))
@@ -291,12 +298,19 @@ class _Builder:
         width = max([width] + [c + 1 for (_, c) in occupied])
         owner = parent  # an empty wrapper table adds no block: its nested tables keep the outer parent
         if cells:
+            self.budget.claim(len(rows), width)
             owner = Table(n_rows=len(rows), n_cols=width, cells=cells)
             self.blocks.append(owner)
             if parent is not None:
                 self.parents.append((owner, parent))
         for inner in nested:
-            self.table(inner, owner)
+            self.table(inner, owner, depth + 1)
+
+    def _span(self, td: Tag, attr: str) -> int:
+        raw = td.get(attr)
+        match = re.match(r"\s*(\d{1,12})", raw if isinstance(raw, str) else "")
+        value = int(match.group(1)) if match else 1
+        return max(clip_span(value, self.budget.limits, self.warnings, attr), 1)
 
 
 def _frame_cell(table: Tag) -> Tag | None:
@@ -321,13 +335,6 @@ def _rows(table: Tag) -> list[Tag]:
         elif child.name in ("thead", "tbody", "tfoot"):
             rows.extend(t for t in child.find_all("tr", recursive=False) if isinstance(t, Tag))
     return rows
-
-
-def _span(td: Tag, attr: str) -> int:
-    raw = td.get(attr)
-    match = re.match(r"\s*(\d+)", raw if isinstance(raw, str) else "")
-    value = int(match.group(1)) if match else 1
-    return min(max(value, 1), _MAX_SPAN)
 
 
 def _cell_text(td: Tag, nested: list[Tag]) -> str:

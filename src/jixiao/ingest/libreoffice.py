@@ -146,6 +146,10 @@ class Converter:
                     f"LibreOffice 转换超时（{self.timeout_s:g} 秒）",
                     f"LibreOffice conversion timed out after {self.timeout_s:g} s",
                 ) from None
+            except BaseException:  # the document's deadline (or ^C) must not leave LibreOffice running
+                os.killpg(process.pid, signal.SIGKILL)
+                process.communicate()
+                raise
 
 
 _shared: Converter | None = None

@@ -42,22 +42,21 @@ def read_ole(path: Path, limits: Limits) -> Document:
     """Read a .doc/.wps/.xls/.et (or reject an encrypted OOXML) by its compound-file directory."""
     data = path.read_bytes()
     ole = CompoundFile(path, data)
-    names = ole.stream_names()
-    if "EncryptedPackage" in names or "\x06DataSpaces" in names:
+    if ole.has_stream("EncryptedPackage") or ole.has_stream("\x06DataSpaces"):
         raise EncryptedFile(
             path,
             "Office 文件已加密（设置了打开密码），请去掉密码后再读取",
             "encrypted Office file (password to open): remove the password and try again",
         )
-    if "WordDocument" in names:
+    if ole.has_stream("WordDocument"):
         _reject_encrypted_word(path, ole)
         kind: Format = "wps" if _WORD_SUFFIXES.get(path.suffix.lower()) == "wps" else "doc"
         return _converted(path, data, kind, "docx", limits)
-    if "Workbook" in names or "Book" in names:
+    if ole.has_stream("Workbook") or ole.has_stream("Book"):
         _reject_encrypted_workbook(path, ole)
         sheet_kind: Format = "et" if _SHEET_SUFFIXES.get(path.suffix.lower()) == "et" else "xls"
         return _read_workbook(path, data, sheet_kind, limits)
-    if "PowerPoint Document" in names:
+    if ole.has_stream("PowerPoint Document"):
         raise UnsupportedFormat(path, "不支持 PowerPoint 演示文稿", "PowerPoint presentations are not supported")
     raise UnsupportedFormat(path, "无法识别的 OLE 复合文档（不是 doc/xls/wps/et）", "unknown OLE2 compound file")
 
@@ -138,7 +137,11 @@ def _converted(
         except UnreadableFile as exc:
             # Name the user's file, not our temporary copy, keeping the kind of failure.
             raise type(exc)(path, exc.reason_zh, exc.reason_en) from None
-        document = _read_converted(output, target, limits)
+        try:
+            document = _read_converted(output, target, limits)
+        except UnreadableFile as exc:
+            exc.path = str(path)  # the user's file, not the converted copy
+            raise
     source = replace(
         document.source,
         path=str(path),

@@ -53,12 +53,18 @@ class CompoundFile:
     # --- public ---------------------------------------------------------------------------
 
     def stream_names(self) -> set[str]:
-        """Names of every stream and storage in the file (any depth)."""
+        """Names of every stream and storage in the file (any depth), as stored."""
         return {e.name for e in self.entries if e.kind != _ROOT}
 
+    def has_stream(self, name: str) -> bool:
+        """Whether a stream or storage of this name exists; compound-file names ignore case."""
+        wanted = name.lower()
+        return any(e.kind != _ROOT and e.name.lower() == wanted for e in self.entries)
+
     def read_stream(self, name: str, max_bytes: int) -> bytes | None:
-        """The first `max_bytes` of the first stream with this name, or None when there is none."""
-        entry = next((e for e in self.entries if e.kind == _STREAM and e.name == name), None)
+        """The first `max_bytes` of the first stream with this name (any case), or None when there is none."""
+        wanted = name.lower()
+        entry = next((e for e in self.entries if e.kind == _STREAM and e.name.lower() == wanted), None)
         if entry is None:
             return None
         want = min(entry.size, max_bytes)

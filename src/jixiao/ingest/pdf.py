@@ -103,7 +103,7 @@ def read_pdf(path: Path, limits: Limits) -> Document:
     import pdfplumber
     from pdfminer.pdfdocument import PDFEncryptionError, PDFPasswordIncorrect
     from pdfminer.psexceptions import PSException
-    from pdfplumber.utils.exceptions import PdfminerException
+    from pdfplumber.utils.exceptions import MalformedPDFException, PdfminerException
 
     digest = _sha256(path)
     pages: list[_PageText] = []
@@ -131,6 +131,8 @@ def read_pdf(path: Path, limits: Limits) -> Document:
         raise _encrypted(path) from None
     # A damaged file surfaces from pdfminer's parser as any of these; none of them is our bug.
     except (PSException, ValueError, KeyError, TypeError, IndexError, AttributeError, struct.error, zlib.error) as exc:
+        raise _corrupt(path, exc) from None
+    except MalformedPDFException as exc:  # pdfplumber: a non-number in a page box (MediaBox, CropBox)
         raise _corrupt(path, exc) from None
 
     _reject_unmapped(path, pages)

@@ -6,7 +6,8 @@ from pathlib import Path
 
 from jixiao.errors import EmptyFile, TooLarge, UnsupportedFormat
 from jixiao.ingest.limits import Limits
-from jixiao.ingest.zipguard import check_archive, open_zip
+from jixiao.ingest.package import related_part
+from jixiao.ingest.zipguard import check_archive, find_member, open_zip, read_member
 
 OLE_MAGIC = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"
 _HTML_MARKERS = (b"<!doctype html", b"<html", b"<head", b"<body", b"<table", b"<div", b"<meta", b"<p")
@@ -65,13 +66,19 @@ def _zip_kind(path: Path, limits: Limits) -> str:
     # Every docx/xlsx passes the zip-bomb guard here, before any reader inflates a byte of it.
     with open_zip(path) as archive:
         check_archive(path, archive, limits)
-        names = set(archive.namelist())
-    if "word/document.xml" in names:
+        if find_member(archive, "word/document.xml") is not None:
+            return "docx"
+        if find_member(archive, "xl/workbook.xml") is not None:
+            return "xlsx"
+        if "EncryptedPackage" in archive.namelist():
+            return "ole"
+        # the main part at another name: what `_rels/.rels` points to says what the package is
+        main = related_part(path, archive, "", "officeDocument", limits)
+        head = read_member(path, archive, main, limits)[:4096] if main is not None else b""
+    if b"wordprocessingml" in head:
         return "docx"
-    if "xl/workbook.xml" in names:
+    if b"spreadsheetml" in head:
         return "xlsx"
-    if "EncryptedPackage" in names:
-        return "ole"
     raise UnsupportedFormat(path, "无法识别的压缩文件（不是 docx 或 xlsx）", "zip archive is neither docx nor xlsx")
 
 

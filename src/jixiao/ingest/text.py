@@ -31,6 +31,9 @@ def decode_text(path: Path, data: bytes) -> str:
         return data.decode("utf-8")
     except UnicodeDecodeError:
         pass
+    damaged = _damaged_utf8(data)
+    if damaged is not None:
+        return damaged
     if _looks_utf16(data):
         for codec in ("utf-16-le", "utf-16-be"):
             try:
@@ -45,6 +48,15 @@ def decode_text(path: Path, data: bytes) -> str:
     if best is None or best.encoding is None:
         raise BadEncoding(path, "无法识别文本编码", "unreadable text encoding")
     return data.decode(best.encoding, errors="replace")
+
+
+def _damaged_utf8(data: bytes) -> str | None:
+    """UTF-8 text with a few bad bytes (a cut download, a bad sector), read around them as a browser
+    does; text in another encoding has far more bad sequences than good multibyte characters."""
+    sample = data[:200_000].decode("utf-8", errors="replace")  # a GBK file of 50 MB is judged by its start
+    bad = sample.count("\ufffd")
+    good = sum(1 for ch in sample if ch > "\x7f") - bad
+    return data.decode("utf-8", errors="replace") if good >= 20 * bad else None
 
 
 def _looks_utf16(data: bytes) -> bool:

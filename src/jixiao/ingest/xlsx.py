@@ -11,6 +11,7 @@ Formulas give their cached values; a formula without one is listed in Document.w
 
 from __future__ import annotations
 
+import contextlib
 import datetime as dt
 import hashlib
 import io
@@ -20,7 +21,7 @@ import warnings
 import zipfile
 import zlib
 from dataclasses import dataclass, field
-from decimal import ROUND_HALF_UP, Decimal
+from decimal import ROUND_HALF_UP, Decimal, InvalidOperation
 from pathlib import Path, PurePosixPath
 from typing import Any
 
@@ -28,7 +29,8 @@ from lxml import etree
 
 from jixiao.errors import CorruptFile, EncryptedFile, TooLarge, UnreadableFile
 from jixiao.ingest.limits import Limits
-from jixiao.ingest.zipguard import check_archive, open_zip, read_member
+from jixiao.ingest.package import main_part, rebuilt_package, relationships
+from jixiao.ingest.zipguard import check_archive, find_member, open_zip, read_member
 from jixiao.model.document import Block, Cell, Document, Format, Paragraph, Source, Table, number_blocks
 
 _MAIN = "{http://schemas.openxmlformats.org/spreadsheetml/2006/main}"
@@ -64,6 +66,13 @@ def render_number(value: int | float | Decimal, number_format: str | None) -> st
         shown = str(value) if isinstance(value, int) else format(value, ".15g")
         if "e" not in shown:
             return shown  # the common case, without the Decimal round trip
+    try:
+        return _formatted(value, number_format)
+    except InvalidOperation:  # more digits than a Decimal context holds: 1E+300, or a format of 200 decimals
+        return format(value, ".15g") if isinstance(value, float) else str(value)
+
+
+def _formatted(value: int | float | Decimal, number_format: str | None) -> str:
     number = Decimal(value) if isinstance(value, int | Decimal) else Decimal(format(value, ".15g"))
     section = _QUOTED.sub("", (number_format or "General").split(";")[0])
     if section.strip().lower() in ("general", "@", ""):
@@ -217,7 +226,8 @@ def read_xlsx(path: Path, limits: Limits) -> Document:
             raise EncryptedFile(path, "文件已加密，无法读取", "the file is encrypted")
         check_archive(path, archive, limits)
         _check_sheet_volume(path, archive, limits)
-        workbook = _load_workbook(path, data)
+        _check_merged_area(path, archive, limits)
+        workbook = _load_workbook(path, data, archive, limits)
         parts = _sheet_parts(path, archive, limits)
         for ws in workbook.worksheets:
             sheet, blanks = _sheet_data(ws)
@@ -241,7 +251,7 @@ _XML_BYTES_PER_CELL = 32
 
 def _check_sheet_volume(path: Path, archive: zipfile.ZipFile, limits: Limits) -> None:
     """Refuse sheets whose XML alone holds far more cells than the cap, before openpyxl loads them all."""
-    volume = sum(i.file_size for i in archive.infolist() if i.filename.startswith("xl/worksheets/"))
+    volume = sum(i.file_size for i in archive.infolist() if _may_be_sheet(i.filename))
     if volume > limits.max_sheet_cells * _XML_BYTES_PER_CELL:
         raise TooLarge(
             path,
@@ -250,26 +260,102 @@ def _check_sheet_volume(path: Path, archive: zipfile.ZipFile, limits: Limits) ->
         )
 
 
-def _load_workbook(path: Path, data: bytes) -> Any:
-    import openpyxl
-    from openpyxl.utils.exceptions import InvalidFileException
+def _may_be_sheet(name: str) -> bool:
+    lowered = name.lower()
+    return lowered.endswith(".xml") and "sheet" in lowered and "sharedstrings" not in lowered
 
+
+_MERGE_REF = re.compile(rb'<(?:\w+:)?mergeCell\b[^>]*?\bref="([^"]{1,64})"')
+
+
+def _check_merged_area(path: Path, archive: zipfile.ZipFile, limits: Limits) -> None:
+    """Refuse merged ranges whose area is beyond any real form: openpyxl builds an object per merged cell."""
+    from openpyxl.utils.cell import range_boundaries
+
+    area = 0
+    for info in archive.infolist():
+        if not _may_be_sheet(info.filename):
+            continue
+        try:
+            xml = read_member(path, archive, info.filename, limits)
+        except CorruptFile:
+            continue  # a part openpyxl may not need; if it does, it names the damage
+        if b"mergeCell" not in xml:
+            continue
+        for match in _MERGE_REF.finditer(xml):
+            try:
+                left, top, right, bottom = range_boundaries(match.group(1).decode("ascii", "replace"))
+            except (ValueError, TypeError):
+                continue  # openpyxl refuses it too, as a corrupt workbook
+            area += (abs((right or left or 1) - (left or 1)) + 1) * (abs((bottom or top or 1) - (top or 1)) + 1)
+        if area > limits.max_merged_cells:
+            raise TooLarge(
+                path,
+                f"合并单元格范围过大（{area} 个单元格，上限 {limits.max_merged_cells}）",
+                f"merged ranges too large ({area} cells, limit {limits.max_merged_cells})",
+            )
+
+
+_SPREADSHEET_TYPE = "application/vnd.openxmlformats-officedocument.spreadsheetml"
+_PART_TYPES = {
+    "worksheet": f"{_SPREADSHEET_TYPE}.worksheet+xml",
+    "sharedStrings": f"{_SPREADSHEET_TYPE}.sharedStrings+xml",
+    "styles": f"{_SPREADSHEET_TYPE}.styles+xml",
+}
+_OPENPYXL_STYLES = "xl/styles.xml"  # openpyxl reads the styles from this name only
+
+
+def _load_workbook(path: Path, data: bytes, archive: zipfile.ZipFile, limits: Limits) -> Any:
+    """openpyxl's workbook; when openpyxl cannot read the package as stored, a copy rebuilt from its
+    relationships (what Excel follows), then one without cell styles (Excel ignores broken ones)."""
     try:
-        with warnings.catch_warnings():
-            warnings.simplefilter("ignore")  # openpyxl warns about extensions it drops (data validation, ...)
-            return openpyxl.load_workbook(io.BytesIO(data), data_only=True, read_only=False)
-    except (
-        InvalidFileException,
-        zipfile.BadZipFile,
-        zlib.error,  # a damaged member, raised from inside openpyxl
-        KeyError,
-        ValueError,
-        TypeError,
-        etree.LxmlError,
-        SyntaxError,  # xml.etree's ParseError: openpyxl parses some parts with the standard library
-        NotImplementedError,  # zipfile: an unknown compression method or version in a damaged header
-    ) as exc:
-        raise CorruptFile(path, "工作簿已损坏，无法读取", f"corrupt workbook ({type(exc).__name__}: {exc})") from None
+        return _openpyxl(data)
+    except MemoryError:
+        raise
+    except Exception as exc:
+        first: Exception = exc
+    for drop_styles in (isinstance(first, IndexError), True):
+        rebuilt = _rebuilt(path, archive, limits, drop_styles=drop_styles)
+        if rebuilt is None:
+            break
+        try:
+            return _openpyxl(rebuilt)
+        except MemoryError:
+            raise
+        except Exception:
+            continue
+    raise CorruptFile(path, "工作簿已损坏，无法读取", f"corrupt workbook ({type(first).__name__}: {first})")
+
+
+def _openpyxl(data: bytes) -> Any:
+    import openpyxl
+
+    # openpyxl warns about extensions it drops (data validation, ...) and prints a bad style index to
+    # stdout, where it would break `--format json`
+    with warnings.catch_warnings(), contextlib.redirect_stdout(io.StringIO()):
+        warnings.simplefilter("ignore")
+        return openpyxl.load_workbook(io.BytesIO(data), data_only=True, read_only=False)
+
+
+def _rebuilt(path: Path, archive: zipfile.ZipFile, limits: Limits, *, drop_styles: bool) -> bytes | None:
+    """The package with its content types rebuilt from the relationships; None when it has no workbook."""
+    workbook = main_part(path, archive, "xl/workbook.xml", limits)
+    if workbook is None:
+        return None
+    overrides = {workbook: f"{_SPREADSHEET_TYPE}.sheet.main+xml"}
+    extra: dict[str, str] = {}
+    for rel_type, target in relationships(path, archive, workbook, limits):
+        kind = rel_type.rsplit("/", 1)[-1]
+        info = find_member(archive, target)
+        if info is None or kind not in _PART_TYPES:
+            continue
+        overrides[info.filename] = _PART_TYPES[kind]
+        if kind == "styles" and info.filename != _OPENPYXL_STYLES:
+            extra[_OPENPYXL_STYLES] = info.filename
+    try:
+        return rebuilt_package(archive, overrides, drop_styles=drop_styles, copies=extra)
+    except (zipfile.BadZipFile, zlib.error, OSError, EOFError, ValueError, RuntimeError, NotImplementedError):
+        return None
 
 
 def _sheet_data(ws: Any) -> tuple[SheetData, int]:
@@ -301,19 +387,23 @@ def _sheet_data(ws: Any) -> tuple[SheetData, int]:
 
 def _sheet_parts(path: Path, archive: zipfile.ZipFile, limits: Limits) -> dict[str, str]:
     """Sheet name → its part in the package (xl/worksheets/sheetN.xml), from the workbook's relationships."""
+    part = main_part(path, archive, "xl/workbook.xml", limits)
+    if part is None:
+        return {}
+    rels_name = str(PurePosixPath(part).parent / "_rels" / (PurePosixPath(part).name + ".rels"))
     try:
-        workbook = etree.fromstring(read_member(path, archive, "xl/workbook.xml", limits), _PARSER)
-        rels = etree.fromstring(read_member(path, archive, "xl/_rels/workbook.xml.rels", limits), _PARSER)
-    except (etree.XMLSyntaxError, CorruptFile):
+        workbook = etree.fromstring(read_member(path, archive, part, limits), _PARSER)
+        rels = etree.fromstring(read_member(path, archive, rels_name, limits), _PARSER)
+    except (etree.LxmlError, ValueError, UnreadableFile):
         return {}  # openpyxl has read it; only the formula check is lost
-    targets = {rel.get("Id"): rel.get("Target", "") for rel in rels.iter(_PKG_REL + "Relationship")}
-    names = set(archive.namelist())
+    targets = {rel.get("Id"): rel.get("Target", "").replace("\\", "/") for rel in rels.iter(_PKG_REL + "Relationship")}
     out: dict[str, str] = {}
     for sheet in workbook.iter(_MAIN + "sheet"):
         target = targets.get(sheet.get(_REL + "id"), "") or ""
-        part = target.lstrip("/") if target.startswith("/") else str(PurePosixPath("xl") / target)
-        if part in names:
-            out[sheet.get("name", "")] = part
+        name = target.lstrip("/") if target.startswith("/") else str(PurePosixPath(part).parent / target)
+        info = find_member(archive, name)
+        if info is not None:
+            out[sheet.get("name", "")] = info.filename
     return out
 
 

@@ -26,9 +26,26 @@ def check_zip_limits(path: Path, limits: Limits, members: Iterable[str] | None =
 def open_zip(path: Path, data: bytes | None = None) -> zipfile.ZipFile:
     """Open a zip (from its bytes when given), turning a broken archive into CorruptFile."""
     try:
-        return zipfile.ZipFile(io.BytesIO(data) if data is not None else path)
-    except (zipfile.BadZipFile, OSError, ValueError, EOFError, NotImplementedError) as exc:
+        archive = zipfile.ZipFile(io.BytesIO(data) if data is not None else path)
+    except (zipfile.BadZipFile, OSError, ValueError, EOFError, NotImplementedError, RuntimeError) as exc:
         raise CorruptFile(path, "文件已损坏（zip 结构无效）", f"corrupt file (bad zip: {exc})") from None
+    _normalise_names(archive)
+    return archive
+
+
+def _normalise_names(archive: zipfile.ZipFile) -> None:
+    """Member names as OPC means them: some writers store `word\\document.xml` or a leading slash.
+
+    zipfile checks each local header against `orig_filename`, so renaming the directory entry is safe.
+    """
+    renamed = False
+    for info in archive.filelist:
+        name = info.filename.replace("\\", "/").lstrip("/")
+        if name != info.filename:
+            info.filename = name
+            renamed = True
+    if renamed:
+        archive.NameToInfo = {info.filename: info for info in archive.filelist}
 
 
 def check_archive(path: Path, archive: zipfile.ZipFile, limits: Limits, members: Iterable[str] | None = None) -> None:
@@ -70,10 +87,9 @@ def _check_infos(path: Path, infos: list[zipfile.ZipInfo], limits: Limits, membe
 
 def read_member(path: Path, archive: zipfile.ZipFile, name: str, limits: Limits) -> bytes:
     """Read one entry, inflating at most its declared size (capped by the limit)."""
-    try:
-        info = archive.getinfo(name)
-    except KeyError:
-        raise CorruptFile(path, f"文件已损坏（缺少 {name}）", f"corrupt file (missing {name})") from None
+    info = find_member(archive, name)
+    if info is None:
+        raise CorruptFile(path, f"文件已损坏（缺少 {name}）", f"corrupt file (missing {name})")
     if info.flag_bits & 0x1:
         raise EncryptedFile(path, "文件已加密，无法读取", "the file is encrypted")
     budget = min(info.file_size, limits.max_unzipped_bytes)
@@ -89,3 +105,12 @@ def read_member(path: Path, archive: zipfile.ZipFile, name: str, limits: Limits)
             f"{name} inflates beyond its declared size or the limit; possible zip bomb",
         )
     return data
+
+
+def find_member(archive: zipfile.ZipFile, name: str) -> zipfile.ZipInfo | None:
+    """The entry of a part name; OPC part names compare case-insensitively."""
+    info = archive.NameToInfo.get(name)
+    if info is not None:
+        return info
+    lowered = name.lower()
+    return next((i for i in archive.filelist if i.filename.lower() == lowered), None)

@@ -141,9 +141,11 @@ class Table:
     def _anchors(self) -> dict[tuple[int, int], Cell]:
         if self._anchor_at is None:
             index: dict[tuple[int, int], Cell] = {}
+            # spans are clipped to the grid: the index never costs more than the table's positions
+            n_rows, n_cols = self.n_rows, self.n_cols
             for cell in self.cells:
-                for r in range(cell.row, cell.row + cell.rowspan):
-                    for c in range(cell.col, cell.col + cell.colspan):
+                for r in range(cell.row, min(cell.row + cell.rowspan, n_rows)):
+                    for c in range(cell.col, min(cell.col + cell.colspan, n_cols)):
                         index[(r, c)] = cell
             self._anchor_at = index
         return self._anchor_at
@@ -165,8 +167,7 @@ class Table:
         """Full grid of texts, a merged cell's text repeated over every position it covers."""
         grid = [[""] * self.n_cols for _ in range(self.n_rows)]
         for (r, c), cell in self._anchors().items():
-            if r < self.n_rows and c < self.n_cols:
-                grid[r][c] = cell.text
+            grid[r][c] = cell.text
         return grid
 
     def anchor_grid(self) -> list[list[str | None]]:
