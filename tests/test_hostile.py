@@ -66,3 +66,32 @@ def test_docx_with_unbounded_spans_is_read_with_a_warning(path: Path) -> None:
     document = ingest.read(path)
     assert any(re.search(r"w:grid(Span|Before|After) .* read as 1000", w) for w in document.warnings)
     assert all(t.n_rows * t.n_cols <= 1_000_000 for t in document.tables())
+
+
+def test_a_batch_mixing_every_hostile_file_with_good_reports_loses_no_good_result(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A finance bureau's folder: every reproducer beside the bundled samples, checked in parallel. Each bad
+    file is listed with its one-line reason (or read), and every good report keeps its result."""
+    import shutil
+    from importlib import resources
+
+    from jixiao.pipeline import check_paths
+
+    samples = Path(str(resources.files("jixiao") / "samples"))
+    good = sorted(p for p in samples.iterdir() if p.is_file() and p.suffix in (".docx", ".xlsx", ".pdf", ".txt"))
+    folder = tmp_path / "batch"
+    folder.mkdir()
+    for path in [*FILES, *good]:
+        shutil.copy(path, folder / path.name)
+    monkeypatch.setenv("JIXIAO_MAX_SECONDS", str(DEADLINE_S))
+    results = check_paths([folder], jobs=2)
+    by_name = {Path(r["source"]["path"]).name: r for r in results}
+    assert len(by_name) == len(FILES) + len(good)
+    for path in good:
+        assert "error" not in by_name[path.name], by_name[path.name]
+        assert by_name[path.name]["findings"] is not None
+    for path in FILES:
+        result = by_name[path.name]
+        if "error" in result:
+            assert "\n" not in result["error"] and path.name in result["error"], result["error"]
