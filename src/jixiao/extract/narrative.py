@@ -238,6 +238,9 @@ _DECREASE = re.compile(r"(减少|下降|降低|减支|压减|缩减|节约)")
 _INCREASE = re.compile(r"(增加|增长|上升|提高|增支)")
 
 
+_SENTENCE_ENDS = frozenset("。！？!?；;:：")
+
+
 def join_broken_paragraphs(units: list[TextUnit]) -> list[TextUnit]:
     """Rejoin a sentence that a page or line break cut in two (common in PDF-made text)."""
     out: list[TextUnit] = []
@@ -247,7 +250,7 @@ def join_broken_paragraphs(units: list[TextUnit]) -> list[TextUnit]:
             continue
         if (
             out
-            and not re.search(r"[。！？!?；;:：]\s*$", out[-1].text)
+            and out[-1].text.rstrip()[-1:] not in _SENTENCE_ENDS  # the tail only: texts grow as lines join
             and not _HEADING.match(text)
             and len(out[-1].text) > 30
             # two pieces of one line (a table rebuilt from between them) are not a sentence broken in two
