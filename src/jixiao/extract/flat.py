@@ -840,7 +840,10 @@ def rebuild_tables(document: Document) -> Document:
 
 
 def _rebuild_run(run: list[Paragraph], warnings: list[str]) -> list[Block] | None:
-    if not run or not any(_may_hold_form(p.text) for p in run):
+    if not run:
+        return None
+    if not any(_may_hold_form(p.text) for p in run):
+        _warn_glued(run, [], [], warnings)  # no cell to read; a form run together is still worth a word
         return None
     tokens = tokenize(run)
     tables: list[tuple[int, int, Table]] = []  # token span and the grid
@@ -957,7 +960,9 @@ def _warn_glued(
     """A form whose cells ran together cannot be read by column: say so, with its line, and read nothing."""
     used = {tokens[k].para for start, stop, _ in tables for k in range(start, stop)}
     for index, para in enumerate(run):
-        if index not in used and _GLUED_HEADER.search(compact(para.text)):
+        if index in used or not any(word in para.text for word in ("预算", "預算", "指标", "指標")):
+            continue
+        if _GLUED_HEADER.search(compact(para.text)):
             where = f"第 {para.line} 行" if para.line is not None else f"段落 {para.index}"
             warnings.append(f"{where}：表格的单元格文字连在一起，栏目无法分开，未从中读取数字")
 
@@ -972,6 +977,11 @@ _FORM_HINT = re.compile(r"年初预算|一级指标|三级指标|二级指标|�
 
 
 def _may_hold_form(text: str) -> bool:
+    """A line that may be a flattened form's: it names a header or a label, and it is a cell (short) or
+    holds cells (separators); a paragraph of prose that mentions 指标值 holds no table."""
+    celled = len(text) <= 30 or "|" in text or "\t" in text or text.count(" ") >= 3
+    if not celled:
+        return False
     bare = text.replace("|", "").strip()
     return bool(_FORM_HINT.search(normalize(text).replace(" ", ""))) or (
         len(bare) <= 12 and table_label_key(bare) is not None
