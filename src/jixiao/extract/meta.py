@@ -64,6 +64,7 @@ _SEAL = re.compile(r"[(（]\s*(?:盖章|签章|公章)\s*[)）]")
 _CODE_PREFIX = re.compile(r"^(?P<code>\d[0-9A-Za-z]{1,30})\s*[-－—_]\s*(?P<name>\S.*)$")
 
 
+@lru_cache(maxsize=16384)  # asked of every cell of every label lookup
 def _label_key(text: str) -> str:
     return _SEAL.sub("", compact(text)).replace("（", "(").replace("）", ")")
 
