@@ -36,7 +36,7 @@ class Floor:
 TARGET = Floor(precision=0.995, recall=0.97, rows=0.95, findings=0.90)
 # What the product reaches today, per folder; the target where it is reached.
 FLOORS = {
-    "corpus/real": Floor(precision=0.983, recall=0.695, rows=0.573, findings=0.636),
+    "corpus/real": Floor(precision=0.983, recall=0.695, rows=0.573, findings=0.666),
     "corpus/forms": Floor(precision=0.995, recall=0.97, rows=0.95, findings=0.857),
     "corpus/formats": Floor(precision=0.995, recall=0.97, rows=0.95, findings=0.90),
     # our own corpus, labelled from what each document states (tests/corpus/README.md)

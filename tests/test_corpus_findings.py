@@ -69,13 +69,6 @@ KNOWN_GAPS: dict[tuple[str, str, str], str] = {
         "The numbered list of 年度主要工作内容",
     ): "doubtful label: a repeated item number in a list of work "
     "items contradicts no figure; the label frames it as a trap for counters, not a defect a reviewer records",
-    (
-        "real",
-        "025",
-        "Share of 公务用车 stated as 32.24%",
-    ): "found in part: JX309 notes 32.24% as 2.48 ÷ 7.69 = 32.2497% "
-    "truncated, but names 67.75% only in the reception share's own (correct) reading, so the label's key numbers "
-    "(both shares) are not in one finding",
 }
 
 _NO_SCORE = "a self-evaluation that states neither a score nor a grade (domain.md §4 marker 3)"

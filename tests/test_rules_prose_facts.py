@@ -53,6 +53,8 @@ def test_a_share_truncated_instead_of_rounded_is_an_info(tmp_path: Path) -> None
     assert [(f.severity, f.numbers[:3]) for f in found] == [
         (Severity.INFO, (Decimal("2.48"), Decimal("7.69"), Decimal("32.24")))
     ]
+    # every share is stated and they add up to 99.99: the finding names them all
+    assert {Decimal("67.75"), Decimal("99.99")} <= set(found[0].numbers)
 
 
 def test_a_share_that_is_not_the_items_share_is_an_error(tmp_path: Path) -> None:

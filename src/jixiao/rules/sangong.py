@@ -271,7 +271,7 @@ def sangong_share_mismatch(ctx: Context) -> Iterator[Issue]:
 
     检查什么：
         “公务接待费××万元，占××%”一类的比重，是否等于 分项 ÷ “三公”经费合计（按所列数字的印刷精度；
-        截尾而非四舍五入的只作提示）。
+        截尾而非四舍五入的只作提示）。三项比重都写明而合计不是 100% 时，一并列出各项比重及其合计。
     为什么重要：
         比重是读者比较各项开支的依据，与金额对不上说明有一处写错。
     示例：
@@ -281,11 +281,17 @@ def sangong_share_mismatch(ctx: Context) -> Iterator[Issue]:
         按 分项 ÷ 合计 重新计算比重，四舍五入到所写的小数位。
     """
     total = ctx.figure("three_public_total")
-    for share_key, item_key, label in (
+    items = (
         ("reception_share", "reception", "公务接待费"),
         ("vehicle_share", "vehicle_total", "公务用车费"),
         ("overseas_travel_share", "overseas_travel", "因公出国（境）费"),
-    ):
+    )
+    shares = [ctx.num(key) for key, _, _ in items]
+    stated = [v for v in shares if v is not None]
+    # every share stated and not adding up to 100: each finding names them all (67.75 + 32.24 = 99.99)
+    shares_sum = sum(stated, Decimal(0)) if len(stated) == len(items) and sum(stated) != 100 else None
+    also = (*stated, shares_sum) if shares_sum is not None else ()
+    for share_key, item_key, label in items:
         yield from rate_issue(
             ctx,
             share_key,
@@ -295,6 +301,7 @@ def sangong_share_mismatch(ctx: Context) -> Iterator[Issue]:
             label,
             "“三公”经费合计",
             ctx.ev(item_key, "three_public_total"),
+            also=also,
         )
 
 
