@@ -17,6 +17,10 @@ from dataclasses import dataclass
 from decimal import Decimal, InvalidOperation
 from pathlib import Path
 
+from jixiao.extract import extract
+from jixiao.ingest import read
+from jixiao.model.report import Report
+
 TITLE = "某某培训项目2023年度绩效自评表"
 CLOSING = "填表人：张三"
 
@@ -237,3 +241,26 @@ SPENDING_TABLE = GridSpec(
         (3, 4, 1, 1, "97.69%"),
     ),
 )
+
+
+def report_from_text(tmp_path: Path, text: str, name: str = "r.txt") -> Report:
+    """The report jixiao reads from `text` saved as a file of that name (prose and flattened forms)."""
+    path = tmp_path / name
+    path.write_text(text, encoding="utf-8")
+    return extract(read(path))
+
+
+def indicator_rows(report: Report) -> list[tuple[object, ...]]:
+    """Each indicator row as (level1, level2, level3, target, actual, weight, score)."""
+    return [
+        (
+            r.level1,
+            r.level2,
+            r.level3,
+            r.target.text if r.target else "",
+            r.actual.text if r.actual else "",
+            r.weight,
+            r.score,
+        )
+        for r in report.indicators
+    ]

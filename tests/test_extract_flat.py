@@ -9,9 +9,8 @@ from __future__ import annotations
 from decimal import Decimal
 from pathlib import Path
 
-from jixiao.extract import extract
+from builders import indicator_rows, report_from_text
 from jixiao.extract.flat import rebuild_tables, tokenize
-from jixiao.ingest import read
 from jixiao.model.document import Document, Paragraph, Source, Table
 from jixiao.model.report import Report
 
@@ -19,28 +18,14 @@ TITLE = "项目支出绩效自评表\n(2022年度)\n"
 
 
 def from_text(tmp_path: Path, text: str) -> Report:
-    path = tmp_path / "form.txt"
-    path.write_text(text, encoding="utf-8")
-    return extract(read(path))
+    return report_from_text(tmp_path, text, "form.txt")
 
 
 def facts(report: Report) -> dict[str, object]:
     return {k: f.value for k, f in report.facts().items()}
 
 
-def rows(report: Report) -> list[tuple[object, ...]]:
-    return [
-        (
-            r.level1,
-            r.level2,
-            r.level3,
-            r.target.text if r.target else "",
-            r.actual.text if r.actual else "",
-            r.weight,
-            r.score,
-        )
-        for r in report.indicators
-    ]
+rows = indicator_rows
 
 
 # A whole form on one line, cells separated by spaces (a page's text layer copied as it is).

@@ -10,7 +10,7 @@ from pathlib import Path
 
 import pytest
 
-from jixiao.extract import extract
+from builders import report_from_text
 from jixiao.extract.meta import (
     find_budget_code,
     find_department,
@@ -19,14 +19,8 @@ from jixiao.extract.meta import (
     find_project,
     find_region,
 )
-from jixiao.ingest import read
-from jixiao.model.report import Report
 
-
-def from_text(tmp_path: Path, text: str) -> Report:
-    path = tmp_path / "r.txt"
-    path.write_text(text, encoding="utf-8")
-    return extract(read(path))
+from_text = report_from_text
 
 
 def test_two_cells_of_one_line_are_two_units() -> None:

@@ -8,11 +8,9 @@ from pathlib import Path
 
 import pytest
 
+from builders import report_from_text
 from jixiao.errors import NotASelfEvaluation
-from jixiao.extract import extract
 from jixiao.extract.meta import find_document_kind, find_report_kind
-from jixiao.ingest import read
-from jixiao.model.report import Report
 from jixiao.profiles import get_profile
 from jixiao.rules import check
 from jixiao.scoring import score
@@ -32,10 +30,7 @@ SANGONG_TRADITIONAL = (
 )
 
 
-def from_text(tmp_path: Path, text: str) -> Report:
-    path = tmp_path / "r.txt"
-    path.write_text(text, encoding="utf-8")
-    return extract(read(path))
+from_text = report_from_text
 
 
 @pytest.mark.parametrize(

@@ -11,16 +11,13 @@ from pathlib import Path
 
 import pytest
 
-from jixiao.extract import extract
-from jixiao.ingest import read
+from builders import report_from_text
 
 TITLE = "2021年度部门整体支出绩效自评报告\n"
 
 
 def stated(tmp_path: Path, text: str, title: str = TITLE) -> dict[str, object]:
-    path = tmp_path / "r.txt"
-    path.write_text(title + text + "\n", encoding="utf-8")
-    return {k: f.value for k, f in extract(read(path)).facts().items()}
+    return {k: f.value for k, f in report_from_text(tmp_path, title + text + "\n").facts().items()}
 
 
 @pytest.mark.parametrize(

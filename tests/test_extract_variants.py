@@ -12,6 +12,7 @@ from pathlib import Path
 import pytest
 from docx import Document as WordDocument
 
+from builders import indicator_rows, report_from_text
 from jixiao.errors import NotASelfEvaluation
 from jixiao.extract import extract
 from jixiao.ingest import read
@@ -21,10 +22,7 @@ from jixiao.model.report import Report
 SAMPLES = Path(str(resources.files("jixiao") / "samples"))
 
 
-def from_text(tmp_path: Path, text: str, name: str = "r.txt") -> Report:
-    path = tmp_path / name
-    path.write_text(text, encoding="utf-8")
-    return extract(read(path))
+from_text = report_from_text
 
 
 def values(report: Report) -> dict[str, object]:
@@ -178,18 +176,7 @@ def test_unreadable_weight_is_a_warning_with_its_location(tmp_path: Path) -> Non
 
 
 def facts_and_rows(report: Report) -> tuple[dict[str, object], list[tuple[object, ...]]]:
-    rows = [
-        (
-            r.level1,
-            r.level2,
-            r.level3,
-            r.target.text if r.target else "",
-            r.actual.text if r.actual else "",
-            r.weight,
-            r.score,
-        )
-        for r in report.indicators
-    ]
+    rows = indicator_rows(report)
     return values(report), rows
 
 

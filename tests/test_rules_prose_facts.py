@@ -6,8 +6,7 @@ from __future__ import annotations
 from decimal import Decimal
 from pathlib import Path
 
-from jixiao.extract import extract
-from jixiao.ingest import read
+from builders import report_from_text
 from jixiao.model.findings import Finding, Severity
 from jixiao.profiles import get_profile
 from jixiao.rules import check
@@ -15,9 +14,7 @@ from jixiao.scoring import score
 
 
 def findings(tmp_path: Path, text: str, code: str) -> list[Finding]:
-    path = tmp_path / "r.txt"
-    path.write_text(text, encoding="utf-8")
-    report = extract(read(path))
+    report = report_from_text(tmp_path, text)
     profile = get_profile("national-2020")
     return [f for f in check(report, score(report, profile), profile) if f.code == code]
 
