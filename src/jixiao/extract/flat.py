@@ -487,12 +487,8 @@ def _read_summary_rows(tokens: list[Token], i: int) -> tuple[list[_Row], int, _R
 
 
 def _summary_grid(rows: list[_Row], total: _Row | None, line: int | None) -> Table:
-    columns = ("level1", "weight", "score")
-    grid = [[_cell(0, c, None, text) for c, text in enumerate(("一级指标", "分值", "得分"))]]
-    for row in [*rows, *([total] if total else [])]:
-        r = len(grid)
-        grid.append([_cell(r, c, row.cells.get(role)) for c, role in enumerate(columns)])
-    return _grid(grid, line)
+    header = {"level1": "一级指标", "weight": "分值", "score": "得分"}
+    return _role_grid(header, [*rows, *([total] if total else [])], line)
 
 
 # --- the funds block -------------------------------------------------------------------------------
@@ -554,7 +550,7 @@ def _align_on(values: list[Token], numeric: list[str], bare_rate: bool) -> dict[
     if len(values) == len(numeric):
         return dict(zip(numeric, values, strict=True))
     candidates = []
-    for placement in _placements(len(values), len(numeric)):
+    for placement in itertools.combinations(range(len(numeric)), len(values)):
         cells = {numeric[p]: v for p, v in zip(placement, values, strict=True)}
         if all(_fits(role, token.text, bare_rate) for role, token in cells.items()):
             candidates.append(cells)
@@ -564,10 +560,6 @@ def _align_on(values: list[Token], numeric: list[str], bare_rate: bool) -> dict[
     pool = consistent or candidates
     facts = {tuple(sorted((r, t.text) for r, t in c.items() if t.text not in _BLANK_MARKS)) for c in pool}
     return pool[0] if len(facts) == 1 else None
-
-
-def _placements(n: int, m: int) -> list[tuple[int, ...]]:
-    return list(itertools.combinations(range(m), n))
 
 
 def _fits(role: str, text: str, bare_rate: bool) -> bool:
@@ -785,13 +777,19 @@ def _grid(rows: list[list[Cell]], line: int | None) -> Table:
 
 
 def _indicator_grid(roles: dict[str, str], header: list[Token], rows: list[_Row], total: _Row | None) -> Table:
+    texts = {"level1": "一级指标", "level2": "二级指标", "level3": "三级指标"} | roles
     columns = ["level1", "level2", "level3", *(r for r in roles if r not in ("level1", "level2", "level3"))]
-    header_texts = {"level1": "一级指标", "level2": "二级指标", "level3": "三级指标"} | roles
-    grid = [[_cell(0, c, None, header_texts[role]) for c, role in enumerate(columns)]]
-    for row in [*rows, *([total] if total else [])]:
+    return _role_grid({role: texts[role] for role in columns}, [*rows, *([total] if total else [])], header[0].line)
+
+
+def _role_grid(header: dict[str, str], rows: list[_Row], line: int | None) -> Table:
+    """A header row of these texts (role → text, in column order), then each row's cell under its role."""
+    columns = list(header)
+    grid = [[_cell(0, c, None, header[role]) for c, role in enumerate(columns)]]
+    for row in rows:
         r = len(grid)
         grid.append([_cell(r, c, row.cells.get(role)) for c, role in enumerate(columns)])
-    return _grid(grid, header[0].line)
+    return _grid(grid, line)
 
 
 def _funds_grid(columns: list[tuple[str, Token]], rows: list[tuple[Token, dict[str, Token]]], unit: str) -> Table:

@@ -176,12 +176,12 @@ def funds_received_low(ctx: Context) -> Iterator[Issue]:
         说明资金未到位的原因（下达时间、项目调整等）以及对项目实施的影响；到位数字有误的予以改正。
     """
     received, adjusted = ctx.num("funds_received"), ctx.num("budget_adjusted")
-    if received is None or not adjusted:
+    if received is None or adjusted is None:
         return
-    share = received / adjusted * HUNDRED
-    if share >= ctx.profile.thresholds.execution_explain_below:
+    share = percent(received, adjusted)
+    if share is None or share >= ctx.profile.thresholds.execution_explain_below:
         return
-    rate = quantize(share, 2)
+    rate = shown(share)
     yield Issue(
         f"实际到位资金 {fmt(received)} 万元，仅为全年预算数 {fmt(adjusted)} 万元的 {fmt(rate)}%",
         (received, adjusted, rate),
