@@ -380,9 +380,14 @@ _NOT_A_TITLE = re.compile(r"[。，,|]|^\s*(?:[(（][一二三四五六七八九
 
 def find_title(lines: list[str]) -> str:
     """The document's title: the first short line near the top that names a report, a form or a disclosure."""
+    return _title_of(tuple(lines[:16]))  # identity, kind, scope and year all ask for it
+
+
+@lru_cache(maxsize=256)
+def _title_of(top: tuple[str, ...]) -> str:
     head = [
         (line, re.sub(r"^(?:名称|标题):|\.(?:pdf|docx?|xlsx?)$", "", compact(line.rstrip(" |"))))
-        for line in _head(lines)
+        for line in _head(list(top))
     ]
     for _, text in head:
         if len(text) <= 60 and _TITLE_END.search(re.sub(r"\([^()]*\)$", "", text)):
