@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
-# Installs the system packages jixiao needs (CJK fonts, LibreOffice headless, poppler-utils, and
-# Chromium for the dashboard's browser test) from
-# Debian's archive when they are missing. As root it installs them; otherwise it says what to install.
+# Installs the system packages jixiao needs (CJK fonts, LibreOffice headless, poppler-utils, and Chromium
+# for the dashboard's browser test) from Debian's archive when they are missing. As root it installs them;
+# otherwise it says what to install.
 set -euo pipefail
 
 need=()

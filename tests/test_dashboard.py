@@ -57,7 +57,8 @@ def review(tmp_path_factory: pytest.TempPathFactory) -> tuple[list[dict[str, Any
         narrative.replace("一般性支出", INJECTED, 1).replace("白石县", "黑石县"), encoding="utf-8"
     )
     (inputs / BAD_NAME).write_bytes(b"PK\x03\x04 not really a docx")
-    files = demo.report_files([p for p in demo.DEFAULT_INPUTS if p.exists()]) + sorted(inputs.iterdir())
+    folders = [demo.SHARED / "seeds", demo.SHARED / "corpus" / "forms", SAMPLES]
+    files = demo.report_files([p for p in folders if p.exists()]) + sorted(inputs.iterdir())
     reports, failures = demo.review_items(files)
     out = write_dashboard(reports, failures, tmp_path_factory.mktemp("review"))
     return reports, failures, out

@@ -104,7 +104,7 @@
     var rulesChart = makeChart("chart-rules", {
       tooltip: { trigger: "axis", axisPointer: { type: "shadow" } }, legend: { top: 0 },
       grid: { left: 48, right: 16, top: 32, bottom: 48 },
-      xAxis: { type: "category", data: rules.map(function (r) { return r.code; }), axisLabel: { rotate: 45 } },
+      xAxis: { type: "category", data: rules.map(function (r) { return r.code; }), axisLabel: { rotate: 60, interval: 0, fontSize: 10 } },
       yAxis: { type: "value", minInterval: 1, name: "个" },
       color: ["#c81e1e", "#d69e2e", "#4c8bd6"],
       series: ["error", "warning", "info"].map(function (s) {
