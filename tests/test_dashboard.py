@@ -275,6 +275,19 @@ def test_evidence_of_a_table_rebuilt_from_flat_text_is_found_on_its_line() -> No
     assert excerpt["t"][excerpt["marks"][0][0] : excerpt["marks"][0][1]] == "89.974"
 
 
+def test_a_cut_quote_is_found_in_the_paragraph_after_its_line() -> None:
+    body = "共建设和安装软硬件设备共16954套，其中总平台558套，综治分平台1488套。"
+    document = {
+        "blocks": [
+            {"kind": "paragraph", "index": 3, "text": "一、绩效目标分解下达情况", "provenance": {"line": 4}},
+            {"kind": "paragraph", "index": 4, "text": body, "provenance": {"line": 5}},
+        ]
+    }
+    # the extractor joined the heading's line with the next one and the rule cut the quote with "…"
+    target = DocumentIndex(document).locate({"block": 3, "line": 4, "text": body[:20] + "…"})
+    assert target is not None and (target.block, target.start, target.end) == (4, 0, 20)
+
+
 def test_evidence_nowhere_in_the_document_is_listed_without_a_highlight() -> None:
     index = DocumentIndex({"blocks": [{"kind": "paragraph", "index": 0, "text": "正文", "provenance": {}}]})
     assert index.locate({"block": 9, "row": 1, "col": 1, "text": "5"}) is None

@@ -20,6 +20,8 @@ CELL_CHARS = 400  # a cell's text is cut beyond this (a pointed cell keeps up to
 PARAGRAPH_CHARS = 3000  # a paragraph longer than this shows a window around its marks
 WINDOW_CONTEXT = 500  # characters kept either side of a mark in such a window
 UNIQUE_TEXT_MIN = 6  # evidence without a usable place is searched by its text when at least this long
+FOLLOWING_BLOCKS = 3  # a quoted text not in its line's paragraph is looked for in this many blocks after it
+HEAD_CHARS = 12  # a quote joined over paragraphs, or cut, is found by its first characters
 
 
 @dataclass
@@ -49,11 +51,13 @@ class DocumentIndex:
     def __init__(self, document: dict[str, Any] | None) -> None:
         blocks = (document or {}).get("blocks") or []
         self.blocks: dict[int, dict[str, Any]] = {}
+        self.order: list[int] = []  # block indices in reading order
         self.by_line: dict[int, int] = {}  # first line of a paragraph -> its block
         self.cell_lines: dict[int, list[tuple[int, dict[str, Any]]]] = {}  # line -> (block, cell)
         for position, block in enumerate(blocks):
             index = block.get("index", position)
             self.blocks[index] = block
+            self.order.append(index)
             if block.get("kind") == "table":
                 for cell in block.get("cells") or []:
                     if cell.get("line") is not None:
@@ -78,7 +82,7 @@ class DocumentIndex:
             if found is not None:
                 return found
         if block is not None and block.get("kind") != "table":
-            return _text_target(block, text, None)
+            return self._in_paragraph_or_after(block["index"], text, None)
         return self._by_unique_text(text)
 
     def _at_line(self, line: int, text: str, span: Any) -> Located | None:
@@ -88,7 +92,21 @@ class DocumentIndex:
         paragraph = self.by_line.get(line)
         if paragraph is None:
             return None
-        return _text_target(self.blocks[paragraph], text, span)
+        return self._in_paragraph_or_after(paragraph, text, span)
+
+    def _in_paragraph_or_after(self, index: int, text: str, span: Any) -> Located:
+        """The quote in this paragraph, else in one of the next few (the extractor joins wrapped lines),
+        else this paragraph as a whole."""
+        position = self.order.index(index)
+        for following in self.order[position : position + 1 + FOLLOWING_BLOCKS]:
+            block = self.blocks[following]
+            if block.get("kind") == "table":
+                break
+            found = _find_quote(str(block.get("text", "")), text, span if following == index else None)
+            if found is not None:
+                start, end = found
+                return Located(f"b{following}m{start}-{end}", following, start=start, end=end)
+        return Located(f"b{index}", index)
 
     def _by_unique_text(self, text: str) -> Located | None:
         if len(text) < UNIQUE_TEXT_MIN:
@@ -119,17 +137,34 @@ def _cell_target(block: int, cell: dict[str, Any]) -> Located:
 
 
 def _text_target(block: dict[str, Any], text: str, span: Any) -> Located:
-    """A range of a paragraph: the evidence's span when its text is there, else the text's first place."""
-    body = str(block.get("text", ""))
+    """The quote's range in a paragraph, else the paragraph as a whole."""
     index = block["index"]
-    start = -1
-    if isinstance(span, list | tuple) and len(span) == 2 and body[span[0] : span[1]] == text and text:
-        start = span[0]
-    elif text:
-        start = body.find(text)
-    if start < 0:
+    found = _find_quote(str(block.get("text", "")), text, span)
+    if found is None:
         return Located(f"b{index}", index)
-    return Located(f"b{index}m{start}-{start + len(text)}", index, start=start, end=start + len(text))
+    return Located(f"b{index}m{found[0]}-{found[1]}", index, start=found[0], end=found[1])
+
+
+def _find_quote(body: str, text: str, span: Any) -> tuple[int, int] | None:
+    """Where a finding's quote is in a paragraph: at its span when the text is there, else its first
+    place; a quote cut with "…" or running on past the paragraph is matched as far as they agree."""
+    if isinstance(span, list | tuple) and len(span) == 2 and text and body[span[0] : span[1]] == text:
+        return span[0], span[1]
+    quote = text.strip().removesuffix("…").removesuffix("...").rstrip()
+    if not quote:
+        return None
+    start = body.find(quote)
+    if start >= 0:
+        return start, start + len(quote)
+    start = body.find(quote[:HEAD_CHARS])
+    if start < 0:
+        return None
+    agree = 0
+    for mine, theirs in zip(body[start:], quote, strict=False):
+        if mine != theirs:
+            break
+        agree += 1
+    return start, start + agree
 
 
 def excerpts(index: DocumentIndex, targets: list[Located]) -> list[dict[str, Any]]:
