@@ -19,7 +19,7 @@ from typing import Any
 import pytest
 from playwright.sync_api import expect, sync_playwright
 
-from jixiao.review.dashboard import dashboard_html, script_json, summary_row, write_dashboard
+from jixiao.review.dashboard import dashboard_html, report_page, script_json, summary_row, write_dashboard
 from jixiao.review.excerpts import TABLE_ROWS_WHOLE, DocumentIndex, excerpts
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -291,6 +291,15 @@ def test_a_cut_quote_is_found_in_the_paragraph_after_its_line() -> None:
 def test_evidence_nowhere_in_the_document_is_listed_without_a_highlight() -> None:
     index = DocumentIndex({"blocks": [{"kind": "paragraph", "index": 0, "text": "正文", "provenance": {}}]})
     assert index.locate({"block": 9, "row": 1, "col": 1, "text": "5"}) is None
+
+
+def test_a_report_without_its_document_lists_its_findings_unplaced(review: Any) -> None:
+    reports, _, _ = review
+    report = next(r for r in reports if any(f["evidence"] for f in r["findings"]))
+    page = report_page({**report, "document": None})
+    assert sorted(f["message"] for f in page["findings"]) == sorted(f["message"] for f in report["findings"])
+    assert page["excerpts"] == []
+    assert all(e["key"] is None for f in page["findings"] for e in f["evidence"])
 
 
 def test_the_page_is_one_file_without_external_references(review: Any) -> None:

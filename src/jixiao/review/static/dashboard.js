@@ -73,7 +73,8 @@
         "<br>" + escapeHtml(yName) + "：" + escapeHtml(p.value[1]);
     };
   }
-  function makeChart(id, option) {
+  function makeChart(id, option, empty) {
+    if (empty) option.graphic = { type: "text", left: "center", top: "middle", style: { text: "暂无数据", fill: "#9aa5b1", fontSize: 14 } };
     var chart = echarts.init(document.getElementById(id), null, { renderer: "canvas" });
     chart.setOption(option);
     charts.push(chart);
@@ -87,7 +88,7 @@
       yAxis: { type: "value", minInterval: 1, name: "份" },
       series: [{ name: "自评得分", type: "bar", data: binCounts("stated") },
         { name: "重算得分", type: "bar", data: binCounts("computed") }]
-    });
+    }, !reports.some(function (r) { return r.stated !== null || r.computed !== null; }));
     var compare = scatterPoints("stated", "computed");
     var lo = Math.min.apply(null, compare.map(function (p) { return Math.min(p.value[0], p.value[1]); }).concat([60]));
     var compareChart = makeChart("chart-compare", {
@@ -98,7 +99,7 @@
       series: [{ type: "scatter", symbolSize: 9, data: compare },
         { type: "line", data: [[Math.floor(lo), Math.floor(lo)], [100, 100]], symbol: "none", silent: true,
           lineStyle: { type: "dashed", color: "#9aa5b1" }, tooltip: { show: false } }]
-    });
+    }, !compare.length);
     compareChart.on("click", function (p) { if (p.data && p.data.sha) openReport(p.data.sha); });
     var rules = summary.rules;
     var rulesChart = makeChart("chart-rules", {
@@ -110,15 +111,16 @@
       series: ["error", "warning", "info"].map(function (s) {
         return { name: SEVERITY[s], type: "bar", stack: "n", data: rules.map(function (r) { return r[s]; }) };
       })
-    });
+    }, !rules.length);
     rulesChart.on("click", function (p) { setFilter("f-rule", p.name); });
+    var executionPoints = scatterPoints("execution", "indicators");
     var execution = makeChart("chart-execution", {
       tooltip: { trigger: "item", formatter: pointTooltip("预算执行率 %", "指标得分率 %") },
       grid: { left: 52, right: 24, top: 40, bottom: 40 },
       xAxis: { type: "value", name: "执行率 %", scale: true, nameLocation: "middle", nameGap: 24 },
       yAxis: { type: "value", name: "指标得分率 %", scale: true },
-      series: [{ type: "scatter", symbolSize: 9, data: scatterPoints("execution", "indicators") }]
-    });
+      series: [{ type: "scatter", symbolSize: 9, data: executionPoints }]
+    }, !executionPoints.length);
     execution.on("click", function (p) { if (p.data && p.data.sha) openReport(p.data.sha); });
     window.addEventListener("resize", function () { charts.forEach(function (c) { c.resize(); }); });
   }
