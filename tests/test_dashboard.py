@@ -198,6 +198,20 @@ def test_report_page_shows_the_pointed_cell_highlighted_and_in_view(review: Any,
     assert page.is_visible("#chart-scores canvas")
 
 
+def test_report_page_steps_through_the_filtered_list(review: Any, offline: OfflinePage) -> None:
+    _, _, index = review
+    page = offline.open(index)
+    page.select_option("#f-severity", "error")
+    listed = page.eval_on_selector_all("#reports-body tr", "trs => trs.map(tr => tr.dataset.sha)")
+    assert len(listed) >= 2
+    page.click("#reports-body tr:first-child a")
+    page.wait_for_selector("body[data-ready=report]")
+    assert page.locator("#prev-report").count() == 0  # the first has none before it
+    page.click("#next-report")
+    page.wait_for_function(f"location.hash === '#r/{listed[1]}'")
+    assert page.is_visible("#prev-report")
+
+
 def test_report_page_marks_the_pointed_sentence(review: Any, offline: OfflinePage) -> None:
     reports, _, index = review
     report = next(r for r in reports if r["source"]["path"].endswith("hostile_narrative.txt"))

@@ -136,6 +136,7 @@
   var NOWRAP = new Set(["kind", "grade_stated", "grade_computed"]);
   var sort = { key: "errors", descending: true };
   var limit = PAGE_SIZE;
+  var listed = []; // the shas of the filtered, sorted list: a report's page steps through them
   var collator = new Intl.Collator("zh-CN");
 
   function compareRows(a, b) {
@@ -174,6 +175,7 @@
   }
   function renderList() {
     var shown = reports.filter(matches).sort(compareRows);
+    listed = shown.map(function (row) { return row.sha; });
     var body = document.getElementById("reports-body");
     var fragment = document.createDocumentFragment();
     shown.slice(0, limit).forEach(function (row) {
@@ -313,8 +315,7 @@
       main.appendChild(el("a", { href: "#/", text: "← 返回总览" }));
       return;
     }
-    var head = el("section", { className: "report-head" },
-      el("a", { href: "#/", text: "← 返回总览" }),
+    var head = el("section", { className: "report-head" }, el("a", { href: "#/", text: "← 返回总览" }), stepper(sha),
       el("h2", { text: label(row) }),
       el("div", { className: "meta", text: [row.year ? row.year + "年度" : "", row.kind, row.doc_kind, "评分规则 " + row.profile].filter(Boolean).join(" · ") }),
       el("div", { className: "meta", text: row.path + " · SHA-256 " + row.sha }));
@@ -351,6 +352,19 @@
     main.appendChild(el("div", { className: "split" }, list, source));
     var first = data.findings.findIndex(function (f) { return f.evidence.some(function (ev) { return ev.key; }); });
     if (first >= 0) activateFinding(data.findings[first], boxes[first], places);
+  }
+  function stepper(sha) {
+    var at = listed.indexOf(sha);
+    var nav = el("span", { className: "stepper" });
+    if (at < 0) return nav;
+    var link = function (offset, text, id) {
+      var other = listed[at + offset];
+      return other ? el("a", { href: "#r/" + other, id: id, text: text }) : el("span", { className: "meta", text: text });
+    };
+    nav.appendChild(link(-1, "‹ 上一份", "prev-report"));
+    nav.appendChild(el("span", { className: "meta", text: " 列表第 " + (at + 1) + " / " + listed.length + " 份 " }));
+    nav.appendChild(link(1, "下一份 ›", "next-report"));
+    return nav;
   }
   function targetsOf(finding, places) {
     var nodes = [];
