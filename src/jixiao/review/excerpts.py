@@ -52,11 +52,13 @@ class DocumentIndex:
         blocks = (document or {}).get("blocks") or []
         self.blocks: dict[int, dict[str, Any]] = {}
         self.order: list[int] = []  # block indices in reading order
+        self.position: dict[int, int] = {}  # block index -> its place in `order`
         self.by_line: dict[int, int] = {}  # first line of a paragraph -> its block
         self.cell_lines: dict[int, list[tuple[int, dict[str, Any]]]] = {}  # line -> (block, cell)
         for position, block in enumerate(blocks):
             index = block.get("index", position)
             self.blocks[index] = block
+            self.position[index] = len(self.order)
             self.order.append(index)
             if block.get("kind") == "table":
                 for cell in block.get("cells") or []:
@@ -97,7 +99,7 @@ class DocumentIndex:
     def _in_paragraph_or_after(self, index: int, text: str, span: Any) -> Located:
         """The quote in this paragraph, else in one of the next few (the extractor joins wrapped lines),
         else this paragraph as a whole."""
-        position = self.order.index(index)
+        position = self.position[index]
         for following in self.order[position : position + 1 + FOLLOWING_BLOCKS]:
             block = self.blocks[following]
             if block.get("kind") == "table":
