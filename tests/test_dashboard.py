@@ -19,7 +19,14 @@ from typing import Any
 import pytest
 from playwright.sync_api import expect, sync_playwright
 
-from jixiao.review.dashboard import dashboard_html, report_page, script_json, summary_row, write_dashboard
+from jixiao.review.dashboard import (
+    dashboard_html,
+    report_page,
+    rule_counts,
+    script_json,
+    summary_row,
+    write_dashboard,
+)
 from jixiao.review.excerpts import TABLE_ROWS_WHOLE, DocumentIndex, excerpts
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -131,6 +138,11 @@ def test_opens_offline_and_draws_every_chart(review: Any, offline: OfflinePage) 
     assert page.locator("#reports-body tr").count() == len(reports)
     assert page.locator("#failures-body tr").count() == len(failures) >= 1
     assert page.locator("#totals .total b").first.text_content() == str(len(reports))
+    # the rules chart's tooltip names the rule, for the most frequent one (the first bar)
+    box = page.locator("#chart-rules canvas").first.bounding_box()
+    page.mouse.move(box["x"] + 60, box["y"] + box["height"] / 2)
+    top = rule_counts(reports)[0]
+    expect(page.locator("#chart-rules").get_by_text(f"{top['code']} {top['summary']}")).to_be_visible()
 
 
 def test_list_sorts_by_a_column_both_ways(review: Any, offline: OfflinePage) -> None:

@@ -147,12 +147,18 @@ def summary_row(report: dict[str, Any]) -> dict[str, Any]:
 
 
 def rule_counts(reports: list[dict[str, Any]]) -> list[dict[str, Any]]:
-    """Findings by rule and severity, the most frequent rule first."""
+    """Findings by rule and severity, the most frequent rule first, each with the rule's summary."""
+    from jixiao.rules import all_rules
+
+    summaries = {rule.code: rule.summary for rule in all_rules()}
     counts: dict[str, Counter[str]] = {}
     for report in reports:
         for finding in report.get("findings") or []:
             counts.setdefault(str(finding.get("code")), Counter())[str(finding.get("severity"))] += 1
-    rows = [{"code": code, **{s: c[s] for s in SEVERITIES}} for code, c in counts.items()]
+    rows = [
+        {"code": code, "summary": summaries.get(code, ""), **{s: c[s] for s in SEVERITIES}}
+        for code, c in counts.items()
+    ]
     return sorted(rows, key=lambda row: (-sum(row[s] for s in SEVERITIES), row["code"]))
 
 

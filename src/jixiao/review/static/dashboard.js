@@ -73,6 +73,12 @@
         "<br>" + escapeHtml(yName) + "：" + escapeHtml(p.value[1]);
     };
   }
+  function ruleTooltip(items) {
+    var rule = summary.rules[items[0].dataIndex];
+    return escapeHtml(rule.code + " " + rule.summary) + items.map(function (p) {
+      return "<br>" + escapeHtml(p.seriesName) + "：" + escapeHtml(p.value);
+    }).join("");
+  }
   function makeChart(id, option, empty) {
     if (empty) option.graphic = { type: "text", left: "center", top: "middle", style: { text: "暂无数据", fill: "#9aa5b1", fontSize: 14 } };
     var chart = echarts.init(document.getElementById(id), null, { renderer: "canvas" });
@@ -103,7 +109,7 @@
     compareChart.on("click", function (p) { if (p.data && p.data.sha) openReport(p.data.sha); });
     var rules = summary.rules;
     var rulesChart = makeChart("chart-rules", {
-      tooltip: { trigger: "axis", axisPointer: { type: "shadow" } }, legend: { top: 0 },
+      tooltip: { trigger: "axis", axisPointer: { type: "shadow" }, formatter: ruleTooltip }, legend: { top: 0 },
       grid: { left: 48, right: 16, top: 32, bottom: 48 },
       xAxis: { type: "category", data: rules.map(function (r) { return r.code; }), axisLabel: { rotate: 60, interval: 0, fontSize: 10 } },
       yAxis: { type: "value", minInterval: 1, name: "个" },
