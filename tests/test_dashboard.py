@@ -270,6 +270,27 @@ def _table(n_rows: int, n_cols: int, merged: tuple[int, int, int, int, str]) -> 
     return {"kind": "table", "index": 3, "n_rows": n_rows, "n_cols": n_cols, "provenance": {"table": 0}, "cells": cells}
 
 
+def test_a_list_row_reads_scores_rates_and_counts_from_the_review_item() -> None:
+    item = {
+        "source": {"path": "/in/某局2023.docx", "sha256": "ab12"},
+        "profile": "national-2020",
+        "score": {"stated": 97.5, "computed": 96.0, "grade_stated": "优", "grade_computed": "优"},
+        "findings": [{"code": "JX405", "severity": "error"}, {"code": "JX601", "severity": "warning"}],
+        "scorecard": {"execution_rate": 96.3214},
+        "report": {
+            "facts": {},  # no stated execution rate: the recomputed one is shown
+            "indicators": [{"score": 8, "weight": 8}, {"score": 6.5, "weight": 6}, {"score": None, "weight": 5}],
+            "report": {"unit": {"department": "某局", "fiscal_year": 2023, "report_kind": "project"}},
+        },
+    }
+    row = summary_row(item)
+    assert (row["unit"], row["year"], row["kind"], row["file"]) == ("某局", 2023, "项目", "某局2023.docx")
+    assert (row["stated"], row["computed"], row["diff"]) == (97.5, 96.0, 1.5)
+    assert row["execution"] == 96.32
+    assert row["indicators"] == round(100 * 14.5 / 14, 2)  # rows with both a score and points
+    assert (row["errors"], row["warnings"], row["infos"], row["codes"]) == (1, 1, 0, ["JX405", "JX601"])
+
+
 def test_a_long_table_is_cut_to_its_head_and_the_rows_around_the_pointed_cell() -> None:
     table = _table(500, 4, (200, 0, 100, 1, "产出指标"))  # a level cell merged over rows 200-299
     index = DocumentIndex({"blocks": [table]})
