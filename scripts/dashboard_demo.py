@@ -48,20 +48,23 @@ def review_items(paths: list[Path]) -> tuple[list[dict[str, Any]], list[dict[str
     """The dashboard's input for these files: (reports, failures), in the review's shapes."""
     reports: list[dict[str, Any]] = []
     failures: list[dict[str, Any]] = []
-    seen: set[str] = set()
+    seen: dict[str, dict[str, Any]] = {}
     for result in service.check_files(list(paths), use_cache=False):
         path = str(result["source"]["path"])
         if "error" in result:
             failures.append({"path": path, "error": str(result["error"]), "kind": str(result.get("kind", ""))})
             continue
-        if result["source"]["sha256"] in seen:  # the same content twice is one report
+        sha = result["source"]["sha256"]
+        if sha in seen:  # the same content twice is one report, listed with both paths
+            seen[sha]["also_at"].append(path)
             continue
-        seen.add(result["source"]["sha256"])
         try:
             item = {**result, "report": service.extract_json(path), "document": service.parse_json(path)}
         except JixiaoError as error:
             failures.append({"path": path, "error": str(error), "kind": type(error).__name__})
             continue
+        seen[sha] = item
+        item["also_at"] = []
         reports.append(item)
     return reports, failures
 

@@ -12,6 +12,7 @@ from __future__ import annotations
 import importlib.util
 import json
 import re
+import shutil
 from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
@@ -41,6 +42,7 @@ CHROMIUM_ARGS = [
     "--disable-sync",
 ]
 INJECTED = '<img src=x onerror="window.__pwned=1"></script><b>一般性支出</b>'
+COPY_NAME = "副本_交通运输局.docx"
 BAD_NAME = "<img src=x onerror=window.__pwned=2>损坏.docx"
 CHART_IDS = ("chart-scores", "chart-compare", "chart-rules", "chart-execution")
 
@@ -64,6 +66,7 @@ def review(tmp_path_factory: pytest.TempPathFactory) -> tuple[list[dict[str, Any
         narrative.replace("一般性支出", INJECTED, 1).replace("白石县", "黑石县"), encoding="utf-8"
     )
     (inputs / BAD_NAME).write_bytes(b"PK\x03\x04 not really a docx")
+    shutil.copy(SAMPLES / "dept_table_yunxi_transport_2023.docx", inputs / COPY_NAME)  # same content again
     folders = [demo.SHARED / "seeds", demo.SHARED / "corpus" / "forms", SAMPLES]
     files = demo.report_files([p for p in folders if p.exists()]) + sorted(inputs.iterdir())
     reports, failures = demo.review_items(files)
@@ -224,6 +227,18 @@ def test_report_page_steps_through_the_filtered_list(review: Any, offline: Offli
     assert page.is_visible("#prev-report")
 
 
+def test_the_same_content_twice_is_one_row_found_by_either_path(review: Any, offline: OfflinePage) -> None:
+    reports, _, index = review
+    [report] = [r for r in reports if any(p.endswith(COPY_NAME) for p in r["also_at"])]
+    page = offline.open(index)
+    page.fill("#f-text", COPY_NAME)
+    assert page.eval_on_selector_all("#reports-body tr", "trs => trs.map(tr => tr.dataset.sha)") == [
+        report["source"]["sha256"]
+    ]
+    page.click("#reports-body tr a")
+    expect(page.locator("#also-at")).to_contain_text(COPY_NAME)
+
+
 def test_report_page_marks_the_pointed_sentence(review: Any, offline: OfflinePage) -> None:
     reports, _, index = review
     report = next(r for r in reports if r["source"]["path"].endswith("hostile_narrative.txt"))
@@ -277,6 +292,8 @@ def test_a_list_row_reads_scores_rates_and_counts_from_the_review_item() -> None
         "score": {"stated": 97.5, "computed": 96.0, "grade_stated": "优", "grade_computed": "优"},
         "findings": [{"code": "JX405", "severity": "error"}, {"code": "JX601", "severity": "warning"}],
         "scorecard": {"execution_rate": 96.3214},
+        "also_at": ["/in/副本/某局2023.docx"],
+        "suppressed": 2,
         "report": {
             "facts": {},  # no stated execution rate: the recomputed one is shown
             "indicators": [{"score": 8, "weight": 8}, {"score": 6.5, "weight": 6}, {"score": None, "weight": 5}],
@@ -289,6 +306,7 @@ def test_a_list_row_reads_scores_rates_and_counts_from_the_review_item() -> None
     assert row["execution"] == 96.32
     assert row["indicators"] == round(100 * 14.5 / 14, 2)  # rows with both a score and points
     assert (row["errors"], row["warnings"], row["infos"], row["codes"]) == (1, 1, 0, ["JX405", "JX601"])
+    assert (row["also_at"], row["accepted"]) == (["/in/副本/某局2023.docx"], 2)
 
 
 def test_a_long_table_is_cut_to_its_head_and_the_rows_around_the_pointed_cell() -> None:

@@ -143,6 +143,8 @@ def summary_row(report: dict[str, Any]) -> dict[str, Any]:
         "warnings": severities["warning"],
         "infos": severities["info"],
         "codes": sorted({str(f.get("code")) for f in report.get("findings") or []}),
+        "also_at": [str(p) for p in report.get("also_at") or []],  # the review's other paths of this content
+        "accepted": int(report.get("suppressed") or 0),  # findings a baseline accepted (not listed)
     }
 
 

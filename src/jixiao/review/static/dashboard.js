@@ -156,7 +156,7 @@
     var text = document.getElementById("f-text").value.trim().toLowerCase();
     var year = document.getElementById("f-year").value, kind = document.getElementById("f-kind").value;
     var severity = document.getElementById("f-severity").value, rule = document.getElementById("f-rule").value;
-    if (text && (row.unit + " " + row.project + " " + row.path).toLowerCase().indexOf(text) < 0) return false;
+    if (text && [row.unit, row.project, row.path].concat(row.also_at).join(" ").toLowerCase().indexOf(text) < 0) return false;
     if (year && String(row.year) !== year) return false;
     if (kind && row.kind !== kind) return false;
     if (severity === "error" && !row.errors) return false;
@@ -325,6 +325,8 @@
       el("h2", { text: label(row) }),
       el("div", { className: "meta", text: [row.year ? row.year + "年度" : "", row.kind, row.doc_kind, "评分规则 " + row.profile].filter(Boolean).join(" · ") }),
       el("div", { className: "meta", text: row.path + " · SHA-256 " + row.sha }));
+    if (row.also_at.length) head.appendChild(el("div", { className: "meta", id: "also-at", text: "同一内容另见：" + row.also_at.join("；") }));
+    if (row.accepted) head.appendChild(el("div", { className: "meta", text: "基线已接受 " + row.accepted + " 条问题（未列出）" }));
     var scores = el("div", { className: "scores" });
     [["自评得分", num(row.stated)], ["重算得分", num(row.computed)], ["差值", num(row.diff)],
       ["自评等次", row.grade_stated || "—"], ["重算等次", row.grade_computed || "—"],
