@@ -28,7 +28,13 @@ from jixiao.review.dashboard import (
     summary_row,
     write_dashboard,
 )
-from jixiao.review.excerpts import TABLE_ROWS_WHOLE, DocumentIndex, excerpts
+from jixiao.review.excerpts import (
+    TABLE_CONTEXT_COLS,
+    TABLE_HEAD_COLS,
+    TABLE_ROWS_WHOLE,
+    DocumentIndex,
+    excerpts,
+)
 
 ROOT = Path(__file__).resolve().parent.parent
 SAMPLES = ROOT / "src" / "jixiao" / "samples"
@@ -325,6 +331,21 @@ def test_a_long_table_is_cut_to_its_head_and_the_rows_around_the_pointed_cell() 
     assert context[0]["cells"][0] == {"c": 0, "t": "产出指标", "rs": 7}
     assert all(len(row["cells"]) == 4 for row in context[:1]) and all(len(row["cells"]) == 3 for row in context[1:])
     assert [c for c in context[3]["cells"] if c.get("k")] == [{"c": 2, "t": "250-2", "k": target.key}]
+
+
+def test_a_wide_table_keeps_its_label_columns_and_those_around_the_pointed_cell() -> None:
+    table = _table(3, 200, (0, 0, 1, 200, "标题"))  # a title merged across every column
+    index = DocumentIndex({"blocks": [table]})
+    target = index.locate({"block": 3, "row": 2, "col": 100, "text": "2-100"})
+    assert target is not None
+    [excerpt] = excerpts(index, [target])
+    [run] = [piece["rows"] for piece in excerpt["pieces"] if "rows" in piece]
+    # columns 0-2, a gap, 98-102, a gap: 10 shown places
+    assert excerpt["n_cols"] == 3 + 1 + 5 + 1 == TABLE_HEAD_COLS + 2 + 2 * TABLE_CONTEXT_COLS + 1
+    assert run[0]["cells"] == [{"c": 0, "t": "标题", "cs": 10}]  # the title spans what is shown, gaps too
+    texts = [cell["t"] for cell in run[2]["cells"]]
+    assert texts == ["2-0", "2-1", "2-2", "…", "2-98", "2-99", "2-100", "2-101", "2-102", "…"]
+    assert [cell.get("k") for cell in run[2]["cells"]].index(target.key) == 6
 
 
 def test_evidence_of_a_table_rebuilt_from_flat_text_is_found_on_its_line() -> None:

@@ -16,6 +16,9 @@ from typing import Any
 TABLE_ROWS_WHOLE = 40  # a table this short is shown whole
 TABLE_HEAD_ROWS = 2  # else its header rows ...
 TABLE_CONTEXT_ROWS = 3  # ... and this many rows either side of each pointed row
+TABLE_COLS_WHOLE = 30  # columns likewise: a table this narrow keeps them all,
+TABLE_HEAD_COLS = 3  # else its label columns
+TABLE_CONTEXT_COLS = 2  # and this many either side of each pointed column
 CELL_CHARS = 400  # a cell's text is cut beyond this (a pointed cell keeps up to PARAGRAPH_CHARS)
 PARAGRAPH_CHARS = 3000  # a paragraph longer than this shows a window around its marks
 WINDOW_CONTEXT = 500  # characters kept either side of a mark in such a window
@@ -221,18 +224,36 @@ def _shown_rows(n_rows: int, pointed_rows: set[int]) -> list[tuple[int, int]]:
     return runs
 
 
+def _shown_columns(n_cols: int, pointed_cols: set[int]) -> list[int | None]:
+    """The columns to show, left to right, None standing for a run of columns left out."""
+    if n_cols <= TABLE_COLS_WHOLE:
+        return list(range(n_cols))
+    keep = set(range(TABLE_HEAD_COLS))
+    for col in pointed_cols:
+        keep.update(range(max(0, col - TABLE_CONTEXT_COLS), min(n_cols, col + TABLE_CONTEXT_COLS + 1)))
+    shown: list[int | None] = []
+    for col in sorted(keep):
+        if shown and shown[-1] is not None and col > shown[-1] + 1:
+            shown.append(None)
+        shown.append(col)
+    if shown[-1] != n_cols - 1:
+        shown.append(None)
+    return shown
+
+
 def _table_excerpt(block: dict[str, Any], pointed: dict[tuple[int, int], str]) -> dict[str, Any]:
-    """A table cut to the rows shown; a merged cell that reaches into a run is repeated at its top."""
+    """A table cut to the rows and columns shown; a merged cell reaching into a run is repeated at its
+    top, and the columns left out are one narrow "…" column."""
     cells = block.get("cells") or []
     n_rows = int(block.get("n_rows") or (max((c["row"] + c.get("rowspan", 1) for c in cells), default=0)))
     n_cols = int(block.get("n_cols") or (max((c["col"] + c.get("colspan", 1) for c in cells), default=0)))
-    pointed_rows = {row for row, _ in pointed}
+    columns = _shown_columns(n_cols, {col for _, col in pointed})
     pieces: list[dict[str, Any]] = []
     shown_until = -1
-    for first, last in _shown_rows(n_rows, pointed_rows):
+    for first, last in _shown_rows(n_rows, {row for row, _ in pointed}):
         if first > shown_until + 1:
             pieces.append({"gap": first - shown_until - 1})
-        pieces.append({"rows": _run_rows(cells, n_cols, first, last, pointed)})
+        pieces.append({"rows": _run_rows(cells, columns, n_cols, first, last, pointed=pointed)})
         shown_until = last
     if shown_until < n_rows - 1:
         pieces.append({"gap": n_rows - 1 - shown_until})
@@ -240,40 +261,67 @@ def _table_excerpt(block: dict[str, Any], pointed: dict[tuple[int, int], str]) -
         "kind": "table",
         "block": block["index"],
         "where": _where(block.get("provenance") or {}),
-        "n_cols": n_cols,
+        "n_cols": len(columns),
         "pieces": pieces,
     }
 
 
+def _places(columns: list[int | None], n_cols: int) -> dict[int, int]:
+    """Each column of the table -> its place among the shown ones (a left-out column: its gap's place)."""
+    place: dict[int, int] = {}
+    for at, col in enumerate(columns):
+        if col is not None:
+            place[col] = at
+            continue
+        after = columns[at - 1] if at else None
+        before = columns[at + 1] if at + 1 < len(columns) else None
+        for left_out in range((after + 1) if after is not None else 0, before if before is not None else n_cols):
+            place[left_out] = at
+    return place
+
+
 def _run_rows(
-    cells: list[dict[str, Any]], n_cols: int, first: int, last: int, pointed: dict[tuple[int, int], str]
+    cells: list[dict[str, Any]],
+    columns: list[int | None],
+    n_cols: int,
+    first: int,
+    last: int,
+    *,
+    pointed: dict[tuple[int, int], str],
 ) -> list[dict[str, Any]]:
-    """Rows first..last as HTML table rows: each cell once with spans clipped to the run, holes filled."""
+    """Rows first..last as HTML table rows over the shown columns: each cell once, its spans clipped to
+    what is shown, the holes filled. `c` is a cell's place among the shown columns."""
+    place = _places(columns, n_cols)
     rows: list[list[dict[str, Any]]] = [[] for _ in range(last - first + 1)]
     covered: set[tuple[int, int]] = set()
     for cell in cells:
         top, bottom = cell["row"], cell["row"] + cell.get("rowspan", 1) - 1
         if bottom < first or top > last:
             continue
+        places = [place[c] for c in range(cell["col"], cell["col"] + cell.get("colspan", 1)) if c in place]
+        if all(columns[at] is None for at in places):
+            continue  # wholly in columns left out
         start, end = max(top, first), min(bottom, last)
-        colspan = min(cell.get("colspan", 1), max(1, n_cols - cell["col"]))
+        left, right = min(places), max(places)
         key = pointed.get((cell["row"], cell["col"]))
         text = str(cell.get("text", ""))
         limit = PARAGRAPH_CHARS if key else CELL_CHARS
-        shown: dict[str, Any] = {"c": cell["col"], "t": text if len(text) <= limit else text[:limit] + "…"}
+        shown: dict[str, Any] = {"c": left, "t": text if len(text) <= limit else text[:limit] + "…"}
         if end > start:
             shown["rs"] = end - start + 1
-        if colspan > 1:
-            shown["cs"] = colspan
+        if right > left:
+            shown["cs"] = right - left + 1
         if key:
             shown["k"] = key
         if cell.get("hidden"):
             shown["h"] = 1
         rows[start - first].append(shown)
-        covered.update((r, c) for r in range(start, end + 1) for c in range(cell["col"], cell["col"] + colspan))
+        covered.update((r, c) for r in range(start, end + 1) for c in range(left, right + 1))
     for offset, row_cells in enumerate(rows):
         row = first + offset
-        row_cells += [{"c": col, "t": ""} for col in range(n_cols) if (row, col) not in covered]
+        for at, col in enumerate(columns):
+            if (row, at) not in covered:
+                row_cells.append({"c": at, "t": ""} if col is not None else {"c": at, "t": "…", "g": 1})
         row_cells.sort(key=lambda shown: int(shown["c"]))
     return [{"r": first + offset, "cells": row_cells} for offset, row_cells in enumerate(rows)]
 

@@ -285,6 +285,7 @@
           if (cell.rs) td.rowSpan = cell.rs;
           if (cell.cs) td.colSpan = cell.cs;
           if (cell.h) td.className = "hidden-cell";
+          if (cell.g) { td.className = "gap-col"; td.title = "省略的列"; }
           if (cell.k) { td.classList.add("pointed"); td.dataset.key = cell.k; places.add(cell.k, td); }
           tr.appendChild(td);
         });
