@@ -313,6 +313,11 @@ def test_a_list_row_reads_scores_rates_and_counts_from_the_review_item() -> None
     assert row["indicators"] == round(100 * 14.5 / 14, 2)  # rows with both a score and points
     assert (row["errors"], row["warnings"], row["infos"], row["codes"]) == (1, 1, 0, ["JX405", "JX601"])
     assert (row["also_at"], row["accepted"]) == (["/in/副本/某局2023.docx"], 2)
+    # a number JSON cannot hold is no number: the page still writes
+    broken = {**item, "score": {"stated": float("nan"), "computed": float("inf")}}
+    assert (summary_row(broken)["stated"], summary_row(broken)["diff"]) == (None, None)
+    blob = re.search(r'id="jx-summary">(.*?)</script>', dashboard_html([broken], []), re.DOTALL)
+    assert blob is not None and json.loads(blob.group(1))["reports"][0]["stated"] is None
 
 
 def test_a_long_table_is_cut_to_its_head_and_the_rows_around_the_pointed_cell() -> None:

@@ -10,6 +10,7 @@ script puts text in with `textContent` only.
 from __future__ import annotations
 
 import json
+import math
 import os
 import tempfile
 from collections import Counter
@@ -92,7 +93,10 @@ def _unit(report: dict[str, Any]) -> dict[str, Any]:
 
 
 def _number(value: Any) -> float | None:
-    return float(value) if isinstance(value, int | float) and not isinstance(value, bool) else None
+    """A finite number as a float, else None (JSON has no NaN, and a chart cannot place one)."""
+    if isinstance(value, bool) or not isinstance(value, int | float) or not math.isfinite(value):
+        return None
+    return float(value)
 
 
 def indicator_score_rate(report: dict[str, Any]) -> float | None:
