@@ -127,3 +127,65 @@ def test_generated_workbook_reads_as_before(tmp_path: Path, seed: int) -> None:
     old, new = outcome(read_xlsx_openpyxl, path), outcome(read_xlsx, path)
     assert isinstance(old, dict)
     assert new == old
+
+
+# --- docx: the body walk is unchanged; the styles part is scanned instead of parsed ------------------
+
+
+def style_names_from_tree(path: Path, archive: Any, limits: Limits, n: Any, part: str) -> dict[str, str]:
+    """The styles reader as it was (the whole part parsed with lxml), the reference for the scan."""
+    from lxml import etree
+
+    try:
+        root = etree.fromstring(archive.read(part), etree.XMLParser(resolve_entities=False, no_network=True))
+    except etree.XMLSyntaxError:
+        return {}
+    out: dict[str, str] = {}
+    for style in root.iterchildren(n.w + "style"):
+        style_id = style.get(n.w + "styleId")
+        name_el = style.find(n.w + "name")
+        if style_id is None or name_el is None:
+            continue
+        name = name_el.get(n.val, style_id)
+        lowered = name.lower()
+        if lowered.startswith("heading ") or lowered in ("title", "subtitle", "normal"):
+            name = name[:1].upper() + name[1:]
+        out[style_id] = name
+    return out
+
+
+def styled_docx(path: Path) -> Path:
+    """A document whose styles hold what the scan must get right: Chinese names, entities."""
+    import docx
+    from docx.enum.style import WD_STYLE_TYPE
+
+    document = docx.Document()
+    for name in ("自评标题", "A & B", "x<y>"):
+        document.styles.add_style(name, WD_STYLE_TYPE.PARAGRAPH)
+        document.add_paragraph(f"{name} 的段落", style=name)
+    document.add_paragraph("七级标题", style="Heading 7")
+    document.add_heading("一、基本情况", level=1)
+    document.save(str(path))
+    return path
+
+
+def docx_files(tmp_path: Path) -> list[Path]:
+    return [*files(".docx"), styled_docx(tmp_path / "styled.docx")]
+
+
+def test_the_corpus_holds_documents(tmp_path: Path) -> None:
+    assert len(docx_files(tmp_path)) >= 10
+
+
+def test_docx_reads_as_before(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    from jixiao.ingest import docx as docx_reader
+
+    paths = docx_files(tmp_path)
+    new = {p: outcome(docx_reader.read_docx, p) for p in paths}
+    monkeypatch.setattr(docx_reader, "_style_names", style_names_from_tree)
+    old = {p: outcome(docx_reader.read_docx, p) for p in paths}
+    for path in paths:
+        assert new[path] == old[path], path.name
+    styled = new[paths[-1]]
+    assert isinstance(styled, dict)
+    assert {"自评标题", "A & B", "x<y>", "Heading 7", "Heading 1"} <= {b.get("style") for b in styled["blocks"]}
