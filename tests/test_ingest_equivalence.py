@@ -1,10 +1,11 @@
-"""The fast readers give what the library-based readers gave: the same blocks, cells, spans and provenance.
+"""The fast readers give what the readers before them gave: the same blocks, cells, spans and provenance.
 
-The old readers are kept only for this comparison (`jixiao.ingest.legacy_xlsx`). Every workbook of the
-shared corpus (all folders), the seeds, the bundled samples and the hostile reproducers is read by both,
-and so are generated workbooks that mix what real forms hold (merged ranges, number formats, dates,
-hidden rows, columns and sheets, formulas with and without cached values, rich and inline text).
-Where the outcomes differ on purpose, INTENDED says why.
+The old readers are kept only for this comparison (`jixiao.ingest.legacy_xlsx`, `legacy_docx`). Every
+workbook and Word document of the shared corpus (all folders), the seeds, the bundled samples and the
+hostile reproducers is read by both, and so are generated workbooks that mix what real forms hold (merged
+ranges, number formats, dates, hidden rows, columns and sheets, formulas with and without cached values,
+rich and inline text) and a document with unusual style names. Where outcomes differ on purpose, INTENDED
+says why.
 """
 
 from __future__ import annotations
@@ -20,6 +21,8 @@ import pytest
 from openpyxl.utils import get_column_letter
 
 from jixiao.errors import UnreadableFile
+from jixiao.ingest.docx import read_docx
+from jixiao.ingest.legacy_docx import read_docx_before
 from jixiao.ingest.legacy_xlsx import read_xlsx_openpyxl
 from jixiao.ingest.limits import DEFAULT_LIMITS, Limits
 from jixiao.ingest.xlsx import read_xlsx
@@ -129,33 +132,11 @@ def test_generated_workbook_reads_as_before(tmp_path: Path, seed: int) -> None:
     assert new == old
 
 
-# --- docx: the body walk is unchanged; the styles part is scanned instead of parsed ------------------
-
-
-def style_names_from_tree(path: Path, archive: Any, limits: Limits, n: Any, part: str) -> dict[str, str]:
-    """The styles reader as it was (the whole part parsed with lxml), the reference for the scan."""
-    from lxml import etree
-
-    try:
-        root = etree.fromstring(archive.read(part), etree.XMLParser(resolve_entities=False, no_network=True))
-    except etree.XMLSyntaxError:
-        return {}
-    out: dict[str, str] = {}
-    for style in root.iterchildren(n.w + "style"):
-        style_id = style.get(n.w + "styleId")
-        name_el = style.find(n.w + "name")
-        if style_id is None or name_el is None:
-            continue
-        name = name_el.get(n.val, style_id)
-        lowered = name.lower()
-        if lowered.startswith("heading ") or lowered in ("title", "subtitle", "normal"):
-            name = name[:1].upper() + name[1:]
-        out[style_id] = name
-    return out
+# --- docx ---------------------------------------------------------------------------------------------
 
 
 def styled_docx(path: Path) -> Path:
-    """A document whose styles hold what the scan must get right: Chinese names, entities."""
+    """A document whose styles hold what the styles scan must get right: Chinese names, entities."""
     import docx
     from docx.enum.style import WD_STYLE_TYPE
 
@@ -169,23 +150,18 @@ def styled_docx(path: Path) -> Path:
     return path
 
 
-def docx_files(tmp_path: Path) -> list[Path]:
-    return [*files(".docx"), styled_docx(tmp_path / "styled.docx")]
+def test_the_corpus_holds_documents() -> None:
+    assert len(files(".docx")) >= 10
 
 
-def test_the_corpus_holds_documents(tmp_path: Path) -> None:
-    assert len(docx_files(tmp_path)) >= 10
+@pytest.mark.parametrize("path", files(".docx"), ids=lambda p: p.name)
+def test_docx_corpus_file_reads_as_before(path: Path) -> None:
+    assert outcome(read_docx, path) == outcome(read_docx_before, path)
 
 
-def test_docx_reads_as_before(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
-    from jixiao.ingest import docx as docx_reader
-
-    paths = docx_files(tmp_path)
-    new = {p: outcome(docx_reader.read_docx, p) for p in paths}
-    monkeypatch.setattr(docx_reader, "_style_names", style_names_from_tree)
-    old = {p: outcome(docx_reader.read_docx, p) for p in paths}
-    for path in paths:
-        assert new[path] == old[path], path.name
-    styled = new[paths[-1]]
-    assert isinstance(styled, dict)
-    assert {"自评标题", "A & B", "x<y>", "Heading 7", "Heading 1"} <= {b.get("style") for b in styled["blocks"]}
+def test_docx_styles_read_as_before(tmp_path: Path) -> None:
+    path = styled_docx(tmp_path / "styled.docx")
+    new = outcome(read_docx, path)
+    assert new == outcome(read_docx_before, path)
+    assert isinstance(new, dict)
+    assert {"自评标题", "A & B", "x<y>", "Heading 7", "Heading 1"} <= {b.get("style") for b in new["blocks"]}
