@@ -465,13 +465,28 @@ def _read_row(
             continue
         ref = cell.get("r")
         if ref:
-            row_index, column = _coordinate(path, ref)
+            # the common reference ("B12") from the cache of column letters; anything else parsed in full
+            letters = ref.rstrip(_DIGITS)
+            column = _COLUMN_INDEX.get(letters, 0)
+            digits = ref[len(letters) :]
+            if column and digits and digits[0] != "0":
+                row_index = int(digits)
+            else:
+                row_index, column = _coordinate(path, ref)
         else:
             row_index, column = row_number, column + 1
         kind = cell.get("t") or "n"
-        value_element = cell.find(_VALUE)
+        value_element = formula = inline = None
+        for child in cell:  # one pass instead of a find() per child kind
+            tag = child.tag
+            if tag == _VALUE:
+                value_element = child if value_element is None else value_element
+            elif tag == _FORMULA:
+                formula = child if formula is None else formula
+            elif tag == _INLINE:
+                inline = child if inline is None else inline
         raw = value_element.text if value_element is not None and kind != "inlineStr" else None
-        if cell.find(_FORMULA) is not None and not (value_element is not None and (value_element.text or "").strip()):
+        if formula is not None and not (value_element is not None and (value_element.text or "").strip()):
             missing.append(ref or "?")
         key = (row_index - 1, column - 1)
         value: object = None
@@ -501,7 +516,7 @@ def _read_row(
             else:
                 number_format = formats[style] if style < len(formats) else "General"
                 text = render_value(value, number_format)
-        elif kind == "inlineStr" and (inline := cell.find(_INLINE)) is not None:
+        elif kind == "inlineStr" and inline is not None:
             text = render_text(_text_of(inline))
         else:
             text = ""
@@ -511,7 +526,8 @@ def _read_row(
             values.pop(key, None)  # a cell stated twice: the last statement counts
 
 
-_COLUMN_INDEX: dict[str, int] = {}
+_COLUMN_INDEX: dict[str, int] = {}  # "AB" → 28, filled as references are parsed
+_DIGITS = "0123456789"
 
 
 def _coordinate(path: Path, ref: str) -> tuple[int, int]:
