@@ -7,6 +7,14 @@ hidden rows or columns are marked hidden, tables of hidden sheets too. Numbers a
 person reads them in Excel: no float noise, integers without ".0", the decimals and percent of the
 cell's number format (thousands separators and currency symbols dropped), dates in ISO form.
 Formulas give their cached values; a formula without one is listed in Document.warnings.
+
+The .xlsx package is read as Excel reads it, part by part through the relationships: the workbook, the
+shared strings, the number formats of the styles and each sheet, streamed row by row (lxml iterparse,
+each row freed once read). Values are typed as openpyxl typed them (its date and format helpers are
+used), so every cell shows the text it showed when openpyxl read the file; tests/test_ingest_equivalence.py
+holds the two readers to that. Where openpyxl refused a file Excel opens, this reader reads it: an empty
+or unknown style index is the default style (General) for that cell alone, a merged range Excel would
+drop (ZZZZ1:A1) is dropped, and pivot caches, charts, drawings and comments are never opened.
 """
 
 from __future__ import annotations
