@@ -213,14 +213,13 @@ class _Walker:
         width = 0  # the rows decide: w:tblGrid often keeps columns no row uses any more
         rows = list(self._rows(tbl))
         for r, tr in enumerate(rows):
-            trpr = _child(tr, n.trpr)
-            col = self._span(_int_prop(trpr, n.grid_before, n.val, 0), "w:gridBefore")
+            before, after = _first_children(_child(tr, n.trpr), n.grid_before, n.grid_after)
+            col = self._span(_int_val(before, n.val, 0), "w:gridBefore")
             for tc in self._cells(tr):
-                tcpr = _child(tc, n.tcpr)
-                span = max(1, self._span(_int_prop(tcpr, n.grid_span, n.val, 1), "w:gridSpan"))
+                grid_span, vmerge, hmerge = _first_children(_child(tc, n.tcpr), n.grid_span, n.vmerge, n.hmerge)
+                span = max(1, self._span(_int_val(grid_span, n.val, 1), "w:gridSpan"))
                 if (r + 1) * (col + span) > limit:  # refused before the row's columns are built
                     self.budget.claim(r + 1, col + span)
-                vmerge = _child(tcpr, n.vmerge) if tcpr is not None else None
                 above = last_at_col.get(col)
                 if (
                     vmerge is not None
@@ -235,7 +234,8 @@ class _Walker:
                     if extra:
                         above.text = f"{above.text}\n{extra}" if above.text else extra
                 elif (
-                    _continues(tcpr, n.hmerge, n.val)
+                    hmerge is not None
+                    and hmerge.get(n.val, "continue") == "continue"
                     and (left := last_at_col.get(col - 1)) is not None
                     and left.row == r
                 ):
@@ -249,7 +249,7 @@ class _Walker:
                     for c in range(col, col + span):
                         last_at_col[c] = draft
                 col += span
-            col += self._span(_int_prop(trpr, n.grid_after, n.val, 0), "w:gridAfter")
+            col += self._span(_int_val(after, n.val, 0), "w:gridAfter")
             width = max(width, col)
             if (r + 1) * width > limit:
                 self.budget.claim(r + 1, width)
@@ -310,18 +310,20 @@ def _child(parent: etree._Element, tag: str) -> etree._Element | None:
     return next(parent.iterchildren(tag), None)
 
 
-def _continues(props: etree._Element | None, tag: str, val: str) -> bool:
-    """A merge mark (w:hMerge) without val="restart": the cell continues its neighbour."""
-    if props is None:
-        return False
-    mark = _child(props, tag)
-    return mark is not None and mark.get(val, "continue") == "continue"
+def _first_children(parent: etree._Element | None, *tags: str) -> list[etree._Element | None]:
+    """The first child of each tag (what `find` gives for each), in one pass over the children."""
+    found: list[etree._Element | None] = [None] * len(tags)
+    if parent is not None:
+        for child in parent:
+            tag = child.tag
+            for i, wanted in enumerate(tags):
+                if tag == wanted and found[i] is None:
+                    found[i] = child
+    return found
 
 
-def _int_prop(props: etree._Element | None, tag: str, val: str, default: int) -> int:
-    if props is None:
-        return default
-    element = _child(props, tag)
+def _int_val(element: etree._Element | None, val: str, default: int) -> int:
+    """An element's integer attribute (a span, skipped grid columns); the default when absent or not a number."""
     if element is None:
         return default
     try:
