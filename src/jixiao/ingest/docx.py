@@ -347,12 +347,16 @@ def read_docx(path: Path, limits: Limits) -> Document:
         if styles_part is None and _STYLES in names:
             styles_part = _STYLES
         check_archive(path, archive, limits, [document] + ([styles_part] if styles_part else []))
-        root = _parse(path, read_member(path, archive, document, limits), document)
+        body_xml = read_member(path, archive, document, limits)
+        root = _parse(path, body_xml, document)
         ns = etree.QName(root).namespace or ""
         if ns not in (_TRANSITIONAL, _STRICT):
             raise CorruptFile(path, "文件已损坏（不是 Word 文档正文）", f"corrupt file (unexpected root {root.tag})")
         names_ = _Names(ns)
-        styles = _style_names(path, archive, limits, names_, styles_part) if styles_part else {}
+        # style names serve only paragraphs that name a style (w:pStyle): without one, the styles part
+        # (often several times the body) is not even inflated; UTF-16 bodies are searched by the parser
+        wanted = b"pStyle" in body_xml or body_xml.startswith((b"\xff\xfe", b"\xfe\xff"))
+        styles = _style_names(path, archive, limits, names_, styles_part) if styles_part and wanted else {}
     body = root.find(names_.body)
     walker = _Walker(names=names_, styles=styles, limits=limits, budget=GridBudget(path, limits))
     if body is not None:
