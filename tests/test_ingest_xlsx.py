@@ -3,8 +3,10 @@
 from __future__ import annotations
 
 import datetime as dt
+import re
 import shutil
 import zipfile
+from collections.abc import Callable
 from decimal import Decimal
 from pathlib import Path
 
@@ -224,3 +226,132 @@ def test_xls_same_grid_and_hidden_marks(xls_files: dict[str, Path]) -> None:
     (table,) = doc.tables()
     assert spans(table) == list(INDICATOR_TABLE.anchors)
     assert_hidden_marks(read_xls(xls_files["hidden"], DEFAULT_LIMITS))
+
+
+# --- valid workbooks openpyxl refused and Excel opens -------------------------------------------------
+
+_PIVOT_TYPE = "http://schemas.openxmlformats.org/officeDocument/2006/relationships"
+_SHEET_NS = "http://schemas.openxmlformats.org/spreadsheetml/2006/main"
+_RELS_NS = "http://schemas.openxmlformats.org/package/2006/relationships"
+
+
+def formatted_workbook(path: Path) -> Path:
+    workbook = openpyxl.Workbook()
+    ws = workbook.active
+    assert ws is not None
+    ws.title = "自评表"
+    ws.append(["指标", "值"])
+    ws.append(["执行率", 0.9555])
+    ws.append(["日期", 45000])
+    ws["B2"].number_format = "0.00%"
+    ws["B3"].number_format = "yyyy-mm-dd"
+    workbook.save(path)
+    return path
+
+
+FORMATTED_GRID = [["指标", "值"], ["执行率", "95.55%"], ["日期", "2023-03-15"]]
+
+
+def rewritten(source: Path, target: Path, edit: Callable[[dict[str, bytes]], dict[str, bytes]]) -> Path:
+    """A copy of a package whose members (name → bytes) went through `edit`."""
+    with zipfile.ZipFile(source) as archive:
+        members = {info.filename: archive.read(info) for info in archive.infolist()}
+    with zipfile.ZipFile(target, "w", zipfile.ZIP_DEFLATED) as archive:
+        for name, data in edit(members).items():
+            archive.writestr(name, data)
+    return target
+
+
+def test_an_empty_style_attribute_is_the_default_style(tmp_path: Path) -> None:
+    def empty_style(members: dict[str, bytes]) -> dict[str, bytes]:
+        sheet = "xl/worksheets/sheet1.xml"
+        assert b'<c r="A2" t=' in members[sheet]
+        members[sheet] = members[sheet].replace(b'<c r="A2" ', b'<c r="A2" s="" ', 1)
+        return members
+
+    path = rewritten(formatted_workbook(tmp_path / "f.xlsx"), tmp_path / "empty_s_attribute.xlsx", empty_style)
+    (table,) = read(path).tables()
+    assert table.filled_grid() == FORMATTED_GRID  # the other cells keep their formats
+
+
+def with_pivot(members: dict[str, bytes], *, records: bool) -> dict[str, bytes]:
+    """A pivot cache (and a pivot table over it) as Excel stores them; without its records part when asked."""
+    members["xl/workbook.xml"] = members["xl/workbook.xml"].replace(
+        b"</sheets>",
+        f'</sheets><pivotCaches><pivotCache xmlns:r="{_PIVOT_TYPE}" cacheId="3" r:id="rId99"/></pivotCaches>'.encode(),
+    )
+    members["xl/_rels/workbook.xml.rels"] = members["xl/_rels/workbook.xml.rels"].replace(
+        b"</Relationships>",
+        f'<Relationship Id="rId99" Type="{_PIVOT_TYPE}/pivotCacheDefinition" '
+        f'Target="pivotCache/pivotCacheDefinition1.xml"/></Relationships>'.encode(),
+    )
+    members["xl/pivotCache/pivotCacheDefinition1.xml"] = (
+        f'<pivotCacheDefinition xmlns="{_SHEET_NS}" xmlns:r="{_PIVOT_TYPE}" r:id="rId1" recordCount="2">'
+        '<cacheSource type="worksheet"><worksheetSource ref="A1:B3" sheet="自评表"/></cacheSource>'
+        '<cacheFields count="2"><cacheField name="指标" numFmtId="0"><sharedItems/></cacheField>'
+        '<cacheField name="值" numFmtId="0"><sharedItems containsNumber="1"/></cacheField></cacheFields>'
+        "</pivotCacheDefinition>"
+    ).encode()
+    members["xl/pivotCache/_rels/pivotCacheDefinition1.xml.rels"] = (
+        f'<Relationships xmlns="{_RELS_NS}"><Relationship Id="rId1" Type="{_PIVOT_TYPE}/pivotCacheRecords" '
+        'Target="pivotCacheRecords1.xml"/></Relationships>'
+    ).encode()
+    if records:
+        members["xl/pivotCache/pivotCacheRecords1.xml"] = (
+            f'<pivotCacheRecords xmlns="{_SHEET_NS}" count="2"><r><s v="执行率"/><n v="0.9555"/></r>'
+            '<r><s v="日期"/><n v="45000"/></r></pivotCacheRecords>'
+        ).encode()
+    members["xl/worksheets/_rels/sheet1.xml.rels"] = (
+        f'<Relationships xmlns="{_RELS_NS}"><Relationship Id="rId1" Type="{_PIVOT_TYPE}/pivotTable" '
+        'Target="../pivotTables/pivotTable1.xml"/></Relationships>'
+    ).encode()
+    members["xl/pivotTables/pivotTable1.xml"] = (
+        f'<pivotTableDefinition xmlns="{_SHEET_NS}" name="数据透视表1" cacheId="3" dataCaption="值">'
+        '<location ref="D1:E3" firstHeaderRow="1" firstDataRow="1" firstDataCol="1"/>'
+        '<pivotFields count="2"><pivotField axis="axisRow" showAll="0"><items count="1"><item t="default"/>'
+        '</items></pivotField><pivotField dataField="1" showAll="0"/></pivotFields>'
+        '<rowFields count="1"><field x="0"/></rowFields>'
+        '<dataFields count="1"><dataField name="求和项:值" fld="1"/></dataFields></pivotTableDefinition>'
+    ).encode()
+    return members
+
+
+@pytest.mark.parametrize("records", [True, False], ids=["with records", "records not saved"])
+def test_workbooks_with_pivot_caches_read(tmp_path: Path, records: bool) -> None:
+    source = formatted_workbook(tmp_path / "f.xlsx")
+    path = rewritten(source, tmp_path / "pivots.xlsx", lambda members: with_pivot(members, records=records))
+    (table,) = read(path).tables()
+    assert table.filled_grid() == FORMATTED_GRID
+
+
+def test_member_names_with_backslashes_read(tmp_path: Path) -> None:
+    def backslashed(members: dict[str, bytes]) -> dict[str, bytes]:
+        def windows_targets(data: bytes) -> bytes:
+            return re.sub(rb'Target="([^"]*)"', lambda m: b'Target="' + m[1].replace(b"/", b"\\") + b'"', data)
+
+        return {
+            name.replace("/", "\\"): windows_targets(data) if name.endswith(".rels") else data
+            for name, data in members.items()
+        }
+
+    path = rewritten(formatted_workbook(tmp_path / "f.xlsx"), tmp_path / "issue_530.xlsx", backslashed)
+    with zipfile.ZipFile(path) as archive:
+        assert "xl\\worksheets\\sheet1.xml" in archive.namelist()
+    (table,) = read(path).tables()
+    assert table.filled_grid() == FORMATTED_GRID
+
+
+XLS_CORPUS = sorted((Path(__file__).resolve().parents[2] / "shared" / "corpus").rglob("*.xls"))
+
+
+@pytest.mark.skipif(not XLS_CORPUS, reason="no .xls in the shared corpus")
+@pytest.mark.parametrize("stream_name", ["WORKBOOK", "workbook", "WorkBook"])
+def test_xls_workbook_stream_in_any_capitalisation(tmp_path: Path, stream_name: str) -> None:
+    source = XLS_CORPUS[0]
+    data = source.read_bytes()
+    stored = "Workbook".encode("utf-16-le")
+    assert data.count(stored) == 1  # the directory entry's name, the only place it is written
+    path = tmp_path / "renamed.xls"
+    path.write_bytes(data.replace(stored, stream_name.encode("utf-16-le")))
+    renamed, original = read(path), read(source)
+    assert renamed.tables() and [t.to_dict() for t in renamed.tables()] == [t.to_dict() for t in original.tables()]

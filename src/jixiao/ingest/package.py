@@ -26,6 +26,13 @@ _PARSER = etree.XMLParser(resolve_entities=False, no_network=True)
 
 def relationships(path: Path, archive: zipfile.ZipFile, part: str, limits: Limits) -> list[tuple[str, str]]:
     """(type, target part) of a part's relationships ("" for the package's own); [] when unreadable."""
+    return [(rel_type, target) for _id, rel_type, target in identified_relationships(path, archive, part, limits)]
+
+
+def identified_relationships(
+    path: Path, archive: zipfile.ZipFile, part: str, limits: Limits
+) -> list[tuple[str, str, str]]:
+    """(id, type, target part) of a part's relationships, for parts that name them by id (a workbook's sheets)."""
     folder = PurePosixPath(part).parent
     rels_name = str(folder / "_rels" / (PurePosixPath(part).name + ".rels")) if part else "_rels/.rels"
     if find_member(archive, rels_name) is None:
@@ -34,13 +41,13 @@ def relationships(path: Path, archive: zipfile.ZipFile, part: str, limits: Limit
         root = etree.fromstring(read_member(path, archive, rels_name, limits), _PARSER)
     except (etree.XMLSyntaxError, UnreadableFile):
         return []
-    out: list[tuple[str, str]] = []
+    out: list[tuple[str, str, str]] = []
     for rel in root.iter(_PKG_REL):
         if rel.get("TargetMode") == "External":
             continue
         target = (rel.get("Target") or "").replace("\\", "/")
         resolved = target.lstrip("/") if target.startswith("/") else _join(folder, target)
-        out.append((rel.get("Type") or "", resolved))
+        out.append((rel.get("Id") or "", rel.get("Type") or "", resolved))
     return out
 
 

@@ -1,4 +1,4 @@
-"""Workbooks → Document: .xlsx through openpyxl, legacy .xls through xlrd, one output shape.
+"""Workbooks → Document: .xlsx read with lxml (streamed), legacy .xls through xlrd, one output shape.
 
 Each sheet becomes a Paragraph with its name (style "sheet") followed by its blocks: runs of
 non-empty rows separated by empty rows, each a table trimmed to its own columns, or paragraphs when
@@ -7,6 +7,14 @@ hidden rows or columns are marked hidden, tables of hidden sheets too. Numbers a
 person reads them in Excel: no float noise, integers without ".0", the decimals and percent of the
 cell's number format (thousands separators and currency symbols dropped), dates in ISO form.
 Formulas give their cached values; a formula without one is listed in Document.warnings.
+
+The .xlsx package is read as Excel reads it, part by part through the relationships: the workbook, the
+shared strings, the number formats of the styles and each sheet, streamed row by row (lxml iterparse,
+each row freed once read). Values are typed as openpyxl typed them (its date and format helpers are
+used), so every cell shows the text it showed when openpyxl read the file; tests/test_ingest_equivalence.py
+holds the two readers to that. Where openpyxl refused a file Excel opens, this reader reads it: an empty
+or unknown style index is the default style (General) for that cell alone, a merged range Excel would
+drop (ZZZZ1:A1) is dropped, and pivot caches, charts, drawings and comments are never opened.
 """
 
 from __future__ import annotations
@@ -17,32 +25,28 @@ import hashlib
 import io
 import math
 import re
-import warnings
 import zipfile
-import zlib
+from collections.abc import Iterator
 from dataclasses import dataclass, field
 from decimal import ROUND_HALF_UP, Decimal, InvalidOperation
-from pathlib import Path, PurePosixPath
+from pathlib import Path
 from typing import Any
 
 from lxml import etree
+from openpyxl.styles.numbers import BUILTIN_FORMATS, is_date_format, is_timedelta_format
+from openpyxl.utils.cell import range_boundaries
+from openpyxl.utils.datetime import CALENDAR_MAC_1904, WINDOWS_EPOCH, from_excel, from_ISO8601
+from openpyxl.workbook.child import avoid_duplicate_name
 
 from jixiao.errors import CorruptFile, EncryptedFile, TooLarge, UnreadableFile
 from jixiao.ingest.limits import Limits
-from jixiao.ingest.package import main_part, rebuilt_package, relationships
+from jixiao.ingest.package import identified_relationships, main_part
 from jixiao.ingest.zipguard import check_archive, find_member, open_zip, read_member
 from jixiao.model.document import Block, Cell, Document, Format, Paragraph, Source, Table, number_blocks
 
 _MAIN = "{http://schemas.openxmlformats.org/spreadsheetml/2006/main}"
 _REL = "{http://schemas.openxmlformats.org/officeDocument/2006/relationships}"
-_PKG_REL = "{http://schemas.openxmlformats.org/package/2006/relationships}"
 _PARSER = etree.XMLParser(resolve_entities=False, no_network=True)
-# A cell holding a formula and its content up to the cell's end (a regex: parsing the sheet twice costs more).
-_FORMULA_CELL = re.compile(
-    rb"<(?:\w+:)?c\b([^>]*?)(?<!/)>((?:(?!</(?:\w+:)?c>).)*?<(?:\w+:)?f\b.*?)</(?:\w+:)?c>", re.DOTALL
-)
-_CACHED = re.compile(rb"<(?:\w+:)?v\b[^>]*>\s*[^<\s]")
-_REF = re.compile(rb'\br="([^"]+)"')
 _QUOTED = re.compile(r'"[^"]*"|\[[^\]]*\]|\\.|_.|\*.')
 
 
@@ -213,6 +217,34 @@ def _document(
 
 
 # --- xlsx -------------------------------------------------------------------------------------------
+# The package is read with lxml directly: the workbook and its relationships, the shared strings and the
+# number formats of the styles, then each sheet streamed row by row. Values are typed as openpyxl types
+# them (its number, date and format helpers are reused) so that a cell shows the same text as before.
+
+_ROW, _COL, _MERGE_CELL = _MAIN + "row", _MAIN + "col", _MAIN + "mergeCell"
+_CELL, _VALUE, _FORMULA, _INLINE = _MAIN + "c", _MAIN + "v", _MAIN + "f", _MAIN + "is"
+_TEXT, _RUN = _MAIN + "t", _MAIN + "r"
+_COORDINATE = re.compile(r"\$?([A-Za-z]{1,3})\$?(\d+)")
+_MAX_COLUMN = 18278  # "ZZZ", the last column a three-letter reference can name
+_FALSE = ("", "false", "f", "0")  # how OOXML booleans say no
+
+
+@dataclass(frozen=True, slots=True)
+class _Workbook:
+    """What every sheet needs from the workbook: its strings, each style's format, the date epoch."""
+
+    strings: list[str]
+    formats: list[str]  # number format per cell style index (cellXfs)
+    date_styles: frozenset[int]
+    timedelta_styles: frozenset[int]
+    epoch: dt.datetime
+
+
+@dataclass(frozen=True, slots=True)
+class _SheetEntry:
+    name: str
+    hidden: bool
+    part: str
 
 
 def read_xlsx(path: Path, limits: Limits) -> Document:
@@ -226,31 +258,27 @@ def read_xlsx(path: Path, limits: Limits) -> Document:
             raise EncryptedFile(path, "文件已加密，无法读取", "the file is encrypted")
         check_archive(path, archive, limits)
         _check_sheet_volume(path, archive, limits)
-        _check_merged_area(path, archive, limits)
-        workbook = _load_workbook(path, data, archive, limits)
-        parts = _sheet_parts(path, archive, limits)
-        for ws in workbook.worksheets:
-            sheet, blanks = _sheet_data(ws)
-            part = parts.get(ws.title)
-            # a formula never calculated comes back as a blank: only then is the sheet's XML searched
-            refs = _formulas_without_value(read_member(path, archive, part, limits)) if blanks and part else []
+        entries, book = _open_workbook(path, archive, limits)
+        merged_budget = [limits.max_merged_cells]
+        for entry in entries:
+            xml = read_member(path, archive, entry.part, limits)
+            sheet, refs = _read_sheet(path, xml, entry, book, merged_budget=merged_budget, limits=limits)
             if refs:
                 shown = "、".join(refs[:10]) + ("…" if len(refs) > 10 else "")
                 notes.append(
-                    f"工作表 {ws.title} 有 {len(refs)} 个公式没有缓存值（{shown}），按空白读取 / "
-                    f"sheet {ws.title}: {len(refs)} formula(s) without a cached value read as empty"
+                    f"工作表 {entry.name} 有 {len(refs)} 个公式没有缓存值（{shown}），按空白读取 / "
+                    f"sheet {entry.name}: {len(refs)} formula(s) without a cached value read as empty"
                 )
             sheets.append(sheet)
-        workbook.close()
     return _document(path, data, "xlsx", sheets, limits=limits, notes=notes)
 
 
-# openpyxl holds every cell in memory (~0.5 KB each); a minimal cell is ~25 bytes of sheet XML.
+# a minimal cell is ~25 bytes of sheet XML: the XML's size bounds the cells before any is read
 _XML_BYTES_PER_CELL = 32
 
 
 def _check_sheet_volume(path: Path, archive: zipfile.ZipFile, limits: Limits) -> None:
-    """Refuse sheets whose XML alone holds far more cells than the cap, before openpyxl loads them all."""
+    """Refuse sheets whose XML alone holds far more cells than the cap, before any is parsed."""
     volume = sum(i.file_size for i in archive.infolist() if _may_be_sheet(i.filename))
     if volume > limits.max_sheet_cells * _XML_BYTES_PER_CELL:
         raise TooLarge(
@@ -265,156 +293,340 @@ def _may_be_sheet(name: str) -> bool:
     return lowered.endswith(".xml") and "sheet" in lowered and "sharedstrings" not in lowered
 
 
-_MERGE_REF = re.compile(rb'<(?:\w+:)?mergeCell\b[^>]*?\bref="([^"]{1,64})"')
+def _corrupt(path: Path, reason: str) -> CorruptFile:
+    return CorruptFile(path, "工作簿已损坏，无法读取", f"corrupt workbook ({' '.join(reason.split())})")
 
 
-def _check_merged_area(path: Path, archive: zipfile.ZipFile, limits: Limits) -> None:
-    """Refuse merged ranges whose area is beyond any real form: openpyxl builds an object per merged cell."""
-    from openpyxl.utils.cell import range_boundaries
-
-    area = 0
-    for info in archive.infolist():
-        if not _may_be_sheet(info.filename):
-            continue
-        try:
-            xml = read_member(path, archive, info.filename, limits)
-        except CorruptFile:
-            continue  # a part openpyxl may not need; if it does, it names the damage
-        if b"mergeCell" not in xml:
-            continue
-        for match in _MERGE_REF.finditer(xml):
-            try:
-                left, top, right, bottom = range_boundaries(match.group(1).decode("ascii", "replace"))
-            except (ValueError, TypeError):
-                continue  # openpyxl refuses it too, as a corrupt workbook
-            area += (abs((right or left or 1) - (left or 1)) + 1) * (abs((bottom or top or 1) - (top or 1)) + 1)
-        if area > limits.max_merged_cells:
-            raise TooLarge(
-                path,
-                f"合并单元格范围过大（{area} 个单元格，上限 {limits.max_merged_cells}）",
-                f"merged ranges too large ({area} cells, limit {limits.max_merged_cells})",
-            )
-
-
-_SPREADSHEET_TYPE = "application/vnd.openxmlformats-officedocument.spreadsheetml"
-_PART_TYPES = {
-    "worksheet": f"{_SPREADSHEET_TYPE}.worksheet+xml",
-    "sharedStrings": f"{_SPREADSHEET_TYPE}.sharedStrings+xml",
-    "styles": f"{_SPREADSHEET_TYPE}.styles+xml",
-}
-_OPENPYXL_STYLES = "xl/styles.xml"  # openpyxl reads the styles from this name only
-
-
-def _load_workbook(path: Path, data: bytes, archive: zipfile.ZipFile, limits: Limits) -> Any:
-    """openpyxl's workbook; when openpyxl cannot read the package as stored, a copy rebuilt from its
-    relationships (what Excel follows), then one without cell styles (Excel ignores broken ones)."""
+def _parse(path: Path, archive: zipfile.ZipFile, part: str, limits: Limits) -> etree._Element:
     try:
-        return _openpyxl(data)
-    except MemoryError:
-        raise
-    except Exception as exc:
-        first: Exception = exc
-    for drop_styles in (isinstance(first, IndexError), True):
-        rebuilt = _rebuilt(path, archive, limits, drop_styles=drop_styles)
-        if rebuilt is None:
-            break
-        try:
-            return _openpyxl(rebuilt)
-        except MemoryError:
-            raise
-        except Exception:
-            continue
-    raise CorruptFile(path, "工作簿已损坏，无法读取", f"corrupt workbook ({type(first).__name__}: {first})")
+        return etree.fromstring(read_member(path, archive, part, limits), _PARSER)
+    except etree.XMLSyntaxError as exc:
+        raise _corrupt(path, f"{part}: {exc}") from None
 
 
-def _openpyxl(data: bytes) -> Any:
-    import openpyxl
-
-    # openpyxl warns about extensions it drops (data validation, ...) and prints a bad style index to
-    # stdout, where it would break `--format json`
-    with warnings.catch_warnings(), contextlib.redirect_stdout(io.StringIO()):
-        warnings.simplefilter("ignore")
-        return openpyxl.load_workbook(io.BytesIO(data), data_only=True, read_only=False)
-
-
-def _rebuilt(path: Path, archive: zipfile.ZipFile, limits: Limits, *, drop_styles: bool) -> bytes | None:
-    """The package with its content types rebuilt from the relationships; None when it has no workbook."""
-    workbook = main_part(path, archive, "xl/workbook.xml", limits)
-    if workbook is None:
-        return None
-    overrides = {workbook: f"{_SPREADSHEET_TYPE}.sheet.main+xml"}
-    extra: dict[str, str] = {}
-    for rel_type, target in relationships(path, archive, workbook, limits):
-        kind = rel_type.rsplit("/", 1)[-1]
-        info = find_member(archive, target)
-        if info is None or kind not in _PART_TYPES:
-            continue
-        overrides[info.filename] = _PART_TYPES[kind]
-        if kind == "styles" and info.filename != _OPENPYXL_STYLES:
-            extra[_OPENPYXL_STYLES] = info.filename
-    try:
-        return rebuilt_package(archive, overrides, drop_styles=drop_styles, copies=extra)
-    except (zipfile.BadZipFile, zlib.error, OSError, EOFError, ValueError, RuntimeError, NotImplementedError):
-        return None
-
-
-def _sheet_data(ws: Any) -> tuple[SheetData, int]:
-    """One openpyxl worksheet's rendered values, merges and hidden marks; and how many cells were blank."""
-    sheet = SheetData(name=ws.title, hidden=ws.sheet_state != "visible")
-    values = sheet.values
-    blanks = 0  # cells openpyxl kept without a value: styled blanks, or formulas never calculated
-    for (row, col), cell in ws._cells.items():
-        value = cell.value
-        if value is None:
-            blanks += 1
-            continue
-        if isinstance(value, str):
-            text = value.strip() if "\n" not in value else render_text(value)
-        elif isinstance(value, int | float) and not isinstance(value, bool):
-            text = render_number(value, cell.number_format)
-        else:
-            text = render_value(value, cell.number_format)
-        if text:
-            values[(row - 1, col - 1)] = text
-    for rng in ws.merged_cells.ranges:
-        sheet.merges.append((rng.min_row - 1, rng.min_col - 1, rng.max_row - 1, rng.max_col - 1))
-    sheet.hidden_rows = {r - 1 for r, dim in ws.row_dimensions.items() if dim.hidden}
-    for dim in ws.column_dimensions.values():
-        if dim.hidden and dim.min is not None and dim.max is not None:
-            sheet.hidden_cols.update(range(dim.min - 1, dim.max))
-    return sheet, blanks
-
-
-def _sheet_parts(path: Path, archive: zipfile.ZipFile, limits: Limits) -> dict[str, str]:
-    """Sheet name → its part in the package (xl/worksheets/sheetN.xml), from the workbook's relationships."""
+def _open_workbook(path: Path, archive: zipfile.ZipFile, limits: Limits) -> tuple[list[_SheetEntry], _Workbook]:
+    """The worksheets in workbook order, and what reading them needs; parts found by relationships."""
     part = main_part(path, archive, "xl/workbook.xml", limits)
     if part is None:
-        return {}
-    rels_name = str(PurePosixPath(part).parent / "_rels" / (PurePosixPath(part).name + ".rels"))
-    try:
-        workbook = etree.fromstring(read_member(path, archive, part, limits), _PARSER)
-        rels = etree.fromstring(read_member(path, archive, rels_name, limits), _PARSER)
-    except (etree.LxmlError, ValueError, UnreadableFile):
-        return {}  # openpyxl has read it; only the formula check is lost
-    targets = {rel.get("Id"): rel.get("Target", "").replace("\\", "/") for rel in rels.iter(_PKG_REL + "Relationship")}
-    out: dict[str, str] = {}
-    for sheet in workbook.iter(_MAIN + "sheet"):
-        target = targets.get(sheet.get(_REL + "id"), "") or ""
-        name = target.lstrip("/") if target.startswith("/") else str(PurePosixPath(part).parent / target)
-        info = find_member(archive, name)
+        raise _corrupt(path, "no workbook part")
+    root = _parse(path, archive, part, limits)
+    rels = identified_relationships(path, archive, part, limits)
+    by_id = {rel_id: (rel_type, target) for rel_id, rel_type, target in rels}
+    by_kind = {rel_type.rsplit("/", 1)[-1]: target for _id, rel_type, target in reversed(rels)}
+    entries: list[_SheetEntry] = []
+    names: list[str] = []
+    for sheet in root.iter(_MAIN + "sheet"):
+        rel_type, target = by_id.get(sheet.get(_REL + "id") or "", ("", ""))
+        info = find_member(archive, target) if target else None
+        if info is None or "chartsheet" in rel_type:
+            continue  # a sheet without its part (Excel drops it too), or a chart
+        name = avoid_duplicate_name(names, sheet.get("name") or "Sheet")
+        names.append(name)
+        entries.append(_SheetEntry(name, (sheet.get("state") or "visible") != "visible", info.filename))
+    properties = root.find(_MAIN + "workbookPr")
+    date1904 = properties is not None and (properties.get("date1904") or "") not in _FALSE
+    strings_part = _existing(archive, by_kind.get("sharedStrings"), "xl/sharedStrings.xml")
+    styles_part = _existing(archive, by_kind.get("styles"), "xl/styles.xml")
+    strings = _shared_strings(path, archive, strings_part, limits) if strings_part else []
+    formats, dates, timedeltas = _number_formats(path, archive, styles_part, limits) if styles_part else ([], [], [])
+    epoch = CALENDAR_MAC_1904 if date1904 else WINDOWS_EPOCH
+    return entries, _Workbook(strings, formats, frozenset(dates), frozenset(timedeltas), epoch)
+
+
+def _existing(archive: zipfile.ZipFile, related: str | None, usual: str) -> str | None:
+    for name in (related, usual):
+        info = find_member(archive, name) if name else None
         if info is not None:
-            out[sheet.get("name", "")] = info.filename
-    return out
+            return info.filename
+    return None
 
 
-def _formulas_without_value(xml: bytes) -> list[str]:
-    """References of formula cells with no cached value (written by a program, never recalculated)."""
-    refs = []
-    for match in _FORMULA_CELL.finditer(xml):
-        if not _CACHED.search(match.group(2)):
-            ref = _REF.search(match.group(1))
-            refs.append(ref.group(1).decode("ascii", "replace") if ref else "?")
-    return refs
+def _stream(xml: bytes, tags: tuple[str, ...]) -> Iterator[etree._Element]:
+    """The elements of these tags as each one ends, with what came before them freed (bounded memory)."""
+    for _event, element in etree.iterparse(
+        io.BytesIO(xml), events=("end",), tag=tags, resolve_entities=False, no_network=True
+    ):
+        yield element
+        element.clear()
+        parent = element.getparent()
+        if parent is not None:
+            while element.getprevious() is not None:
+                del parent[0]
+
+
+def _shared_strings(path: Path, archive: zipfile.ZipFile, part: str, limits: Limits) -> list[str]:
+    """Each shared string's text: its plain text, then its rich-text runs; phonetic guides left out."""
+    strings: list[str] = []
+    try:
+        for item in _stream(read_member(path, archive, part, limits), (_MAIN + "si",)):
+            strings.append(_text_of(item).replace("x005F_", ""))  # openpyxl's unescaping, kept as it was
+    except etree.XMLSyntaxError as exc:
+        raise _corrupt(path, f"{part}: {exc}") from None
+    return strings
+
+
+def _text_of(element: etree._Element) -> str:
+    plain: str | None = None
+    runs: list[str] = []
+    for child in element:
+        if child.tag == _TEXT:
+            plain = child.text
+        elif child.tag == _RUN:
+            texts = [t.text for t in child if t.tag == _TEXT]
+            if texts and texts[-1] is not None:
+                runs.append(texts[-1])
+    return (plain or "") + "".join(runs)
+
+
+def _number_formats(
+    path: Path, archive: zipfile.ZipFile, part: str, limits: Limits
+) -> tuple[list[str], list[int], list[int]]:
+    """The number format of every cell style (cellXfs), and which styles show dates or durations."""
+    root = _parse(path, archive, part, limits)
+    custom: dict[int, str] = {}
+    for number_format in root.iter(_MAIN + "numFmt"):
+        with contextlib.suppress(ValueError, TypeError):
+            custom[int(number_format.get("numFmtId") or "")] = number_format.get("formatCode") or ""
+    formats: list[str] = []
+    dates: list[int] = []
+    timedeltas: list[int] = []
+    cell_xfs = root.find(_MAIN + "cellXfs")
+    for index, xf in enumerate(cell_xfs.iter(_MAIN + "xf") if cell_xfs is not None else ()):
+        try:
+            format_id = int(xf.get("numFmtId") or 0)
+        except ValueError:
+            format_id = 0  # Excel reads a broken number format as General
+        code = custom.get(format_id) or BUILTIN_FORMATS.get(format_id, "General")
+        formats.append(code)
+        if is_date_format(code):
+            dates.append(index)
+        if is_timedelta_format(code):
+            timedeltas.append(index)
+    return formats, dates, timedeltas
+
+
+def _read_sheet(
+    path: Path, xml: bytes, entry: _SheetEntry, book: _Workbook, *, merged_budget: list[int], limits: Limits
+) -> tuple[SheetData, list[str]]:
+    """One sheet's shown values, merged ranges and hidden marks, in one pass over its XML; and the
+    references of formulas that have no cached value."""
+    sheet = SheetData(name=entry.name, hidden=entry.hidden)
+    values = sheet.values
+    missing: list[str] = []
+    column_marks: dict[int, tuple[int, int, bool]] = {}
+    merges: dict[tuple[int, int, int, int], None] = {}
+    row_number = 0
+    try:
+        for element in _stream(xml, (_ROW, _COL, _MERGE_CELL)):
+            tag = element.tag
+            if tag == _ROW:
+                row_number = _row_number(path, element.get("r"), row_number)
+                if (element.get("hidden") or "") not in _FALSE:
+                    sheet.hidden_rows.add(row_number - 1)
+                _read_row(path, element, row_number, book, values=values, missing=missing)
+            elif tag == _COL:
+                _column_marks(element, column_marks)
+            else:
+                bounds = _merge_bounds(element.get("ref"))
+                if bounds is not None and bounds not in merges:
+                    _claim_merge(path, bounds, merged_budget, limits)
+                    merges[bounds] = None
+    except etree.XMLSyntaxError as exc:
+        raise _corrupt(path, f"{entry.part}: {exc}") from None
+    for first, last, hidden in column_marks.values():
+        if hidden:
+            sheet.hidden_cols.update(range(first - 1, last))
+    sheet.merges = list(merges)
+    _clear_covered(values, sheet.merges)
+    return sheet, missing
+
+
+def _row_number(path: Path, declared: str | None, previous: int) -> int:
+    if declared is None:
+        return previous + 1
+    try:
+        return int(declared)
+    except ValueError:
+        try:
+            number = float(declared)
+        except ValueError:
+            number = math.nan
+        if not number.is_integer():
+            raise _corrupt(path, f"row number {declared!r}") from None
+        return int(number)
+
+
+def _read_row(
+    path: Path,
+    row: etree._Element,
+    row_number: int,
+    book: _Workbook,
+    *,
+    values: dict[tuple[int, int], str],
+    missing: list[str],
+) -> None:
+    """The shown text of each cell of one row, typed as openpyxl types it (data_only: cached values)."""
+    column = 0
+    formats, strings = book.formats, book.strings
+    for cell in row:
+        if cell.tag != _CELL:
+            continue
+        ref = cell.get("r")
+        if ref:
+            # the common reference ("B12") from the cache of column letters; anything else parsed in full
+            letters = ref.rstrip(_DIGITS)
+            column = _COLUMN_INDEX.get(letters, 0)
+            digits = ref[len(letters) :]
+            if column and digits and digits[0] != "0":
+                row_index = int(digits)
+            else:
+                row_index, column = _coordinate(path, ref)
+        else:
+            row_index, column = row_number, column + 1
+        kind = cell.get("t") or "n"
+        value_element = formula = inline = None
+        for child in cell:  # one pass instead of a find() per child kind
+            tag = child.tag
+            if tag == _VALUE:
+                value_element = child if value_element is None else value_element
+            elif tag == _FORMULA:
+                formula = child if formula is None else formula
+            elif tag == _INLINE:
+                inline = child if inline is None else inline
+        raw = value_element.text if value_element is not None and kind != "inlineStr" else None
+        if formula is not None and not (value_element is not None and (value_element.text or "").strip()):
+            missing.append(ref or "?")
+        key = (row_index - 1, column - 1)
+        value: object = None
+        if raw:
+            style_text = cell.get("s")
+            style = int(style_text) if style_text and style_text.isdigit() else 0  # s="": Excel's default style
+            if kind == "n":
+                value = _number(path, ref, raw)
+                if style in book.date_styles:
+                    try:
+                        value = from_excel(value, book.epoch, timedelta=style in book.timedelta_styles)
+                    except (OverflowError, ValueError):
+                        value = "#VALUE!"  # a date serial out of range, as openpyxl shows it
+            elif kind == "s":
+                try:
+                    value = strings[int(raw)]
+                except (ValueError, IndexError):
+                    raise _corrupt(path, f"cell {ref}: shared string {raw!r} missing") from None
+            elif kind == "b":
+                value = _boolean(path, ref, raw)
+            elif kind == "d":
+                value = _iso_date(path, ref, raw)
+            else:  # str (a formula's text), e (an error such as #N/A)
+                value = raw
+            if isinstance(value, str):
+                text = value.strip() if "\n" not in value else render_text(value)
+            else:
+                number_format = formats[style] if style < len(formats) else "General"
+                text = render_value(value, number_format)
+        elif kind == "inlineStr" and inline is not None:
+            text = render_text(_text_of(inline))
+        else:
+            text = ""
+        if text:
+            values[key] = text
+        else:
+            values.pop(key, None)  # a cell stated twice: the last statement counts
+
+
+_COLUMN_INDEX: dict[str, int] = {}  # "AB" → 28, filled as references are parsed
+_DIGITS = "0123456789"
+
+
+def _coordinate(path: Path, ref: str) -> tuple[int, int]:
+    """(row, column), 1-based, of a reference such as "B12"."""
+    match = _COORDINATE.fullmatch(ref)
+    if match is None or int(match.group(2)) == 0:
+        raise _corrupt(path, f"cell reference {ref!r}")
+    letters = match.group(1).upper()
+    column = _COLUMN_INDEX.get(letters)
+    if column is None:
+        column = 0
+        for letter in letters:
+            column = column * 26 + ord(letter) - 64
+        if column > _MAX_COLUMN:
+            raise _corrupt(path, f"cell reference {ref!r}")
+        _COLUMN_INDEX[letters] = column
+    return int(match.group(2)), column
+
+
+def _number(path: Path, ref: str | None, raw: str) -> int | float:
+    try:
+        return float(raw) if ("." in raw or "E" in raw or "e" in raw) else int(raw)
+    except ValueError:
+        raise _corrupt(path, f"cell {ref}: {raw!r} is not a number") from None
+
+
+def _boolean(path: Path, ref: str | None, raw: str) -> bool:
+    try:
+        return bool(int(raw))
+    except ValueError:
+        raise _corrupt(path, f"cell {ref}: {raw!r} is not a boolean") from None
+
+
+def _iso_date(path: Path, ref: str | None, raw: str) -> object:
+    try:
+        return from_ISO8601(raw)  # type: ignore[no-untyped-call]
+    except (ValueError, TypeError, AttributeError):
+        raise _corrupt(path, f"cell {ref}: {raw!r} is not a date") from None
+
+
+def _column_marks(element: etree._Element, marks: dict[int, tuple[int, int, bool]]) -> None:
+    """A <col> range's hidden mark; a later range starting at the same column replaces the earlier."""
+    try:
+        first = int(element.get("min") or "")
+    except ValueError:
+        return
+    try:
+        last = int(element.get("max") or first)
+    except ValueError:
+        last = first
+    hidden = (element.get("hidden") or "") not in _FALSE
+    marks[first] = (max(first, 1), min(last, _MAX_COLUMN), hidden)
+
+
+def _merge_bounds(ref: str | None) -> tuple[int, int, int, int] | None:
+    """A merged range as (top, left, bottom, right), 0-based inclusive; None when Excel would drop it."""
+    if not ref:
+        return None
+    try:
+        left, top, right, bottom = range_boundaries(ref)
+    except (ValueError, TypeError):
+        return None
+    if left is None or top is None or right is None or bottom is None or left > right or top > bottom:
+        return None
+    return top - 1, left - 1, bottom - 1, right - 1
+
+
+def _claim_merge(path: Path, bounds: tuple[int, int, int, int], budget: list[int], limits: Limits) -> None:
+    """Count a merged range's area against the workbook's limit before anything is built from it."""
+    top, left, bottom, right = bounds
+    budget[0] -= (bottom - top + 1) * (right - left + 1)
+    if budget[0] < 0:
+        area = limits.max_merged_cells - budget[0]
+        raise TooLarge(
+            path,
+            f"合并单元格范围过大（{area} 个单元格，上限 {limits.max_merged_cells}）",
+            f"merged ranges too large ({area} cells, limit {limits.max_merged_cells})",
+        )
+
+
+def _clear_covered(values: dict[tuple[int, int], str], merges: list[tuple[int, int, int, int]]) -> None:
+    """Only a merged range's top-left cell keeps its value (what Excel shows); at a cost of the range's
+    area or of the values present, whichever is smaller."""
+    for top, left, bottom, right in merges:
+        if (bottom - top + 1) * (right - left + 1) <= len(values):
+            covered = [(r, c) for r in range(top, bottom + 1) for c in range(left, right + 1)]
+        else:
+            covered = [(r, c) for r, c in values if top <= r <= bottom and left <= c <= right]
+        for position in covered:
+            if position != (top, left):
+                values.pop(position, None)
 
 
 # --- xls --------------------------------------------------------------------------------------------
