@@ -331,7 +331,7 @@ def summary_table(review: Any) -> None:
     console = Console()
     console.print(table)
     for failure in review.failures:
-        console.print(f"  读取失败 / failed: {failure['error']}", markup=False, highlight=False)
+        console.print(f"  读取失败 / failed: {failure['error']}", markup=False, highlight=False, soft_wrap=True)
     for note in review.notes:
         console.print(f"  {note}", markup=False, highlight=False)
     console.print(f"工作簿 / workbook: {review.out / 'review.xlsx'}", markup=False, highlight=False)
@@ -358,7 +358,9 @@ def review_command(  # noqa: PLR0917 — typer maps each parameter to an option
         str | None,
         typer.Option("--accept", help="把本次报告的全部发现记入基线，并写明理由 / accept all, with a reason"),
     ] = None,
-    jobs: Annotated[int, typer.Option("--jobs", "-j", min=1, help="并行进程数（默认 CPU 核数）")] = 0,
+    jobs: Annotated[
+        int, typer.Option("--jobs", "-j", min=0, help="并行进程数，0 为 CPU 核数 / processes, 0 for one per core")
+    ] = 0,
     no_cache: Annotated[bool, typer.Option("--no-cache", help="不使用缓存 / do not use the result cache")] = False,
     sample: Annotated[int, typer.Option("--sample", min=0, help="抽查份数 / reports in the sample")] = 20,
     seed: Annotated[int, typer.Option("--seed", help="抽查的随机种子 / sample seed")] = 0,

@@ -76,8 +76,9 @@ def collect(
 
 
 def member_name(info: zipfile.ZipInfo) -> str:
-    """The member's name as its writer meant it: without the UTF-8 flag, Chinese Windows wrote GBK."""
-    name = info.filename
+    """The member's name as its writer meant it (before open_zip's OPC clean-up): without the UTF-8
+    flag, Chinese Windows wrote GBK."""
+    name = info.orig_filename
     if not info.flag_bits & _UTF8_FLAG:
         with contextlib.suppress(UnicodeEncodeError, UnicodeDecodeError):  # not GBK: keep the cp437 reading
             name = name.encode("cp437").decode("gbk")
