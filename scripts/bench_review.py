@@ -65,7 +65,7 @@ def _bare(files: list[Path]) -> float:
         if reader is not None:
             try:
                 reader(path)
-            except Exception:  # noqa: S112 — a damaged file costs the library its time too, then next
+            except Exception:  # a damaged file costs the library its time too, then next
                 continue
     return time.perf_counter() - start
 
