@@ -85,7 +85,9 @@ class _Sheet:
     def __init__(self, book: Workbook, title: str, columns: Sequence[tuple[str, int, str | None]]) -> None:
         self.ws: Worksheet = book.create_sheet(title)
         self.formats = [fmt for _, _, fmt in columns]
-        self.ws.append([name for name, _, _ in columns])
+        self.headers = [name for name, _, _ in columns]
+        self.ws.append(self.headers)
+        self.rows = 1  # openpyxl's max_row scans every cell: count the rows here instead
         for i, (_, width, _) in enumerate(columns, start=1):
             self.ws.column_dimensions[get_column_letter(i)].width = width
             self.ws.cell(1, i).font = BOLD
@@ -94,24 +96,23 @@ class _Sheet:
     def add(self, values: Iterable[Any]) -> None:
         row = [float(v) if isinstance(v, Decimal) else v for v in values]
         self.ws.append(row)
-        r = self.ws.max_row
+        self.rows += 1
         for i, fmt in enumerate(self.formats, start=1):
             if fmt is not None:
-                self.ws.cell(r, i).number_format = fmt
+                self.ws.cell(self.rows, i).number_format = fmt
 
     def column(self, name: str) -> str:
-        headers = [c.value for c in self.ws[1]]
-        return get_column_letter(headers.index(name) + 1)
+        return get_column_letter(self.headers.index(name) + 1)
 
     def colour(self, name: str, operator: str, value: str, fill: PatternFill) -> None:
         col = self.column(name)
         self.ws.conditional_formatting.add(
-            f"{col}2:{col}{max(self.ws.max_row, 2)}",
+            f"{col}2:{col}{max(self.rows, 2)}",
             CellIsRule(operator=operator, formula=[value], fill=fill),  # type: ignore[no-untyped-call]
         )
 
     def close(self) -> None:
-        self.ws.auto_filter.ref = f"A1:{get_column_letter(len(self.formats))}{max(self.ws.max_row, 1)}"
+        self.ws.auto_filter.ref = f"A1:{get_column_letter(len(self.formats))}{self.rows}"
 
 
 def write_workbook(
@@ -191,14 +192,14 @@ def _summary(book: Workbook, results: list[Result]) -> None:
                 result["source"]["sha256"],
             ]
         )
-        link = sheet.ws.cell(sheet.ws.max_row, 19)
+        link = sheet.ws.cell(sheet.rows, sheet.headers.index("页面") + 1)
         link.hyperlink = page_link(result["source"]["sha256"])
         link.font = LINK
     sheet.colour("错误", "greaterThan", "0", RED)
     sheet.colour("警告", "greaterThan", "0", AMBER)
     col = sheet.column("得分差")
     sheet.ws.conditional_formatting.add(
-        f"{col}2:{col}{max(sheet.ws.max_row, 2)}",
+        f"{col}2:{col}{max(sheet.rows, 2)}",
         FormulaRule(formula=[f"ABS({col}2)>=1"], fill=AMBER),  # type: ignore[no-untyped-call]
     )
     sheet.close()
@@ -457,7 +458,7 @@ def _sample(book: Workbook, sample: list[tuple[Result, str, float]]) -> None:
                 "打开",
             ]
         )
-        link = sheet.ws.cell(sheet.ws.max_row, 9)
+        link = sheet.ws.cell(sheet.rows, sheet.headers.index("页面") + 1)
         link.hyperlink = page_link(result["source"]["sha256"])
         link.font = LINK
     sheet.colour("错误", "greaterThan", "0", RED)
