@@ -310,3 +310,22 @@ def test_the_sample_is_reproducible_stratified_and_weighted_toward_errors() -> N
     drawn = [sum(1 for r, _, _ in draw(reports, 20, seed) if r["findings"]) for seed in range(50)]
     assert sum(drawn) / (50 * 20) > 1.5 * base_rate and share_with_errors >= 0
     assert len(draw(reports[:3], 20, 1)) == 3
+
+
+def test_one_finding_is_accepted_by_its_key_from_a_file_or_a_review(tmp_path: Path) -> None:
+    baseline = tmp_path / "accepted.json"
+    review = service.review_files([NARRATIVE], tmp_path / "out")
+    (result,) = review.results
+    jx206 = next(f for f in result["findings"] if f["code"] == "JX206")
+    saved = tmp_path / "out" / "reports" / f"{result['source']['sha256']}.json"
+    done = runner.invoke(
+        app, ["accept", str(saved), finding_key(jx206), "--baseline", str(baseline), "--reason", "核实"]
+    )
+    assert done.exit_code == 0 and "JX206" in done.output
+    again = service.review_files([NARRATIVE], tmp_path / "out", baseline=baseline)
+    assert [f["code"] for f in again.results[0]["findings"]] == [
+        f["code"] for f in result["findings"] if f is not jx206
+    ]
+    assert again.results[0]["suppressed"] == 1
+    wrong = runner.invoke(app, ["accept", str(NARRATIVE), "JX999:0", "--baseline", str(baseline), "--reason", "x"])
+    assert wrong.exit_code == 2 and "JX999:0" in wrong.output and finding_key(jx206) in wrong.output

@@ -396,6 +396,19 @@ def review_command(  # noqa: PLR0917 — typer maps each parameter to an option
     raise typer.Exit(review.exit_code)
 
 
+@app.command("accept")
+@reports_errors
+def accept_command(
+    report: Annotated[Path, typer.Argument(help="报告文件，或 review 输出的 reports/<sha>.json")],
+    keys: Annotated[list[str], typer.Argument(help="发现标识（问题清单的“发现标识”列），如 JX206:33de93e08bd4764f")],
+    baseline: Annotated[Path, typer.Option("--baseline", help="基线文件（不存在时新建） / baseline file")],
+    reason: Annotated[str, typer.Option("--reason", help="接受的理由 / why the finding is accepted")],
+) -> None:
+    """接受发现并记入基线：同一报告内容不再报告 / accept findings into the baseline, with a reason."""
+    for finding in service.accept_findings(baseline, report, keys, reason):
+        typer.echo(f"已接受 / accepted: {finding['code']} {finding['message']}")
+
+
 def main() -> None:
     """Console entry point; the process is a worker of its own: its memory is capped (JIXIAO_MAX_MEMORY_MB)."""
     from jixiao.ingest.limits import limit_memory

@@ -38,6 +38,14 @@ class BadBaseline(JixiaoError):
         super().__init__(f"基线文件无法读取：{path}（{reason}）", f"cannot read the baseline file {path}: {reason}")
 
 
+class UnknownFinding(JixiaoError):
+    def __init__(self, report: Path, keys: list[str], known: str) -> None:
+        wanted = "、".join(keys)
+        super().__init__(
+            f"{report} 中没有这些发现：{wanted}（现有：{known}）", f"{report} has no finding {wanted} (it has: {known})"
+        )
+
+
 def finding_key(finding: dict[str, Any]) -> str:
     """The finding's identity within its report: rule code, numbers and the positions of its evidence."""
     places = [[e.get(k) for k in _POSITION_KEYS] for e in finding.get("evidence", [])]
