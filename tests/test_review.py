@@ -139,7 +139,7 @@ def test_workbook_numbers_are_numbers_with_formats_filters_and_links(tmp_path: P
     rate_cell = summary.cell(rows.index(table) + 2, header.index("预算执行率") + 1)
     assert rate_cell.number_format == '0.00"%"'
     link = summary.cell(rows.index(table) + 2, header.index("页面") + 1).hyperlink
-    assert link is not None and link.target == f"index.html#report-{table['SHA-256']}"
+    assert link is not None and link.target == f"index.html#r/{table['SHA-256']}"
     assert summary.conditional_formatting  # errors and warnings coloured
     jx206 = next(r for r in _rows(book, "问题清单") if r["编码"] == "JX206")
     assert jx206["级别"] == "错误" and "-2.36" in jx206["数值"] and jx206["原文"].startswith("2023年度支出总计")

@@ -35,7 +35,7 @@ KIND_ZH = {"department_overall": "部门整体", "project": "项目", "mixed": "
 
 def page_link(sha256: str) -> str:
     """The report's page in the dashboard beside the workbook."""
-    return f"index.html#report-{sha256}"
+    return f"index.html#r/{sha256}"
 
 
 def place(evidence: dict[str, Any]) -> str:
