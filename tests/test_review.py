@@ -117,6 +117,8 @@ def test_mixed_folder_lists_every_bad_file_and_keeps_every_good_result(tmp_path:
     for result in review.results:
         saved = json.loads((out / "reports" / f"{result['source']['sha256']}.json").read_text(encoding="utf-8"))
         assert saved["findings"] == result["findings"] and saved["document"]["blocks"] and "facts" in saved["report"]
+    page = (out / "index.html").read_text(encoding="utf-8")
+    assert all(f'data-sha="{r["source"]["sha256"]}"' in page for r in review.results)
     book = openpyxl.load_workbook(out / "review.xlsx")
     assert book.sheetnames == ["汇总", "排名", "问题清单", "规则统计", "指标", "三公", "跨年对比", "抽查", "读取失败"]
     assert sorted(r["文件"] for r in _rows(book, "读取失败")) == sorted(failed)

@@ -332,11 +332,8 @@ def summary_table(review: Any) -> None:
     console.print(table)
     for failure in review.failures:
         console.print(f"  读取失败 / failed: {failure['error']}", markup=False, highlight=False, soft_wrap=True)
-    for note in review.notes:
-        console.print(f"  {note}", markup=False, highlight=False)
     console.print(f"工作簿 / workbook: {review.out / 'review.xlsx'}", markup=False, highlight=False)
-    if review.dashboard is not None:
-        console.print(f"仪表板 / dashboard: {review.dashboard}", markup=False, highlight=False)
+    console.print(f"仪表板 / dashboard: {review.dashboard}", markup=False, highlight=False)
 
 
 @app.command("review")

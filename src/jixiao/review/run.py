@@ -13,7 +13,7 @@ import os
 import shutil
 import tempfile
 from collections.abc import Callable, Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
@@ -21,6 +21,7 @@ from jixiao import pipeline
 from jixiao.profiles import Profile, get_profile
 from jixiao.review.cache import ResultCache
 from jixiao.review.controls import Controls
+from jixiao.review.dashboard import write_dashboard
 from jixiao.review.inputs import InputFailure, InputFile, collect
 from jixiao.review.sample import draw
 from jixiao.review.workbook import write_workbook
@@ -43,8 +44,7 @@ class ReviewResult:
     sample: list[tuple[Result, str, float]]
     exit_code: int
     read: int = 0  # files read this time (the rest came from the cache)
-    dashboard: Path | None = None
-    notes: list[str] = field(default_factory=list)
+    dashboard: Path | None = None  # index.html, once written
 
 
 def default_cache_path() -> Path:
@@ -98,7 +98,7 @@ def run_review(
         review = ReviewResult(out, results, failures, comparisons, sample, controls.exit_code(results, failures), read)
         _write(build, review)
         _swap(build, out)
-        review.dashboard = out / "index.html" if (out / "index.html").exists() else None
+        review.dashboard = out / "index.html"
         return review
     finally:
         shutil.rmtree(staging, ignore_errors=True)
@@ -181,11 +181,6 @@ def _write(build: Path, review: ReviewResult) -> None:
         "findings": sum(len(r["findings"]) for r in review.results),
     }
     (build / "summary.json").write_text(json.dumps(summary, ensure_ascii=False, indent=2), encoding="utf-8")
-    try:
-        from jixiao.review.dashboard import write_dashboard  # type: ignore[import-not-found, unused-ignore]
-    except ImportError:  # the dashboard is built on its own branch; the review is complete without it
-        review.notes.append("index.html 未生成：仪表板模块尚未合并 / dashboard module not merged yet")
-        return
     write_dashboard(review.results, review.failures, build / "index.html")
 
 
