@@ -331,3 +331,24 @@ def test_one_finding_is_accepted_by_its_key_from_a_file_or_a_review(tmp_path: Pa
     assert again.results[0]["suppressed"] == 1
     wrong = runner.invoke(app, ["accept", str(NARRATIVE), "JX999:0", "--baseline", str(baseline), "--reason", "x"])
     assert wrong.exit_code == 2 and "JX999:0" in wrong.output and finding_key(jx206) in wrong.output
+
+
+def test_zip_bombs_are_refused_member_by_member(tmp_path: Path) -> None:
+    from jixiao.ingest.limits import Limits
+    from jixiao.review.inputs import unpack_zip
+
+    archive = tmp_path / "bomb.zip"
+    with zipfile.ZipFile(archive, "w", zipfile.ZIP_DEFLATED) as z:
+        z.writestr("zeros.txt", b"0" * 2_000_000)  # inflates 2 MB from a few KB
+        z.writestr("a.txt", TABLE.read_bytes())
+        z.writestr("b.txt", NARRATIVE.read_bytes())
+    small = Limits(max_file_bytes=1_000_000)
+    files, refused = unpack_zip(archive, tmp_path / "in", small)
+    assert [f.shown.rsplit("!", 1)[1] for f in files] == ["a.txt", "b.txt"]
+    assert [(r.shown.rsplit("!", 1)[1], r.kind) for r in refused] == [("zeros.txt", "too_large")]
+    assert "压缩炸弹" in refused[0].reason and "zip bomb" in refused[0].reason
+    # the whole archive's unpacked size is bounded too: members past it are refused, the first kept
+    files, refused = unpack_zip(archive, tmp_path / "in2", max_total=2_000_000 + TABLE.stat().st_size)
+    assert [f.shown.rsplit("!", 1)[1] for f in files] == ["zeros.txt", "a.txt"]
+    assert [r.shown.rsplit("!", 1)[1] for r in refused] == ["b.txt"]
+    assert files[1].path.read_bytes() == TABLE.read_bytes() and files[1].path.parent.parent == tmp_path / "in2"

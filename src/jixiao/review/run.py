@@ -86,12 +86,13 @@ def run_review(
         files, refused = collect(list(paths), staging)
         raw, failures, read = _check_all(files, chosen, jobs, cache_path, progress)
         failures = [f.to_dict() for f in refused] + failures
-        for sha, found in cross_year_findings(raw).items():
-            for result in raw:
-                if result["source"]["sha256"] == sha:
-                    result["findings"] = sorted(
-                        [*result["findings"], *found], key=lambda f: {"error": 0, "warning": 1}.get(f["severity"], 2)
-                    )
+        across = cross_year_findings(raw)
+        for result in raw:
+            found = across.get(result["source"]["sha256"])
+            if found:
+                result["findings"] = sorted(
+                    [*result["findings"], *found], key=lambda f: (_RANK[f["severity"]], f["code"])
+                )
         results = controls.apply(raw)
         comparisons = comparison_rows(results)
         sample = draw(results, sample_size, seed)
