@@ -134,7 +134,8 @@ def _check_all(
     if progress:
         progress(done, total)
     fresh: dict[str, Result] = {}
-    chunk = max(4 * jobs, 8)  # the pool runs chunk by chunk so the progress bar moves
+    # the pool runs chunk by chunk so the progress bar moves; ~20 chunks, each a pool start (~50 ms)
+    chunk = min(max(4 * jobs, len(todo) // 20), 100)
     for start in range(0, len(todo), chunk):
         part = todo[start : start + chunk]
         checked = pipeline.check_paths([f.path for _, f in part], profile, jobs=jobs, full=True)
