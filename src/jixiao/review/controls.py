@@ -114,7 +114,7 @@ class Controls:
         return frozenset(r.code for r in select_rules(self.select, self.ignore))
 
     def apply(self, results: Iterable[dict[str, Any]]) -> list[dict[str, Any]]:
-        """Each result with only the findings reported; `suppressed` counts what the baseline accepted."""
+        """Each result with only the findings reported; with a baseline, `suppressed` counts what it accepted."""
         codes = self.codes()
         floor = _RANK[self.severity]
         out: list[dict[str, Any]] = []
@@ -131,7 +131,10 @@ class Controls:
                     suppressed += 1
                     continue
                 kept.append(finding)
-            out.append({**result, "findings": kept, "suppressed": suppressed})
+            shown = {**result, "findings": kept}
+            if self.baseline is not None:
+                shown["suppressed"] = suppressed
+            out.append(shown)
         return out
 
     def exit_code(self, results: Sequence[dict[str, Any]], failures: Sequence[dict[str, Any]] = ()) -> int:
