@@ -352,3 +352,17 @@ def test_zip_bombs_are_refused_member_by_member(tmp_path: Path) -> None:
     assert [f.shown.rsplit("!", 1)[1] for f in files] == ["zeros.txt", "a.txt"]
     assert [r.shown.rsplit("!", 1)[1] for r in refused] == ["b.txt"]
     assert files[1].path.read_bytes() == TABLE.read_bytes() and files[1].path.parent.parent == tmp_path / "in2"
+
+
+def test_progress_is_reported_as_files_are_done(tmp_path: Path) -> None:
+    seen: list[tuple[int, int]] = []
+    service.review_files(
+        [NARRATIVE, TABLE, *sorted((SHARED / "seeds").glob("*.txt"))],
+        tmp_path / "out",
+        progress=lambda d, t: seen.append((d, t)),
+    )
+    assert seen[0] == (0, 7) and seen[-1] == (7, 7)
+    assert [d for d, _ in seen] == sorted(d for d, _ in seen)
+    seen.clear()
+    service.review_files([NARRATIVE, TABLE], tmp_path / "out", progress=lambda d, t: seen.append((d, t)))
+    assert seen == [(2, 2)]  # all from the cache
