@@ -81,6 +81,7 @@ def test_mixed_folder_lists_every_bad_file_and_keeps_every_good_result(tmp_path:
     failed = {f["path"]: f for f in review.failures}
     zip_name = str(batch / "收到的报告.zip")
     assert f"{zip_name}!报告/云溪交通2023.txt" in by_path  # the GBK name decoded
+    assert "jixiao-review-" not in json.dumps(by_path[f"{zip_name}!报告/云溪交通2023.txt"], ensure_ascii=False)
     for name, kind in [
         ("empty.docx", "empty"),
         ("copy_of_narrative.txt", "duplicate"),
@@ -169,7 +170,9 @@ def test_second_run_reads_nothing_and_writes_the_same(tmp_path: Path) -> None:
     assert first.results == second.results and book_one == book_two
     renamed = tmp_path / "renamed.txt"
     shutil.copy(TABLE, renamed)
-    assert service.review_files([renamed], tmp_path / "again").read == 0  # keyed on content, not name
+    again = service.review_files([renamed], tmp_path / "again")
+    assert again.read == 0  # keyed on content, not name
+    assert str(TABLE) not in json.dumps(again.results, ensure_ascii=False)  # and named as it is now
     assert service.review_files([renamed], tmp_path / "fresh", use_cache=False).read == 1
 
 

@@ -139,13 +139,14 @@ def _check_all(
     for start in range(0, len(todo), chunk):
         part = todo[start : start + chunk]
         checked = pipeline.check_paths([f.path for _, f in part], profile, jobs=jobs, full=True)
-        for (digest, _), result in zip(part, checked, strict=True):
-            fresh[digest] = result
+        found = dict(zip((digest for digest, _ in part), checked, strict=True))
+        if cache is not None:
+            cache.put_many(found)  # chunk by chunk: an interrupted review keeps what it read
+        fresh |= found
         done += len(part)
         if progress:
             progress(done, total)
     if cache is not None:
-        cache.put_many(fresh)
         cache.close()
     results: list[Result] = []
     for digest, file in first.items():
@@ -154,19 +155,23 @@ def _check_all(
             reason = result["error"].replace(str(file.path), file.shown)
             failures.append({"path": file.shown, "error": reason, "kind": result.get("kind", "unreadable")})
             continue
-        _name(result, file.shown, digest)
+        result = _named(result, file.shown, digest)
         result["also_at"] = also[digest]
         results.append(result)
     return results, failures, len(todo)
 
 
-def _name(result: Result, shown: str, digest: str) -> None:
-    """The result under the name the reviewer gave (a zip member's archive!member), not a staging path."""
-    result["source"]["path"] = shown
+def _named(result: Result, shown: str, digest: str) -> Result:
+    """The result under the name the reviewer gave (a zip member's archive!member, not its staging
+    path; this file's path, not the one its content had when it was cached), provenance included."""
+    read_as = result["source"]["path"]
+    if read_as != shown:
+        text = json.dumps(result, ensure_ascii=False)
+        result = json.loads(
+            text.replace(json.dumps(read_as, ensure_ascii=False)[1:-1], json.dumps(shown, ensure_ascii=False)[1:-1])
+        )
     result["source"]["sha256"] = digest
-    result["report"]["source"]["path"] = shown
-    result["report"]["report"]["source_path"] = shown
-    result["document"]["source"]["path"] = shown
+    return result
 
 
 def _write(build: Path, review: ReviewResult) -> None:
