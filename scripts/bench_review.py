@@ -81,7 +81,7 @@ def run() -> str:
         cold, code, peak = _review(folders, out, cache)
         warm, _, _ = _review(folders, out, cache)
     bare = _bare(files)
-    names = ", ".join(f"`{os.path.relpath(p, ROOT) if p.is_relative_to(ROOT.parent) else p}`" for p in folders)
+    names = ", ".join(f"`{os.path.relpath(p, ROOT)}`" for p in folders)
     mix = ", ".join(f"{n} {fmt}" for fmt, n in formats.most_common())
     return "\n".join(
         [
