@@ -369,3 +369,21 @@ def test_progress_is_reported_as_files_are_done(tmp_path: Path) -> None:
     seen.clear()
     service.review_files([NARRATIVE, TABLE], tmp_path / "out", progress=lambda d, t: seen.append((d, t)))
     assert seen == [(2, 2)]  # all from the cache
+
+
+def test_a_folder_that_is_not_a_review_output_is_never_replaced(tmp_path: Path) -> None:
+    documents = tmp_path / "documents"
+    documents.mkdir()
+    (documents / "mine.txt").write_text("keep", encoding="utf-8")
+    done = runner.invoke(app, ["review", str(TABLE), "--out", str(documents)])
+    assert (
+        done.exit_code == 2
+        and "不予覆盖" in done.output
+        and (documents / "mine.txt").read_text(encoding="utf-8") == "keep"
+    )
+    a_file = tmp_path / "a_file"
+    a_file.write_text("x", encoding="utf-8")
+    assert runner.invoke(app, ["review", str(TABLE), "--out", str(a_file)]).exit_code == 2
+    assert a_file.read_text(encoding="utf-8") == "x"
+    assert service.review_files([TABLE], tmp_path / "out").exit_code == 0
+    assert service.review_files([TABLE], tmp_path / "out").exit_code == 0  # its own output is replaced

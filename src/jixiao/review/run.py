@@ -18,6 +18,7 @@ from pathlib import Path
 from typing import Any
 
 from jixiao import pipeline
+from jixiao.errors import JixiaoError
 from jixiao.profiles import Profile, get_profile
 from jixiao.review.cache import ResultCache
 from jixiao.review.controls import Controls
@@ -30,6 +31,7 @@ from jixiao.review.years import comparison_rows, cross_year_findings
 Result = dict[str, Any]
 Progress = Callable[[int, int], None]  # (files done, files in all)
 CACHE_FILE = "review.sqlite"
+SUMMARY = "summary.json"  # also marks a folder as a review's output, which a later review may replace
 _RANK = {"error": 0, "warning": 1, "info": 2}
 
 
@@ -79,6 +81,7 @@ def run_review(
     controls.codes()  # an unknown --select/--ignore stops the review before any file is read
     chosen: Profile | None = get_profile(profile) if profile is not None else None
     out = out.resolve()
+    _check_replaceable(out)
     out.parent.mkdir(parents=True, exist_ok=True)
     build = Path(tempfile.mkdtemp(prefix=f".{out.name}.", dir=out.parent))
     staging = Path(tempfile.mkdtemp(prefix="jixiao-review-"))
@@ -187,8 +190,27 @@ def _write(build: Path, review: ReviewResult) -> None:
         "exit_code": review.exit_code,
         "findings": sum(len(r["findings"]) for r in review.results),
     }
-    (build / "summary.json").write_text(json.dumps(summary, ensure_ascii=False, indent=2), encoding="utf-8")
+    (build / SUMMARY).write_text(json.dumps(summary, ensure_ascii=False, indent=2), encoding="utf-8")
     write_dashboard(review.results, review.failures, build / "index.html")
+
+
+class OutputInTheWay(JixiaoError):
+    def __init__(self, out: Path, reason_zh: str, reason_en: str) -> None:
+        super().__init__(f"{out}: {reason_zh}", f"{out}: {reason_en}")
+
+
+def _check_replaceable(out: Path) -> None:
+    """The output folder is replaced whole: only an empty folder or an earlier review's output may be."""
+    if not out.exists():
+        return
+    if not out.is_dir():
+        raise OutputInTheWay(out, "输出位置已有同名文件", "the output path is a file")
+    if any(out.iterdir()) and not (out / SUMMARY).is_file():
+        raise OutputInTheWay(
+            out,
+            "输出文件夹不是空的，也不是 jixiao review 的输出，不予覆盖",
+            "the output folder is neither empty nor a jixiao review output; not replaced",
+        )
 
 
 def _swap(build: Path, out: Path) -> None:
