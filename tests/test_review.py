@@ -387,3 +387,30 @@ def test_a_folder_that_is_not_a_review_output_is_never_replaced(tmp_path: Path) 
     assert a_file.read_text(encoding="utf-8") == "x"
     assert service.review_files([TABLE], tmp_path / "out").exit_code == 0
     assert service.review_files([TABLE], tmp_path / "out").exit_code == 0  # its own output is replaced
+
+
+def test_units_are_matched_by_code_when_both_state_one_else_by_name() -> None:
+    from jixiao.review.years import pairs
+
+    def report(year: int, name: str, code: str | None = None, project: str | None = None) -> dict[str, Any]:
+        unit = {"department": name, "code": code, "report_kind": "project" if project else "department_overall"}
+        unit["project_name"] = project
+        return {"report": {"report": {"unit": unit}, "document": {"fiscal_year": year}}, "id": f"{name}{code}{year}"}
+
+    reports = [
+        report(2023, "云溪市交通运输局", "906017"),
+        report(2022, "云溪市 交通运输局"),  # no code last year: matched by its name (spaces aside)
+        report(2022, "云溪市交通局", "906017"),  # renamed, same code
+        report(2022, "云溪市交通运输局", "111111"),  # same name, another code: another unit
+        report(2021, "云溪市交通运输局", "906017"),  # not the year before
+        report(2023, "云溪市交通运输局", project="农村公路"),  # a project report pairs with its project only
+        report(2022, "云溪市交通运输局", project="农村公路"),
+    ]
+    got = sorted((a["id"], b["id"]) for a, b in pairs(reports))
+    assert got == [
+        ("云溪市 交通运输局None2022", "云溪市交通运输局9060172021"),  # no code this year: by name
+        ("云溪市交通局9060172022", "云溪市交通运输局9060172021"),  # by code, whatever the name
+        ("云溪市交通运输局9060172023", "云溪市 交通运输局None2022"),
+        ("云溪市交通运输局9060172023", "云溪市交通局9060172022"),
+        ("云溪市交通运输局None2023", "云溪市交通运输局None2022"),
+    ]
