@@ -73,6 +73,7 @@ def test_mixed_folder_lists_every_bad_file_and_keeps_every_good_result(tmp_path:
     shutil.copy(NARRATIVE, batch / "copy_of_narrative.txt")  # the same content twice
     member = TABLE.read_bytes() + "\n备注：压缩包内的版本。\n".encode()
     _zip_with_bad_members(batch / "收到的报告.zip", member)
+    (batch / "broken.zip").write_bytes(b"PK\x03\x04 not really an archive")
     before = {p: p.read_bytes() for p in batch.rglob("*") if p.is_file()}
 
     review = service.review_files([batch], tmp_path / "out", jobs=2)
@@ -88,6 +89,7 @@ def test_mixed_folder_lists_every_bad_file_and_keeps_every_good_result(tmp_path:
         ("收到的报告.zip!../../escaped.txt", "traversal"),
         ("收到的报告.zip!/etc/absolute.txt", "traversal"),
         ("收到的报告.zip!inner.zip", "nested_archive"),
+        ("broken.zip", "corrupt"),
     ]:
         row = failed[str(batch / name)]
         assert row["kind"] == kind and "\n" not in row["error"] and str(batch / name) in row["error"]
@@ -96,7 +98,7 @@ def test_mixed_folder_lists_every_bad_file_and_keeps_every_good_result(tmp_path:
         in by_path[next(p for p in by_path if p.endswith(NARRATIVE.name))]["also_at"]
     )
     # every input file is either a report or a failure row, none lost, none twice
-    inputs = {str(p) for p in batch.rglob("*") if p.is_file() and p.suffix != ".zip"}
+    inputs = {str(p) for p in batch.rglob("*") if p.is_file() and p.name != "收到的报告.zip"}
     inputs |= {
         f"{zip_name}!{n}" for n in ("报告/云溪交通2023.txt", "../../escaped.txt", "/etc/absolute.txt", "inner.zip")
     }
