@@ -20,7 +20,7 @@ from typing import Any
 
 from jixiao import __version__, ingest
 from jixiao.errors import JixiaoError
-from jixiao.extract import extract
+from jixiao.extract import extract, report_json
 from jixiao.ingest.limits import document_guard, limit_memory
 from jixiao.model.document import Document
 from jixiao.model.findings import Finding, Severity
@@ -45,15 +45,21 @@ class Analysis:
     findings: list[Finding]
     profile: str
 
-    def to_dict(self) -> dict[str, Any]:
-        """One entry of the contract's `reports` list (`jixiao check --format json`)."""
-        return {
+    def to_dict(self, full: bool = False) -> dict[str, Any]:
+        """One entry of the contract's `reports` list (`jixiao check --format json`); `full` adds the
+        report as `jixiao extract` gives it and the document as `jixiao parse` gives it (the review's
+        per-report JSON, so findings can be shown beside the cells and lines they point to)."""
+        out: dict[str, Any] = {
             "source": {"path": self.document.source.path, "sha256": self.document.source.sha256},
             "profile": self.profile,
             "score": self.scorecard.summary_dict(),
             "findings": [f.to_dict() for f in self.findings],
             "scorecard": self.scorecard.to_dict(),
         }
+        if full:
+            out["report"] = report_json(self.report)
+            out["document"] = self.document.to_dict()
+        return out
 
     @property
     def has_error(self) -> bool:
@@ -129,10 +135,12 @@ def _settings_fingerprint(profile: ProfileArg, select: Sequence[str] | None, ign
     return h.hexdigest()[:24]
 
 
-def _check_one(path: str, profile: ProfileArg, select: list[str] | None, ignore: list[str] | None) -> dict[str, Any]:
+def _check_one(
+    path: str, profile: ProfileArg, select: list[str] | None, ignore: list[str] | None, full: bool = False
+) -> dict[str, Any]:
     """One file's result dict; a file that cannot be read gives its error instead (the batch goes on)."""
     try:
-        result = analyse(path, profile, select, ignore).to_dict()
+        result = analyse(path, profile, select, ignore).to_dict(full)
     except JixiaoError as exc:
         return {"source": {"path": path}, "error": exc.one_line(), "kind": getattr(exc, "kind", "error")}
     except Exception as exc:  # the batch boundary: one file's bug must not stop the others
@@ -150,14 +158,16 @@ def check_paths(
     ignore: Sequence[str] | None = None,
     jobs: int = 1,
     cache_dir: Path | None = None,
+    full: bool = False,
 ) -> list[dict[str, Any]]:
-    """Check files and folders: results in input order, cached by content hash, in parallel when jobs > 1."""
+    """Check files and folders: results in input order, cached by content hash, in parallel when jobs > 1;
+    `full` adds each report's extraction and document (`Analysis.to_dict`)."""
     files = expand(paths)
     if profile is not None and not isinstance(profile, Profile):
         profile = get_profile(profile)  # a bad profile stops the whole batch, before any file
     select_rules(select, ignore)  # an unknown selector stops it too
     sel, ign = list(select or []), list(ignore or [])
-    settings = _settings_fingerprint(profile, sel, ign) if cache_dir is not None else ""
+    settings = _settings_fingerprint(profile, sel, ign) + ("-full" if full else "") if cache_dir is not None else ""
     results: list[dict[str, Any] | None] = [None] * len(files)
     todo: list[tuple[int, str, Path | None]] = []
     for i, path in enumerate(files):
@@ -177,9 +187,9 @@ def check_paths(
                     continue
         todo.append((i, str(path), cached_at))
     if jobs > 1 and len(todo) > 1:
-        done = _in_pool(todo, profile, sel, ign, jobs)
+        done = _in_pool(todo, profile, sel, ign, jobs, full=full)
     else:
-        done = [(i, at, _check_one(p, profile, sel, ign)) for i, p, at in todo]
+        done = [(i, at, _check_one(p, profile, sel, ign, full)) for i, p, at in todo]
     for i, at, result in done:
         results[i] = result
         if at is not None and "error" not in result:
@@ -191,14 +201,20 @@ def check_paths(
 
 
 def _in_pool(
-    todo: list[tuple[int, str, Path | None]], profile: ProfileArg, sel: list[str], ign: list[str], jobs: int
+    todo: list[tuple[int, str, Path | None]],
+    profile: ProfileArg,
+    sel: list[str],
+    ign: list[str],
+    jobs: int,
+    *,
+    full: bool = False,
 ) -> list[tuple[int, Path | None, dict[str, Any]]]:
     """Run files in worker processes with capped memory; a file whose worker dies is retried alone,
     so the batch goes on and the file that killed it is named."""
     done: list[tuple[int, Path | None, dict[str, Any]]] = []
     orphans: list[tuple[int, str, Path | None]] = []
     with ProcessPoolExecutor(max_workers=min(jobs, len(todo)), initializer=limit_memory) as pool:
-        futures = [(i, p, at, pool.submit(_check_one, p, profile, sel, ign)) for i, p, at in todo]
+        futures = [(i, p, at, pool.submit(_check_one, p, profile, sel, ign, full)) for i, p, at in todo]
         for i, p, at, future in futures:
             result = _result(future)
             if result is None:
@@ -207,7 +223,7 @@ def _in_pool(
                 done.append((i, at, result))
     for i, p, at in orphans:
         with ProcessPoolExecutor(max_workers=1, initializer=limit_memory) as alone:
-            result = _result(alone.submit(_check_one, p, profile, sel, ign))
+            result = _result(alone.submit(_check_one, p, profile, sel, ign, full))
         if result is None:
             reason = "处理该文件的进程意外退出 / the worker process died while reading the file"
             result = {"source": {"path": p}, "error": f"{p}: {reason}", "kind": "internal"}

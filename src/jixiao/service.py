@@ -2,13 +2,18 @@
 
 from __future__ import annotations
 
+import contextlib
+from collections.abc import Callable
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from jixiao import extract, ingest
 from jixiao.ingest.limits import document_guard
 from jixiao.model.document import Document
 from jixiao.model.report import Report
+
+if TYPE_CHECKING:
+    from jixiao.review import ReviewResult
 
 
 def parse_document(path: str | Path) -> Document:
@@ -50,20 +55,107 @@ def check_files(
     return pipeline.check_paths(paths, profile, select=select, ignore=ignore, jobs=jobs, cache_dir=cache)
 
 
-def check_report_output(results: list[dict[str, Any]], format: str, explain: bool = False) -> tuple[str, int]:
-    """`jixiao check` output in text, json or sarif, and the contract's exit code."""
+def check_report_output(
+    results: list[dict[str, Any]],
+    format: str,
+    explain: bool = False,
+    *,
+    severity: str = "info",
+    fail_on: str = "error",
+    baseline: Path | None = None,
+    select: list[str] | None = None,
+    ignore: list[str] | None = None,
+) -> tuple[str, int]:
+    """`jixiao check` output in text, json or sarif, with the reviewer's controls applied, and the
+    exit code (bit 1: a finding at or above `fail_on`; bit 2: a file could not be read)."""
     import json
 
-    from jixiao.pipeline import exit_code
+    from jixiao.review.controls import Baseline, Controls
     from jixiao.rules.formats import as_sarif, as_text
 
+    controls = Controls(select, ignore, severity, fail_on, Baseline.load(baseline) if baseline else None)
+    shown = controls.apply(results)
     if format == "json":
-        text = json.dumps({"reports": results}, ensure_ascii=False, indent=2)
+        text = json.dumps({"reports": shown}, ensure_ascii=False, indent=2)
     elif format == "sarif":
-        text = json.dumps(as_sarif(results), ensure_ascii=False, indent=2)
+        text = json.dumps(as_sarif(shown), ensure_ascii=False, indent=2)
     else:
-        text = as_text(results, explain)
-    return text, exit_code(results)
+        text = as_text(shown, explain)
+    return text, controls.exit_code(shown)
+
+
+# --- the batch review (jixiao review) ---------------------------------------------------------------
+
+
+def review_files(
+    paths: list[Path],
+    out: Path,
+    profile: str | None = None,
+    *,
+    select: list[str] | None = None,
+    ignore: list[str] | None = None,
+    severity: str = "info",
+    fail_on: str = "error",
+    baseline: Path | None = None,
+    accept_reason: str | None = None,
+    jobs: int = 1,
+    use_cache: bool = True,
+    sample_size: int = 20,
+    seed: int = 0,
+    progress: Callable[[int, int], None] | None = None,
+) -> ReviewResult:
+    """Review files, folders and zips into `out`; with `accept_reason`, every finding reported is
+    added to the baseline (accepted once, with that reason) after the review."""
+    from jixiao.review import Baseline, Controls, default_cache_path, run_review
+
+    accepted = Baseline.load(baseline) if baseline else None
+    controls = Controls(select, ignore, severity, fail_on, accepted)
+    review = run_review(
+        paths,
+        out,
+        profile=profile,
+        controls=controls,
+        jobs=jobs,
+        cache_path=default_cache_path() if use_cache else None,
+        sample_size=sample_size,
+        seed=seed,
+        progress=progress,
+    )
+    if accepted is not None and accept_reason:
+        for result in review.results:
+            for finding in result["findings"]:
+                accepted.accept(result["source"]["sha256"], finding, accept_reason, result["source"]["path"])
+        accepted.save()
+    return review
+
+
+def accept_findings(baseline: Path, report: Path, keys: list[str], reason: str) -> list[dict[str, Any]]:
+    """Accept findings of one report into the baseline, by their keys (问题清单's 发现标识). `report` is
+    a report file (checked now, cache used) or a review's `reports/<sha>.json` (its findings as
+    reviewed, across-years ones included). Returns the findings accepted."""
+    import json
+
+    from jixiao.pipeline import check_paths, default_cache_dir
+    from jixiao.review.controls import Baseline, UnknownFinding, finding_key
+
+    result: dict[str, Any] | None = None
+    if report.suffix.lower() == ".json":
+        with contextlib.suppress(ValueError, OSError):
+            data = json.loads(report.read_text(encoding="utf-8"))
+            result = data if isinstance(data, dict) and "findings" in data else None
+    if result is None:
+        (result,) = check_paths([report], cache_dir=default_cache_dir())
+    if "error" in result:
+        raise UnknownFinding(report, keys, result["error"])
+    by_key = {finding_key(f): f for f in result["findings"]}
+    missing = [k for k in keys if k not in by_key]
+    if missing:
+        raise UnknownFinding(report, missing, "、".join(sorted(by_key)) or "无 / none")
+    accepted = Baseline.load(baseline)
+    for key in keys:
+        accepted.accept(result["source"]["sha256"], by_key[key], reason, str(result["source"]["path"]))
+    accepted.save()
+    return [by_key[k] for k in keys]
 
 
 def list_rules() -> list[dict[str, str]]:
