@@ -158,7 +158,7 @@ def check(  # noqa: PLR0917 — typer maps each parameter to an option
     """重新评分并运行全部勾稽规则 / re-score reports and run every consistency rule.
 
     退出码 / exit code: 0 无问题 clean; 1 有 --fail-on 级别（默认 error）的发现 findings;
-    2 有文件无法读取 files that could not be read; 3 两者皆有 both.
+    否则 2 有文件无法读取 otherwise 2 when a file could not be read.
     """
     results = service.check_files(
         list(paths), profile, select=_selectors(select), ignore=_selectors(ignore), jobs=jobs, use_cache=not no_cache
@@ -365,7 +365,7 @@ def review_command(  # noqa: PLR0917 — typer maps each parameter to an option
     """批量审核：汇总工作簿、离线仪表板和每份报告的 JSON / review a batch into a workbook, a dashboard and JSON.
 
     退出码 / exit code: 0 无问题 clean; 1 有 --fail-on 级别（默认 error）的发现 findings;
-    2 有文件无法读取 files that could not be read; 3 两者皆有 both.
+    否则 2 有文件无法读取 otherwise 2 when a file could not be read.
     """
     import os
 

@@ -138,12 +138,12 @@ class Controls:
         return out
 
     def exit_code(self, results: Sequence[dict[str, Any]], failures: Sequence[dict[str, Any]] = ()) -> int:
-        """0 clean; bit 1: a reported finding at or above `fail_on`; bit 2: a file could not be read."""
+        """The contract's code: 1 when a reported finding is at or above `fail_on`, else 2 when a file could
+        not be read, else 0 (findings come first, as for `check`; the summary counts the unread files)."""
         limit = _RANK[self.fail_on]
-        code = 0
         if any(_RANK[f["severity"]] <= limit for r in results for f in r.get("findings", [])):
-            code |= EXIT_FINDINGS
+            return EXIT_FINDINGS
         unread = [r for r in (*results, *failures) if "error" in r and r.get("kind") not in NOT_READ_KINDS_EXEMPT]
         if unread or not any("findings" in r for r in results):
-            code |= EXIT_UNREADABLE
-        return code
+            return EXIT_UNREADABLE
+        return 0
