@@ -133,6 +133,21 @@ def set_text_safe(cell: Any, value: Any) -> None:
     cell.value = value
     if isinstance(value, str) and value.startswith("="):
         cell.data_type = "s"
+    elif isinstance(value, float):
+        _keep_decimals(cell, value)
+
+
+_FIXED_FORMAT = re.compile(r"^0\.(0+)(%?)$")
+
+
+def _keep_decimals(cell: Any, value: float) -> None:
+    """A 0.00 (or 0.00%) cell shows every decimal the report states: 4675.926 is not printed 4675.93."""
+    match = _FIXED_FORMAT.match(cell.number_format or "")
+    if match is None:
+        return
+    shown = Decimal(format(value * 100 if match.group(2) else value, ".12g")).normalize()
+    decimals = max(len(match.group(1)), -int(shown.as_tuple().exponent))
+    cell.number_format = f"0.{'0' * decimals}{match.group(2)}"
 
 
 def _insert_rows(ws: Any, after_row: int, count: int) -> None:
@@ -257,6 +272,8 @@ def render_xlsx(form: FormSpec, report: Report, out: Path) -> Path:
     for repeat in sorted(form.repeats, key=lambda r: r.row):
         count = max(1, len(ctx.get(repeat.items) or []))
         repeat_rows.update(range(repeat.row + offset, repeat.row + offset + count))
+        if repeat.items == "indicators":  # the indicator table's header row heads every printed page
+            ws.print_title_rows = f"{repeat.row + offset - 1}:{repeat.row + offset - 1}"
         offset += count - 1
     for row in ws.iter_rows():
         for cell in row:
