@@ -320,7 +320,12 @@ def sichuan() -> Form:
         ),
         *[
             Row([C(name, 2), *funds_source(role), V(""), C("—"), C("—"), T("", 2)])
-            for name, role in (("财政资金", "fiscal"), ("财政专户管理资金", "special"), ("单位资金", "unit"), ("其他资金", "other"))
+            for name, role in (
+                ("财政资金", "fiscal"),
+                ("财政专户管理资金", "special"),
+                ("单位资金", "unit"),
+                ("其他资金", "other"),
+            )
         ],
         Row([C("年度目标完成情况"), C("预期目标", 5), C("实际完成情况（限100字）", 5)]),
         Row([V("{{ r.head }}"), T("{{ r.expected }}", 5), T("{{ r.achieved }}", 5)], repeat="targets"),

@@ -51,11 +51,11 @@ def read_form_fields(document: Document, report: Report) -> None:
     for table in document.tables():
         _read_label_cells(table, file, report)
     for paragraph in document.paragraphs():
-        for name, pattern in _FOOTER.items():
-            match = pattern.search(paragraph.text)
-            if match and not getattr(report.unit, name):
-                setattr(report.unit, name, match.group(1).strip())
-                report.unit.provenance[name] = paragraph.provenance(file).with_text(match.group(0))
+        _read_footer(report, paragraph.text, paragraph.provenance(file))
+    for table in document.tables():  # a sheet's footer is a row of the sheet
+        for cell in table.cells:
+            if "填表人" in cell.text:
+                _read_footer(report, cell.text, table.cell_provenance(cell, file))
     report.evaluator_details = _evaluator_details(document)
     if not report.texts.review_summary:
         _summary_from_sections(report)
@@ -69,6 +69,14 @@ def _summary_from_sections(report: Report) -> None:
             report.texts.review_summary = "\n".join(p for p in parts if p)
             report.texts.provenance["review_summary"] = section.provenance
             return
+
+
+def _read_footer(report: Report, text: str, where: Provenance) -> None:
+    for name, pattern in _FOOTER.items():
+        match = pattern.search(text)
+        if match and not getattr(report.unit, name):
+            setattr(report.unit, name, match.group(1).strip())
+            report.unit.provenance[name] = where.with_text(match.group(0))
 
 
 def _read_label_cells(table: Table, file: str, report: Report) -> None:

@@ -231,4 +231,3 @@ def build_context(report: Report) -> dict[str, Any]:
         "texts": {"conclusion": texts.conclusion, "problems": texts.problems, "improvements": texts.improvements},
         "MERGE": MERGE,
     }
-

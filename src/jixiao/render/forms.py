@@ -64,20 +64,24 @@ class FormSpec:
 
     def fact_keys(self) -> frozenset[str]:
         """The vocabulary keys the form has a place for (its `f.<key>` placeholders)."""
-        return _template_fact_keys(self.xlsx) if self.xlsx is not None else frozenset()
+        return frozenset(name[2:] for name in self.placeholders() if name.startswith("f."))
+
+    def placeholders(self) -> frozenset[str]:
+        """The context names the form prints: f.income_total, unit.contact_person, fs.fiscal, r.title …"""
+        return _template_placeholders(self.xlsx) if self.xlsx is not None else frozenset()
 
 
 @cache
-def _template_fact_keys(path: Path) -> frozenset[str]:
+def _template_placeholders(path: Path) -> frozenset[str]:
     from openpyxl import load_workbook
 
-    keys: set[str] = set()
+    names: set[str] = set()
     for ws in load_workbook(path).worksheets:
         for row in ws.iter_rows():
             for cell in row:
                 if isinstance(cell.value, str):
-                    keys.update(re.findall(r"\bf\.([a-z_]+)", cell.value))
-    return frozenset(keys)
+                    names.update(m.group(0) for m in re.finditer(r"\b[a-z]+\.[a-z_]+", cell.value))
+    return frozenset(names)
 
 
 def _load_spec(path: Path) -> FormSpec:
