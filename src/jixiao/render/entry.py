@@ -588,6 +588,8 @@ def _guard(path: Path) -> None:
     from jixiao.ingest.zipguard import check_archive, open_zip
 
     limits = Limits()
+    if path.is_dir():
+        raise UnreadableFile(path, "这是一个文件夹，不是文件", "is a directory, not a file")
     if not path.is_file():
         raise UnreadableFile(path, "文件不存在", "no such file")
     if path.stat().st_size > limits.max_file_bytes:

@@ -54,6 +54,21 @@ def _explanation(card: dict[str, Any]) -> list[str]:
     return lines
 
 
+_KIND_NAMES = {"department_overall": "部门整体", "project": "项目支出", "mixed": "部门整体及项目"}
+
+
+def _identity(report: dict[str, Any] | None) -> str:
+    """临湘市公安局 2021年度 部门整体: who and which year the result is about."""
+    if not report:
+        return ""
+    parts = [report.get("department") or "", report.get("project_name") or ""]
+    if report.get("fiscal_year"):
+        parts.append(f"{report['fiscal_year']}年度")
+    parts.append(_KIND_NAMES.get(str(report.get("report_kind")), ""))
+    text = " ".join(p for p in parts if p)
+    return f"  {text}" if text else ""
+
+
 def as_text(results: list[dict[str, Any]], explain: bool = False) -> str:
     """Readable output: one block per report, findings by severity, each with its numbers and evidence;
     with `explain`, each report's scorecard item by item."""
@@ -64,7 +79,8 @@ def as_text(results: list[dict[str, Any]], explain: bool = False) -> str:
         path = result["source"]["path"]
         if "error" in result:
             unreadable += 1
-            lines += [f"== {path}", f"  读取失败 / unreadable: {result['error']}", ""]
+            reason = str(result["error"]).removeprefix(f"{path}: ")  # the header names the file already
+            lines += [f"== {path}", f"  读取失败 / unreadable: {reason}", ""]
             continue
         s = result["score"]
         score = (
@@ -72,7 +88,7 @@ def as_text(results: list[dict[str, Any]], explain: bool = False) -> str:
             f"{s['computed'] if s['computed'] is not None else '—'}，等次 所述 {s['grade_stated'] or '—'} / "
             f"重算 {s['grade_computed'] or '—'}"
         )
-        lines.append(f"== {path}  [评分规则 {result['profile']}]  {score}")
+        lines.append(f"== {path}{_identity(result.get('report'))}  [评分规则 {result['profile']}]  {score}")
         if explain and "scorecard" in result:
             lines += _explanation(result["scorecard"])
         if not result["findings"]:
