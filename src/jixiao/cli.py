@@ -303,6 +303,8 @@ def import_command(
         for line in exc.problems:
             typer.echo(f"  - {line}", err=True)
         raise typer.Exit(1) from None
+    for warning in data["warnings"]:  # imported, but worth a second look (a 分值 its rows do not add up to)
+        typer.echo(f"jixiao: 注意 / warning: {warning}", err=True)
     if format is OutputFormat.json:
         emit_json(data)
         return

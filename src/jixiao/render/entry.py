@@ -13,6 +13,8 @@ holds (`entry_content(report)`: all but provenance and source bookkeeping).
 
 from __future__ import annotations
 
+import datetime
+import re
 import tomllib
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
@@ -27,6 +29,7 @@ from jixiao.model.report import (
     FACT_LABELS,
     FACT_SECTIONS,
     DeclaredWeight,
+    Evaluator,
     Fact,
     FundsSource,
     IndicatorRow,
@@ -44,6 +47,7 @@ from jixiao.render.forms import set_text_safe
 
 LEVELS_FILE = Path(__file__).parent / "templates" / "entry" / "levels.toml"
 MAX_ROWS = 500  # input rows offered on each list sheet
+PRINTED_ROWS = 15  # empty input rows printed on a list sheet (not all 500)
 FONT = "宋体"
 
 SECTION_LABELS = {
@@ -103,7 +107,23 @@ UNIT_FIELDS: tuple[tuple[str, str, str], ...] = (
     ("report_kind", "报告类型", "kind"),
     ("layout", "版式", "layout"),
     ("project_name", "项目名称（项目表）", "text"),
+    ("implementing_unit", "实施单位（项目表）", "text"),
+    ("contact_person", "联系人", "text"),
+    ("contact_phone", "联系电话", "text"),
+    ("form_filler", "填表人", "text"),
 )
+REQUIRED_UNIT_FIELDS = frozenset({"department", "fiscal_year"})
+# The forms' free-text cells (report.texts), one row each on their own sheet.
+TEXT_FIELDS: tuple[tuple[str, str], ...] = (
+    ("duties", "职能职责概述"),
+    ("annual_work", "年度主要工作内容"),
+    ("performance_overview", "年度总体运行情况及取得的成绩"),
+    ("review_summary", "评价报告综述（文字部分）"),
+    ("conclusion", "评价结论"),
+    ("problems", "存在问题"),
+    ("improvements", "改进措施"),
+)
+TEXTS_SHEET = "文字说明"
 
 TARGETS = ListSheet(
     "年度总体目标", (Column("预期目标", "expected", width=60), Column("实际完成情况", "achieved", width=60))
@@ -126,8 +146,8 @@ INDICATORS = ListSheet(
         Column("指标性质", "direction", "direction", 8),
         Column("度量单位", "unit", "unit", 8),
         Column("实际完成值", "actual", "text", 18),
-        Column("分值", "weight", "number", 8),
-        Column("得分", "score", "number", 8),
+        Column("分值", "weight", "points", 8),
+        Column("得分", "score", "points", 8),
         Column("偏差原因分析及改进措施", "deviation_reason", "text", 30),
     ),
 )
@@ -154,7 +174,14 @@ FUNDS_SOURCES = ListSheet(
         Column("全年执行数", "budget_executed", "number"),
     ),
 )
-EVALUATORS = ListSheet("评价人员", (Column("姓名", "name", "text", 20),))
+EVALUATORS = ListSheet(
+    "评价人员",
+    (
+        Column("姓名", "name", "text", 14),
+        Column("职务/职称", "title", "text", 20),
+        Column("单位", "affiliation", "text", 30),
+    ),
+)
 SECTIONS = ListSheet("报告综述", (Column("标题", "heading", "text", 30), Column("内容", "text", "text", 90)))
 LIST_SHEETS = (TARGETS, WEIGHTS, INDICATORS, PROJECTS, FUNDS_SOURCES, EVALUATORS, SECTIONS)
 UNIT_SHEET = "单位信息"
@@ -209,6 +236,7 @@ def build_workbook(report: Report | None = None, rows: int = MAX_ROWS) -> Any:
     _readme(wb)
     _lists(wb)
     _unit_sheet(wb, report)
+    _texts_sheet(wb, report)
     _facts_sheet(wb, report)
     for sheet in LIST_SHEETS:
         _list_sheet(wb, sheet, _items(sheet, report) if report is not None else [], rows)
@@ -290,6 +318,15 @@ def _list_ref(kind: str) -> str | None:
 
 
 def _validation(kind: str) -> Any | None:
+    """The cell's data validation, its error alert shown (Excel and WPS refuse "10分" in a number cell)."""
+    dv = _bare_validation(kind)
+    if dv is not None:
+        dv.showErrorMessage = True
+        dv.errorTitle = "填写有误"
+    return dv
+
+
+def _bare_validation(kind: str) -> Any | None:
     from openpyxl.worksheet.datavalidation import DataValidation
 
     ref = _list_ref(kind)
@@ -300,7 +337,11 @@ def _validation(kind: str) -> Any | None:
         return dv
     if kind == "number":
         dv = DataValidation(type="decimal", operator="between", formula1="-1E12", formula2="1E12", allow_blank=True)
-        dv.error = "请填写数字"
+        dv.error = "请填写数字（不带单位，如 52.61）"
+        return dv
+    if kind == "points":
+        dv = DataValidation(type="decimal", operator="between", formula1="0", formula2="1000", allow_blank=True)
+        dv.error = "分值、得分应为不小于 0 的数字（不带“分”字）"
         return dv
     if kind in ("int", "count", "year"):
         dv = DataValidation(type="whole", operator="between", formula1="-1E9", formula2="1E9", allow_blank=True)
@@ -371,7 +412,38 @@ def _unit_sheet(wb: Any, report: Report | None) -> None:
         if dv is not None:
             ws.add_data_validation(dv)
             dv.add(f"{get_column_letter(3)}{r}")
+    ws.column_dimensions["B"].hidden = True  # the keys let import find each row; users need not see them
+    _printable(ws)
     ws.protection.sheet = True
+
+
+def _texts_sheet(wb: Any, report: Report | None) -> None:
+    ws = wb.create_sheet(TEXTS_SHEET)
+    _header(ws, ["项目", "键", "填写"], [28, 16, 100])
+    for r, (field, label) in enumerate(TEXT_FIELDS, start=2):
+        ws.cell(row=r, column=1, value=label)
+        ws.cell(row=r, column=2, value=field)
+        _input(ws, r, 3, getattr(report.texts, field) or None if report is not None else None)
+        ws.row_dimensions[r].height = 60
+    ws.column_dimensions["B"].hidden = True
+    _printable(ws)
+    ws.protection.sheet = True
+
+
+def _printable(ws: Any, last_row: int | None = None) -> None:
+    """A4 landscape, one page wide, the header row on every page, page numbers; only filled rows printed."""
+    from openpyxl.utils import get_column_letter
+    from openpyxl.worksheet.properties import PageSetupProperties
+
+    ws.page_setup.paperSize = ws.PAPERSIZE_A4
+    ws.page_setup.orientation = "landscape"
+    ws.sheet_properties.pageSetUpPr = PageSetupProperties(fitToPage=True)
+    ws.page_setup.fitToWidth = 1
+    ws.page_setup.fitToHeight = 0
+    ws.print_title_rows = "1:1"
+    ws.oddFooter.center.text = "&A 第 &P 页，共 &N 页"
+    last = last_row or ws.max_row
+    ws.print_area = f"A1:{get_column_letter(ws.max_column)}{last}"
 
 
 def _facts_sheet(wb: Any, report: Report | None) -> None:
@@ -401,6 +473,8 @@ def _facts_sheet(wb: Any, report: Report | None) -> None:
             expr = formula.format(**{k: f"D{row_of[k]}" for k in row_of})
             cell = ws.cell(row=r, column=7, value=f"={expr}")
             cell.fill = styles["fill_formula"]
+    ws.column_dimensions["C"].hidden = True
+    _printable(ws)
     ws.protection.sheet = True
 
 
@@ -433,7 +507,13 @@ def _items(sheet: ListSheet, report: Report) -> list[dict[str, Any]]:
     if sheet is FUNDS_SOURCES:
         return [f.model_dump() for f in report.funds_sources]
     if sheet is EVALUATORS:
-        return [{"name": n} for n in report.evaluators]
+        details = {e.name: e for e in report.evaluator_details}
+        return [
+            {"name": n, "title": details[n].title, "affiliation": details[n].affiliation}
+            if n in details
+            else {"name": n}
+            for n in report.evaluators
+        ]
     return [s.model_dump() for s in report.sections]
 
 
@@ -453,6 +533,7 @@ def _list_sheet(wb: Any, sheet: ListSheet, items: list[dict[str, Any]], rows: in
             ws.add_data_validation(dv)
             letter = get_column_letter(c)
             dv.add(f"{letter}2:{letter}{last}")
+    _printable(ws, max(len(items), PRINTED_ROWS) + 1)
     ws.protection.sheet = True
 
 
@@ -479,6 +560,13 @@ def _totals(wb: Any, rows: int) -> None:
     ws.cell(row=1, column=8, value="全部指标得分合计").font = styles["head_font"]
     ws.cell(row=2, column=7, value=f"=SUM({ind}!$H:$H)")
     ws.cell(row=2, column=8, value=f"=SUM({ind}!$I:$I)")
+    # a declared 分值 that its rows do not add up to shows red as the unit types
+    from openpyxl.formatting.rule import FormulaRule
+    from openpyxl.styles import PatternFill
+
+    red = PatternFill("solid", fgColor="FFC7CE")
+    rule = FormulaRule(formula=['AND($C2<>"",$D2<>"",ROUND($C2-$D2,4)<>0)'], fill=red, stopIfTrue=False)  # type: ignore[no-untyped-call]
+    ws.conditional_formatting.add(f"C2:D{rows + 1}", rule)
 
 
 # --- reading -----------------------------------------------------------------------------------
@@ -545,12 +633,14 @@ def import_template(path: str | Path) -> Report:
         raise CorruptFile(path, f"无法作为 xlsx 打开（{type(exc).__name__}）", "not a readable xlsx workbook") from None
     problems = _Problems()
     report = Report(source_path=str(path), source_format="xlsx")
-    expected = [UNIT_SHEET, FACTS_SHEET, *[s.title for s in LIST_SHEETS]]
+    expected = [UNIT_SHEET, TEXTS_SHEET, FACTS_SHEET, *[s.title for s in LIST_SHEETS]]
     missing = [name for name in expected if name not in wb.sheetnames]
     for name in missing:
         problems.add(name, None, None, None, "缺少该工作表（请使用 jixiao template 生成的模板，不要删除或改名工作表）")
     if UNIT_SHEET not in missing:
         _read_unit(wb[UNIT_SHEET], report, problems, str(path))
+    if TEXTS_SHEET not in missing:
+        _read_texts(wb[TEXTS_SHEET], report, problems, str(path))
     if FACTS_SHEET not in missing:
         _read_facts(wb[FACTS_SHEET], report, problems, str(path))
     readers: dict[str, Callable[[dict[str, Any], int, Provenance], None]] = {
@@ -560,7 +650,7 @@ def import_template(path: str | Path) -> Report:
         FUNDS_SOURCES.title: lambda item, r, prov: report.funds_sources.append(
             FundsSource(**{k: v for k, v in item.items() if k != "_bad"}, provenance=prov)
         ),
-        EVALUATORS.title: lambda item, r, prov: report.evaluators.append(item["name"]),
+        EVALUATORS.title: lambda item, r, prov: _add_evaluator(report, item, prov),
         SECTIONS.title: lambda item, r, prov: report.sections.append(
             NarrativeSection(heading=item["heading"], text=item["text"], provenance=prov)
         ),
@@ -579,7 +669,49 @@ def import_template(path: str | Path) -> Report:
                 readers[sheet.title](item, r, prov)
     if problems.lines:
         raise ImportProblems(path, problems.lines)
+    report.warnings.extend(_sums_that_disagree(report, wb))
     return report
+
+
+def _add_evaluator(report: Report, item: dict[str, Any], prov: Provenance) -> None:
+    report.evaluators.append(item["name"])
+    if item.get("title") or item.get("affiliation"):
+        report.evaluator_details.append(
+            Evaluator(name=item["name"], title=item["title"], affiliation=item["affiliation"], provenance=prov)
+        )
+
+
+def _sums_that_disagree(report: Report, wb: Any) -> list[str]:
+    """Declared 分值 that their rows do not add up to, and scores above their 分值: imported, but named
+    (第N行 C列) so that the unit can look again; `jixiao check` judges them."""
+    notes = _Problems()
+    ws = wb[WEIGHTS.title]
+    for r in range(2, ws.max_row + 1):
+        name, points = _text(ws.cell(row=r, column=2).value), ws.cell(row=r, column=3).value
+        if not name or points is None:
+            continue
+        rows = [i for i in report.indicators if name in (i.level1, i.level2)]
+        weights = [i.weight for i in rows if i.weight is not None]
+        declared = _number(points)
+        if declared is None or not weights:
+            continue
+        total = sum(weights, Decimal(0))
+        if total != declared:
+            notes.add(
+                WEIGHTS.title,
+                r,
+                3,
+                "声明分值",
+                f"「{name}」声明 {_plain(declared)} 分，其下指标分值合计 {_plain(total)} 分",
+            )
+    for index, row in enumerate(report.indicators, start=2):
+        if row.weight is not None and row.score is not None and row.score > row.weight:
+            notes.add(INDICATORS.title, index, 9, "得分", f"得分 {_plain(row.score)} 高于分值 {_plain(row.weight)}")
+    return notes.lines
+
+
+def _plain(value: Decimal) -> str:
+    return format(value.normalize(), "f") if value != value.to_integral_value() else str(int(value))
 
 
 def _guard(path: Path) -> None:
@@ -618,6 +750,8 @@ def _read_unit(ws: Any, report: Report, problems: _Problems, file: str) -> None:
         raw = ws.cell(row=r, column=3).value
         text = _text(raw)
         if not text:
+            if field in REQUIRED_UNIT_FIELDS:
+                problems.add(ws.title, r, 3, label, "必填项为空")
             continue
         if kind == "int":
             try:
@@ -641,11 +775,45 @@ def _read_unit(ws: Any, report: Report, problems: _Problems, file: str) -> None:
                 continue
             values[field] = reverse[text]
         elif field == "report_date":
-            values[field] = raw.date().isoformat() if hasattr(raw, "date") else text
+            date = _iso_date(raw)
+            if date is None:
+                problems.add(ws.title, r, 3, label, f"「{text}」不是 YYYY-MM-DD 格式的日期（如 2024-03-05）")
+                continue
+            values[field] = date
         else:
             values[field] = text
     report.unit = Unit(**values)
     _check_stray(ws, len(UNIT_FIELDS) + 1, 3, problems, limit_cols=3)
+
+
+_ISO_DATE = re.compile(r"(\d{4})-(\d{2})-(\d{2})")
+
+
+def _iso_date(raw: Any) -> str | None:
+    """A date cell (Excel's own date) or text in YYYY-MM-DD as an ISO date; None for anything else."""
+    if hasattr(raw, "date"):
+        return str(raw.date().isoformat())
+    match = _ISO_DATE.fullmatch(_text(raw))
+    if match is None:
+        return None
+    try:
+        return datetime.date(*(int(g) for g in match.groups())).isoformat()
+    except ValueError:  # 2024-02-30
+        return None
+
+
+def _read_texts(ws: Any, report: Report, problems: _Problems, file: str) -> None:
+    if not _check_header(ws, ["项目", "键", "填写"], problems):
+        return
+    for r, (field, label) in enumerate(TEXT_FIELDS, start=2):
+        if _text(ws.cell(row=r, column=2).value) != field:
+            problems.add(ws.title, r, 2, "键", f"此行应为「{label}」（{field}），行被移动或改动")
+            continue
+        text = _text(ws.cell(row=r, column=3).value)
+        if text:
+            setattr(report.texts, field, text)
+            report.texts.provenance[field] = Provenance(file=file, sheet=ws.title, row=r - 1, col=2, text=text)
+    _check_stray(ws, len(TEXT_FIELDS) + 1, 3, problems, limit_cols=3)
 
 
 def _read_facts(ws: Any, report: Report, problems: _Problems, file: str) -> None:
@@ -678,6 +846,15 @@ def _read_facts(ws: Any, report: Report, problems: _Problems, file: str) -> None
                 problems.add(ws.title, r, 4, label, f"「{_text(raw)}」不是数字")
                 continue
             assert number is not None
+            if kind == "rate" and "%" in (ws.cell(row=r, column=4).number_format or ""):
+                shown = _plain(number * 100)
+                problems.add(
+                    ws.title, r, 4, label, f"填成了百分比格式（显示 {shown}%，存为 {_plain(number)}），请填数值 {shown}"
+                )
+                continue
+            if kind == "score" and number < 0:
+                problems.add(ws.title, r, 4, label, f"「{_text(raw)}」小于 0")
+                continue
             if kind in ("count", "year"):
                 if number != number.to_integral_value():
                     problems.add(ws.title, r, 4, label, f"「{_text(raw)}」应为整数")
@@ -738,11 +915,16 @@ def _read_list(
         item: dict[str, Any] = {}
         bad = False
         for c, (column, raw) in enumerate(zip(sheet.columns, values, strict=True), start=1):
-            if column.kind == "number":
+            if column.kind in ("number", "points"):
                 try:
                     item[column.field] = _number(raw)
                 except ValueError:
                     problems.add(ws.title, r, c, column.header, f"「{_text(raw)}」不是数字")
+                    bad = True
+                    continue
+                value = item[column.field]
+                if column.kind == "points" and value is not None and value < 0:
+                    problems.add(ws.title, r, c, column.header, f"「{_text(raw)}」小于 0")
                     bad = True
             elif column.kind == "level":
                 text = _text(raw)
@@ -774,6 +956,9 @@ def _add_weight(report: Report, item: dict[str, Any], r: int, prov: Provenance, 
     )
 
 
+_BARE_NUMBER = re.compile(r"-?\d+(?:\.\d+)?")
+
+
 def _add_indicator(report: Report, item: dict[str, Any], r: int, prov: Provenance, problems: _Problems) -> None:
     levels = allowed_levels()
     title = INDICATORS.title
@@ -790,6 +975,9 @@ def _add_indicator(report: Report, item: dict[str, Any], r: int, prov: Provenanc
             title, r, 2, "二级指标", f"「{level2}」不是「{level1}」下允许的二级指标（{'、'.join(levels[level1])}）"
         )
         ok = False
+    if not item["level3"]:
+        problems.add(title, r, 3, "三级指标", "指标名称为空")
+        ok = False
     direction = item["direction"]
     if direction and direction not in SYMBOL_DIRECTIONS:
         problems.add(title, r, 5, "指标性质", f"「{direction}」不是允许的指标性质（{'、'.join(SYMBOL_DIRECTIONS)}）")
@@ -798,7 +986,10 @@ def _add_indicator(report: Report, item: dict[str, Any], r: int, prov: Provenanc
         return
     target = None
     if item["target"] or direction or item["unit"]:
-        target = parse_value_text(item["target"] or "")
+        text = item["target"] or ""
+        if _BARE_NUMBER.fullmatch(text) and direction:  # 12000 with ≥ and 平方米: the target is ≥12000平方米
+            text = f"{direction}{text}{item['unit'] or ''}"
+        target = parse_value_text(text)
         if direction:
             target.direction = SYMBOL_DIRECTIONS[direction]  # type: ignore[assignment]
         if item["unit"]:
