@@ -87,7 +87,8 @@ def test_an_empty_unit_name_is_named(tmp_path: Path) -> None:
     def change(wb: Any) -> None:
         wb[UNIT_SHEET].cell(row=unit_row(wb, "department"), column=3).value = None
 
-    assert "工作表「单位信息」第2行 C列（部门（单位）名称）：必填项为空" in problems_of(edit(template(tmp_path), change))
+    lines = problems_of(edit(template(tmp_path), change))
+    assert "工作表「单位信息」第2行 C列（部门（单位）名称）：必填项为空" in lines
 
 
 @pytest.mark.parametrize("typed", ["2024.3.5", "2024年3月5日", "2024-02-30"])
