@@ -189,3 +189,39 @@ def test_a_built_report_keeps_every_new_field(tmp_path: Path) -> None:
     dept.evaluators.append("李明")
     back = extract(ingest.read(render_form(dept, "hunan-dept-a", "docx", tmp_path / "a.docx")))
     assert ("李明", "科员", "市财政局") in [(e.name, e.title, e.affiliation) for e in back.evaluator_details]
+
+
+@pytest.mark.parametrize("to", ["xlsx", "docx"])
+@pytest.mark.parametrize(("source", "form_id"), _sources_and_forms(), ids=lambda v: getattr(v, "stem", v)[:12])
+def test_template_import_render_extract_is_the_same(source: Path, form_id: str, to: str, tmp_path: Path) -> None:
+    """The form's entry template filled with the report → import → the form → extract: the same fields."""
+    from jixiao.render.entry import import_template, write_template
+
+    filled = write_template(tmp_path / "entry.xlsx", extract(ingest.read(source)), rows=5, form_id=form_id)
+    imported = import_template(filled)
+    rendered = render_form(imported, form_id, to, tmp_path / f"{form_id}.{to}")  # type: ignore[arg-type]
+    expected, got = form_view(imported, form_id), form_view(extract(ingest.read(rendered)), form_id)
+    for field, value in expected.items():
+        if field == "facts":
+            stated = {k: v for k, v in value.items() if v is not None}
+            assert {k: got["facts"][k] for k in stated} == stated, field
+        else:
+            assert got[field] == value, field
+
+
+def test_each_form_has_a_template_of_its_own_fields(tmp_path: Path) -> None:
+    """A project form's template asks no 编制人数 or 固定资产; Template A's asks 联系人 and the 综述."""
+    from openpyxl import load_workbook
+
+    from jixiao.render.entry import write_template
+
+    def labels(form_id: str) -> list[str]:
+        wb = load_workbook(write_template(tmp_path / f"{form_id}.xlsx", rows=3, form_id=form_id))
+        shown = [ws for ws in wb.worksheets if ws.sheet_state != "hidden"]
+        return [str(c.value) for ws in shown for row in ws.iter_rows(max_col=2) for c in row] + wb.sheetnames
+
+    national = labels("national-project")
+    assert "编制人数" not in national and "固定资产合计" not in national and "实施单位（项目表）" in national
+    template_a = labels("hunan-dept-a")
+    assert {"联系人", "编制人数", "评价报告综述（文字部分）", "评价人员"} <= set(template_a)
+    assert "资金来源" not in template_a

@@ -107,7 +107,7 @@ def write_entry_template(form_id: str, out: str | Path, report: Report | None = 
     if report is None:
         report = Report()
         report.unit.report_kind = "project" if form.kind == "project" else "department_overall"
-    return entry.write_template(out, report)
+    return entry.write_template(out, report, form_id=form.id)
 
 
 def import_entry(path: str | Path) -> Report:

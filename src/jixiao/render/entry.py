@@ -23,7 +23,7 @@ from functools import cache
 from pathlib import Path
 from typing import Any
 
-from jixiao.errors import CorruptFile, ImportProblems, TooLarge, UnreadableFile
+from jixiao.errors import CorruptFile, ImportProblems, JixiaoError, TooLarge, UnreadableFile
 from jixiao.model.document import Provenance
 from jixiao.model.report import (
     FACT_LABELS,
@@ -43,7 +43,7 @@ from jixiao.model.report import (
 )
 from jixiao.render.atomic import atomic_write
 from jixiao.render.context import DIRECTION_SYMBOLS
-from jixiao.render.forms import set_text_safe
+from jixiao.render.forms import get_form, set_text_safe
 
 LEVELS_FILE = Path(__file__).parent / "templates" / "entry" / "levels.toml"
 MAX_ROWS = 500  # input rows offered on each list sheet
@@ -188,6 +188,61 @@ UNIT_SHEET = "单位信息"
 FACTS_SHEET = "基本数据"
 README_SHEET = "填报说明"
 LISTS_SHEET = "_lists"
+SHAPE_MARK = "jixiao-entry:"  # workbook category: the form the template feeds, read back by import
+
+
+@dataclass(frozen=True)
+class Shape:
+    """The parts of the entry workbook a form asks for: the generic template has them all."""
+
+    form_id: str
+    name: str
+    kind: str  # the form's report kind; "" for the generic template (the unit chooses it)
+    unit_fields: tuple[tuple[str, str, str], ...]
+    text_fields: tuple[tuple[str, str], ...]
+    fact_keys: tuple[str, ...]
+    list_sheets: tuple[ListSheet, ...]
+
+    def has(self, sheet: ListSheet) -> bool:
+        return sheet in self.list_sheets
+
+
+GENERIC = Shape("", "", "", UNIT_FIELDS, TEXT_FIELDS, tuple(FACT_SECTIONS), LIST_SHEETS)
+# A form's placeholders that ask for a text field or a list sheet.
+_TEXT_PLACEHOLDERS = {
+    "duties": ("sec.duties", "texts.duties"),
+    "annual_work": ("sec.work",),
+    "performance_overview": ("sec.results",),
+    "review_summary": ("sec.overview",),
+    "conclusion": ("texts.conclusion",),
+    "problems": ("texts.problems",),
+    "improvements": ("texts.improvements",),
+}
+_SHEET_PLACEHOLDERS = {
+    TARGETS.title: "r.expected",
+    WEIGHTS.title: "r.level1_cell",
+    INDICATORS.title: "r.level",
+    FUNDS_SOURCES.title: "fs.",
+    EVALUATORS.title: "r.name",
+}
+
+
+@cache
+def shape_for(form_id: str = "") -> Shape:
+    """The entry workbook shaped like a form: only the fields it prints (its template's placeholders)."""
+    if not form_id:
+        return GENERIC
+    form = get_form(form_id)
+    names = form.placeholders()
+    unit = tuple(f for f in UNIT_FIELDS if f[0] in REQUIRED_UNIT_FIELDS or f"unit.{f[0]}" in names)
+    texts = tuple(t for t in TEXT_FIELDS if any(n in names for n in _TEXT_PLACEHOLDERS[t[0]]))
+    facts = tuple(k for k in FACT_SECTIONS if k in form.fact_keys())
+    sheets = tuple(
+        s
+        for s in LIST_SHEETS
+        if s.title in _SHEET_PLACEHOLDERS and any(n.startswith(_SHEET_PLACEHOLDERS[s.title]) for n in names)
+    )
+    return Shape(form.id, form.name, form.kind, unit, texts, facts, sheets)
 
 
 @cache
@@ -215,17 +270,14 @@ def parse_value_text(text: str) -> ParsedValue:
 # --- writing -----------------------------------------------------------------------------------
 
 
-def _fact_rows() -> list[str]:
-    return list(FACT_SECTIONS)
-
-
-def write_template(out: str | Path, report: Report | None = None, rows: int = MAX_ROWS) -> Path:
-    """Write the entry workbook (empty, or pre-filled from `report`) atomically to `out`."""
-    wb = build_workbook(report, rows)
+def write_template(out: str | Path, report: Report | None = None, rows: int = MAX_ROWS, form_id: str = "") -> Path:
+    """Write the entry workbook (empty, or pre-filled from `report`) atomically to `out`; shaped like the
+    form `form_id` when one is named, with every part of a report otherwise."""
+    wb = build_workbook(report, rows, shape_for(form_id))
     return atomic_write(out, wb.save)
 
 
-def build_workbook(report: Report | None = None, rows: int = MAX_ROWS) -> Any:
+def build_workbook(report: Report | None = None, rows: int = MAX_ROWS, shape: Shape = GENERIC) -> Any:
     """The entry workbook; `rows` input rows are offered on each list sheet."""
     from openpyxl import Workbook
 
@@ -233,14 +285,19 @@ def build_workbook(report: Report | None = None, rows: int = MAX_ROWS) -> Any:
     first = wb.active
     assert first is not None
     wb.remove(first)
-    _readme(wb)
+    wb.properties.category = SHAPE_MARK + shape.form_id
+    wb.properties.title = f"绩效自评填报模板 {shape.name}".strip()
+    _readme(wb, shape)
     _lists(wb)
-    _unit_sheet(wb, report)
-    _texts_sheet(wb, report)
-    _facts_sheet(wb, report)
-    for sheet in LIST_SHEETS:
+    _unit_sheet(wb, report, shape)
+    if shape.text_fields:
+        _texts_sheet(wb, report, shape)
+    if shape.fact_keys:
+        _facts_sheet(wb, report, shape)
+    for sheet in shape.list_sheets:
         _list_sheet(wb, sheet, _items(sheet, report) if report is not None else [], rows)
-    _totals(wb, rows)
+    if shape.has(WEIGHTS) and shape.has(INDICATORS):
+        _totals(wb, rows)
     wb.active = 0
     return wb
 
@@ -262,10 +319,10 @@ def _styles() -> dict[str, Any]:
     }
 
 
-def _readme(wb: Any) -> None:
+def _readme(wb: Any, shape: Shape) -> None:
     ws = wb.create_sheet(README_SHEET)
     lines = [
-        "绩效自评填报模板（jixiao）",
+        f"绩效自评填报模板（jixiao）{('：' + shape.name) if shape.name else ''}",
         "",
         "1. 只在浅黄色单元格中填写；标签、表头和公式单元格已保护，请勿增删工作表或改动表头。",
         "2. 金额一律以“万元”填写，比率以百分数的数值填写（52.61% 填 52.61），人数、个数填整数。",
@@ -393,13 +450,13 @@ def _excel_value(value: Any) -> Any:
     return value
 
 
-def _unit_sheet(wb: Any, report: Report | None) -> None:
+def _unit_sheet(wb: Any, report: Report | None, shape: Shape) -> None:
     from openpyxl.utils import get_column_letter
 
     ws = wb.create_sheet(UNIT_SHEET)
     _header(ws, ["项目", "键", "填写"], [28, 16, 50])
     unit = report.unit if report is not None else Unit()
-    for r, (field, label, kind) in enumerate(UNIT_FIELDS, start=2):
+    for r, (field, label, kind) in enumerate(shape.unit_fields, start=2):
         ws.cell(row=r, column=1, value=label)
         ws.cell(row=r, column=2, value=field)
         value: Any = getattr(unit, field)
@@ -417,10 +474,10 @@ def _unit_sheet(wb: Any, report: Report | None) -> None:
     ws.protection.sheet = True
 
 
-def _texts_sheet(wb: Any, report: Report | None) -> None:
+def _texts_sheet(wb: Any, report: Report | None, shape: Shape) -> None:
     ws = wb.create_sheet(TEXTS_SHEET)
     _header(ws, ["项目", "键", "填写"], [28, 16, 100])
-    for r, (field, label) in enumerate(TEXT_FIELDS, start=2):
+    for r, (field, label) in enumerate(shape.text_fields, start=2):
         ws.cell(row=r, column=1, value=label)
         ws.cell(row=r, column=2, value=field)
         _input(ws, r, 3, getattr(report.texts, field) or None if report is not None else None)
@@ -446,12 +503,11 @@ def _printable(ws: Any, last_row: int | None = None) -> None:
     ws.print_area = f"A1:{get_column_letter(ws.max_column)}{last}"
 
 
-def _facts_sheet(wb: Any, report: Report | None) -> None:
+def _facts_sheet(wb: Any, report: Report | None, shape: Shape) -> None:
     ws = wb.create_sheet(FACTS_SHEET)
     styles = _styles()
     _header(ws, ["分组", "项目", "键", "数值", "原文单位", "计量", "计算核对值"], [12, 30, 30, 16, 10, 8, 16])
-    keys = _fact_rows()
-    row_of = {key: r for r, key in enumerate(keys, start=2)}
+    row_of = {key: r for r, key in enumerate(shape.fact_keys, start=2)}
     validations: dict[str, Any] = {}
     for key, r in row_of.items():
         kind = fact_kind(key)
@@ -469,13 +525,21 @@ def _facts_sheet(wb: Any, report: Report | None) -> None:
                 ws.add_data_validation(validations[vkind])
             validations[vkind].add(f"D{r}")
         formula = FACT_FORMULAS.get(key)
-        if formula is not None:
+        if formula is not None and _formula_fits(formula, row_of, shape):
             expr = formula.format(**{k: f"D{row_of[k]}" for k in row_of})
             cell = ws.cell(row=r, column=7, value=f"={expr}")
             cell.fill = styles["fill_formula"]
     ws.column_dimensions["C"].hidden = True
     _printable(ws)
     ws.protection.sheet = True
+
+
+def _formula_fits(formula: str, row_of: dict[str, int], shape: Shape) -> bool:
+    """A check formula goes on the sheet only when every value it adds up is asked for too."""
+    import string
+
+    keys = {name for _, name, _, _ in string.Formatter().parse(formula) if name}
+    return keys <= set(row_of) and ("指标分值!" not in formula or shape.has(WEIGHTS))
 
 
 def _items(sheet: ListSheet, report: Report) -> list[dict[str, Any]]:
@@ -549,9 +613,12 @@ def _totals(wb: Any, rows: int) -> None:
         cell.fill = styles["fill_formula"]
     ind = f"'{INDICATORS.title}'"
     for r in range(2, rows + 2):
-        # level-1 and level-2 names are distinct sets, so one name matches one column only
+        # a name may be both a level-1 and a level-2 name (满意度指标 under 满意度指标): count a row once
         for i, col in enumerate(("H", "I")):
-            sums = f"SUMIF({ind}!$A:$A,B{r},{ind}!${col}:${col})+SUMIF({ind}!$B:$B,B{r},{ind}!${col}:${col})"
+            sums = (
+                f"SUMIF({ind}!$A:$A,B{r},{ind}!${col}:${col})"
+                f'+SUMIFS({ind}!${col}:${col},{ind}!$B:$B,B{r},{ind}!$A:$A,"<>"&B{r})'
+            )
             ws.cell(row=r, column=n + 1 + i, value=f'=IF(B{r}="","",{sums})').fill = styles["fill_formula"]
     # overall sums, referred to from the facts sheet (self_score, weight_total checks)
     ws.column_dimensions["D"].width = 16
@@ -633,16 +700,22 @@ def import_template(path: str | Path) -> Report:
         raise CorruptFile(path, f"无法作为 xlsx 打开（{type(exc).__name__}）", "not a readable xlsx workbook") from None
     problems = _Problems()
     report = Report(source_path=str(path), source_format="xlsx")
-    expected = [UNIT_SHEET, TEXTS_SHEET, FACTS_SHEET, *[s.title for s in LIST_SHEETS]]
+    shape = _shape_of(wb, problems)
+    expected = [
+        UNIT_SHEET,
+        *([TEXTS_SHEET] if shape.text_fields else []),
+        *([FACTS_SHEET] if shape.fact_keys else []),
+        *[s.title for s in shape.list_sheets],
+    ]
     missing = [name for name in expected if name not in wb.sheetnames]
     for name in missing:
         problems.add(name, None, None, None, "缺少该工作表（请使用 jixiao template 生成的模板，不要删除或改名工作表）")
     if UNIT_SHEET not in missing:
-        _read_unit(wb[UNIT_SHEET], report, problems, str(path))
-    if TEXTS_SHEET not in missing:
-        _read_texts(wb[TEXTS_SHEET], report, problems, str(path))
-    if FACTS_SHEET not in missing:
-        _read_facts(wb[FACTS_SHEET], report, problems, str(path))
+        _read_unit(wb[UNIT_SHEET], report, problems, str(path), shape)
+    if shape.text_fields and TEXTS_SHEET not in missing:
+        _read_texts(wb[TEXTS_SHEET], report, problems, str(path), shape)
+    if shape.fact_keys and FACTS_SHEET not in missing:
+        _read_facts(wb[FACTS_SHEET], report, problems, str(path), shape)
     readers: dict[str, Callable[[dict[str, Any], int, Provenance], None]] = {
         TARGETS.title: lambda item, r, prov: report.targets.append(
             QualitativeTarget(expected=item["expected"], achieved=item["achieved"], provenance=prov)
@@ -655,7 +728,7 @@ def import_template(path: str | Path) -> Report:
             NarrativeSection(heading=item["heading"], text=item["text"], provenance=prov)
         ),
     }
-    for sheet in LIST_SHEETS:
+    for sheet in shape.list_sheets:
         if sheet.title in missing:
             continue
         for r, item, prov in _read_list(wb[sheet.title], sheet, problems, str(path)):
@@ -669,8 +742,20 @@ def import_template(path: str | Path) -> Report:
                 readers[sheet.title](item, r, prov)
     if problems.lines:
         raise ImportProblems(path, problems.lines)
-    report.warnings.extend(_sums_that_disagree(report, wb))
+    if shape.has(WEIGHTS):
+        report.warnings.extend(_sums_that_disagree(report, wb))
     return report
+
+
+def _shape_of(wb: Any, problems: _Problems) -> Shape:
+    """The form the workbook was made for, as `write_template` recorded it (the generic one if none)."""
+    mark = str(wb.properties.category or "")
+    form_id = mark.removeprefix(SHAPE_MARK) if mark.startswith(SHAPE_MARK) else ""
+    try:
+        return shape_for(form_id)
+    except JixiaoError:
+        problems.add(README_SHEET, None, None, None, f"模板所属表单「{form_id}」未知，请重新用 jixiao template 生成")
+        return GENERIC
 
 
 def _add_evaluator(report: Report, item: dict[str, Any], prov: Provenance) -> None:
@@ -739,11 +824,13 @@ def _check_header(ws: Any, headers: list[str], problems: _Problems) -> bool:
     return ok
 
 
-def _read_unit(ws: Any, report: Report, problems: _Problems, file: str) -> None:
+def _read_unit(ws: Any, report: Report, problems: _Problems, file: str, shape: Shape) -> None:
     if not _check_header(ws, ["项目", "键", "填写"], problems):
         return
     values: dict[str, Any] = {}
-    for r, (field, label, kind) in enumerate(UNIT_FIELDS, start=2):
+    if shape.kind:  # a form's template does not ask what kind of report it is: the form is of one kind
+        values["report_kind"] = shape.kind
+    for r, (field, label, kind) in enumerate(shape.unit_fields, start=2):
         if _text(ws.cell(row=r, column=2).value) != field:
             problems.add(ws.title, r, 2, "键", f"此行应为「{label}」（{field}），行被移动或改动")
             continue
@@ -783,7 +870,7 @@ def _read_unit(ws: Any, report: Report, problems: _Problems, file: str) -> None:
         else:
             values[field] = text
     report.unit = Unit(**values)
-    _check_stray(ws, len(UNIT_FIELDS) + 1, 3, problems, limit_cols=3)
+    _check_stray(ws, len(shape.unit_fields) + 1, 3, problems, limit_cols=3)
 
 
 _ISO_DATE = re.compile(r"(\d{4})-(\d{2})-(\d{2})")
@@ -802,10 +889,10 @@ def _iso_date(raw: Any) -> str | None:
         return None
 
 
-def _read_texts(ws: Any, report: Report, problems: _Problems, file: str) -> None:
+def _read_texts(ws: Any, report: Report, problems: _Problems, file: str, shape: Shape) -> None:
     if not _check_header(ws, ["项目", "键", "填写"], problems):
         return
-    for r, (field, label) in enumerate(TEXT_FIELDS, start=2):
+    for r, (field, label) in enumerate(shape.text_fields, start=2):
         if _text(ws.cell(row=r, column=2).value) != field:
             problems.add(ws.title, r, 2, "键", f"此行应为「{label}」（{field}），行被移动或改动")
             continue
@@ -813,14 +900,14 @@ def _read_texts(ws: Any, report: Report, problems: _Problems, file: str) -> None
         if text:
             setattr(report.texts, field, text)
             report.texts.provenance[field] = Provenance(file=file, sheet=ws.title, row=r - 1, col=2, text=text)
-    _check_stray(ws, len(TEXT_FIELDS) + 1, 3, problems, limit_cols=3)
+    _check_stray(ws, len(shape.text_fields) + 1, 3, problems, limit_cols=3)
 
 
-def _read_facts(ws: Any, report: Report, problems: _Problems, file: str) -> None:
+def _read_facts(ws: Any, report: Report, problems: _Problems, file: str, shape: Shape) -> None:
     headers = ["分组", "项目", "键", "数值", "原文单位", "计量", "计算核对值"]
     if not _check_header(ws, headers, problems):
         return
-    keys = _fact_rows()
+    keys = shape.fact_keys
     for r, key in enumerate(keys, start=2):
         if _text(ws.cell(row=r, column=3).value) != key:
             problems.add(

@@ -80,7 +80,7 @@ def _template_placeholders(path: Path) -> frozenset[str]:
         for row in ws.iter_rows():
             for cell in row:
                 if isinstance(cell.value, str):
-                    names.update(m.group(0) for m in re.finditer(r"\b[a-z]+\.[a-z_]+", cell.value))
+                    names.update(m.group(0) for m in re.finditer(r"\b[a-z]+\.[a-z_][a-z0-9_]*", cell.value))
     return frozenset(names)
 
 
