@@ -27,19 +27,13 @@ from jixiao.render.atomic import atomic_write_bytes
 from jixiao.render.context import fmt_number
 
 OUTLINES = Path(__file__).parent / "templates" / "narrative" / "outlines.toml"
-# GB/T 9704 fonts as Word users have them; the PDF maps each to an installed CJK font (FONT_SUBSTITUTES)
+# GB/T 9704 fonts as Word users have them; the PDF maps each to an installed CJK font (pdf.FONT_SUBSTITUTES)
 BODY_FONT = "仿宋_GB2312"
 HEADING_FONT = "黑体"
 SUBHEADING_FONT = "楷体_GB2312"
 TITLE_FONT = "方正小标宋简体"
 # 三号 16 pt body and headings, 二号 22 pt title; 28 pt fixed lines (22 lines of 28 characters a page)
 BODY_PT, TITLE_PT, LINE_PT = 16, 22, 28
-FONT_SUBSTITUTES: dict[str, tuple[str, ...]] = {
-    BODY_FONT: ("FangSong", "AR PL UKai CN", "Noto Serif CJK SC"),
-    HEADING_FONT: ("SimHei", "Noto Sans CJK SC", "WenQuanYi Micro Hei"),
-    SUBHEADING_FONT: ("KaiTi", "AR PL UKai CN", "Noto Serif CJK SC"),
-    TITLE_FONT: ("Noto Serif CJK SC", "AR PL UMing CN"),
-}
 PLACEHOLDER = "（请单位填写）"
 
 
@@ -192,11 +186,15 @@ class _Writer:
         _page_number_footer(section)
 
     def para(self, text: str, indent: bool = True) -> None:
+        """One paragraph per line of the text, each indented two characters (the 公文 paragraph)."""
         from docx.shared import Pt
 
-        p = self.doc.add_paragraph(text)
-        if indent:
-            p.paragraph_format.first_line_indent = Pt(28)
+        for line in [line.strip() for line in text.split("\n")] or [""]:
+            if not line and "\n" in text:
+                continue
+            p = self.doc.add_paragraph(line)
+            if indent:
+                p.paragraph_format.first_line_indent = Pt(BODY_PT * 2)
 
     def table(self, headers: list[str], rows: list[list[str]]) -> None:
         from docx.shared import Pt
@@ -456,40 +454,6 @@ def _page_number_footer(section: Any) -> None:
     paragraph.add_run(" —").font.size = Pt(14)
 
 
-def pdf_ready(data: bytes) -> bytes:
-    """The .docx with each GB/T 9704 font name replaced by the installed font that stands for it, so that
-    LibreOffice sets (and embeds) a CJK serif, sans or kai face rather than a fallback sans."""
-    from docx import Document
-    from docx.oxml.ns import qn
-
-    mapping = {name: installed for name, options in FONT_SUBSTITUTES.items() if (installed := _installed(options))}
-    document = Document(io.BytesIO(data))
-    parts = [document.styles.element, document.element.body]
-    parts += [s.footer._element for s in document.sections]
-    for part in parts:
-        for fonts in part.iter(qn("w:rFonts")):
-            for attr in ("w:ascii", "w:hAnsi", "w:eastAsia", "w:cs"):
-                value = fonts.get(qn(attr))
-                if value in mapping:
-                    fonts.set(qn(attr), mapping[value])
-    out = io.BytesIO()
-    document.save(out)
-    return out.getvalue()
-
-
-@cache
-def _installed(options: tuple[str, ...]) -> str | None:
-    """The first of these families fontconfig knows (fc-list), or None."""
-    import shutil
-    import subprocess
-
-    if shutil.which("fc-list") is None:
-        return None
-    listed = subprocess.run(["fc-list", ":", "family"], capture_output=True, text=True, check=False).stdout
-    families = {name.strip() for line in listed.splitlines() for name in line.split(",")}
-    return next((name for name in options if name in families), None)
-
-
 def render_narrative(
     report: Report, out: str | Path, outline: str = "national", to: str = "docx", assessment: Assessment | None = None
 ) -> Path:
@@ -498,5 +462,5 @@ def render_narrative(
     if to == "pdf":
         from jixiao.render.pdf import docx_bytes_to_pdf
 
-        return docx_bytes_to_pdf(pdf_ready(data), Path(out))
+        return docx_bytes_to_pdf(data, Path(out))
     return atomic_write_bytes(out, data)
