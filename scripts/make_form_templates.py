@@ -556,7 +556,7 @@ def write_docx(form: Form, path: Path) -> None:
                 target = table.cell(r, col)
                 if spec.rs > 1 or spec.cs > 1:
                     target = target.merge(table.cell(end_r, col + spec.cs - 1))
-                target.text = spec.text
+                target.text = spec.text.replace(" }}", " | money }}") if spec.fmt == "money" else spec.text
                 para = target.paragraphs[0]
                 para.alignment = WD_ALIGN_PARAGRAPH.LEFT if spec.style == "text" else WD_ALIGN_PARAGRAPH.CENTER
         for tr, item in zip(table.rows, grid_rows, strict=True):

@@ -49,6 +49,14 @@ def pct(value: Any) -> str:
     return str(value)
 
 
+def money(value: Any) -> str:
+    """An amount as the forms print it in Word: at least two decimals (4839.50), every stated one kept."""
+    if isinstance(value, Decimal | int) and not isinstance(value, bool):
+        number = Decimal(value)
+        return f"{number:.2f}" if -number.normalize().as_tuple().exponent <= 2 else format(number.normalize(), "f")
+    return "" if value is None or isinstance(value, jinja2.Undefined) else str(value)
+
+
 def ratio(value: Any) -> Decimal | None:
     """A percent number as the fraction an Excel % cell holds: 95.06 → 0.9506 (shown 95.06%)."""
     if isinstance(value, Decimal | int) and not isinstance(value, bool):
@@ -73,6 +81,7 @@ def make_env() -> jinja2.Environment:
     env.filters["pct"] = pct
     env.filters["cn_date"] = cn_date
     env.filters["ratio"] = ratio
+    env.filters["money"] = money
     return env
 
 
