@@ -129,7 +129,7 @@ def test_findings_cite_the_documents_own_places() -> None:
     from jixiao.render.narrative import _where
 
     assert _where(Provenance(page=2, table=0, row=2, col=3)) == "第2页 表1 第3行第4列"
-    assert _where(Provenance(sheet="自评表", row=8, col=8)) == "工作表「自评表」第9行 I列"
+    assert _where(Provenance(sheet="自评表", table=0, row=8, col=8)) == "工作表“自评表” 表1 第9行第9列"
     assert _where(Provenance(page=3)) == "第3页"
 
 

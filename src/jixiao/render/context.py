@@ -53,7 +53,9 @@ def money(value: Any) -> str:
     """An amount as the forms print it in Word: at least two decimals (4839.50), every stated one kept."""
     if isinstance(value, Decimal | int) and not isinstance(value, bool):
         number = Decimal(value)
-        return f"{number:.2f}" if -number.normalize().as_tuple().exponent <= 2 else format(number.normalize(), "f")
+        exponent = number.normalize().as_tuple().exponent
+        decimals = -exponent if isinstance(exponent, int) else 0
+        return f"{number:.2f}" if decimals <= 2 else format(number.normalize(), "f")
     return "" if value is None or isinstance(value, jinja2.Undefined) else str(value)
 
 

@@ -100,26 +100,8 @@ def _money(value: Any) -> str:
 
 
 def _where(prov: Provenance) -> str:
-    """The place in the unit's own document, as Word and Excel show it: 第2页 表1 第3行第4列 / 工作表「X」第9行 I列."""
-    parts = []
-    if prov.page is not None:
-        parts.append(f"第{prov.page}页")
-    if prov.sheet:
-        column = f" {_column_letter(prov.col)}列" if prov.col is not None else ""
-        parts.append(f"工作表「{prov.sheet}」" + (f"第{prov.row + 1}行{column}" if prov.row is not None else ""))
-    elif prov.table is not None:
-        cell = f"第{prov.row + 1}行" if prov.row is not None else ""
-        cell += f"第{prov.col + 1}列" if prov.col is not None and prov.row is not None else ""
-        parts.append(f"表{prov.table + 1}" + (f" {cell}" if cell else ""))
-    elif prov.line is not None and prov.page is None:
-        parts.append(f"第{prov.line}行")
-    return " ".join(parts)
-
-
-def _column_letter(col: int) -> str:
-    from openpyxl.utils import get_column_letter
-
-    return str(get_column_letter(col + 1))
+    """The place in the unit's own document, in the words `check` uses: 第2页 表1 第3行第4列."""
+    return " ".join(prov.place())
 
 
 def subject(report: Report) -> str:

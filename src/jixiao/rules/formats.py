@@ -10,6 +10,7 @@ from pathlib import Path
 from typing import Any
 
 from jixiao import __version__
+from jixiao.model.document import place_parts
 from jixiao.rules.registry import all_rules
 
 _SARIF_LEVEL = {"error": "error", "warning": "warning", "info": "note"}
@@ -18,20 +19,7 @@ _MARK = {"error": "错误", "warning": "警告", "info": "提示"}
 
 def location_text(ev: dict[str, Any]) -> str:
     """Where a piece of evidence is, in words: 第3页 · 表2 第16行第6列 · 第141行 “…”."""
-    parts: list[str] = []
-    if ev.get("sheet"):
-        parts.append(f"工作表“{ev['sheet']}”")
-    if ev.get("page"):
-        parts.append(f"第{ev['page']}页")
-    if ev.get("table") is not None:
-        cell = f"表{ev['table'] + 1}"
-        if ev.get("row") is not None:
-            cell += f" 第{ev['row'] + 1}行"
-        if ev.get("col") is not None:
-            cell += f"第{ev['col'] + 1}列"
-        parts.append(cell)
-    if ev.get("line"):
-        parts.append(f"第{ev['line']}行")
+    parts = place_parts(ev)
     text = " ".join(str(ev.get("text") or "").split())
     if text:
         short = text if len(text) <= 40 else text[:39] + "…"
