@@ -181,3 +181,15 @@ def test_render_warns_on_kind_and_suffix(
         capsys, monkeypatch, "render", str(SEED), "--form", "hunan-dept-a", "-o", str(tmp_path / "a.xlsx")
     )
     assert code == 0 and err == ""
+
+
+def test_one_way_to_name_a_position(capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch) -> None:
+    """parse, extract and check name a cell the same way, counted from 1: 表1 第3行第4列."""
+    import re
+
+    _, parsed, _ = run(capsys, monkeypatch, "parse", str(SEED))
+    assert "第1行第1列" in parsed and not re.search(r"\br\d+ c\d+\b", parsed)
+    _, extracted, _ = run(capsys, monkeypatch, "extract", str(SEED))
+    assert re.search(r"表1 第\d+行第\d+列", extracted) and not re.search(r"行\d+列\d+", extracted)
+    _, checked, _ = run(capsys, monkeypatch, "check", str(SEED), "--no-cache")
+    assert re.search(r"表1 第\d+行第\d+列", checked)
