@@ -22,6 +22,7 @@ from jixiao.render.forms import get_form, list_forms, render_form
 
 SHARED = Path(__file__).resolve().parents[2] / "shared"
 SOURCES = sorted((SHARED / "seeds").glob("*.txt")) + sorted((SHARED / "corpus" / "forms").glob("*.xlsx"))
+pytestmark = pytest.mark.skipif(not SOURCES, reason="../shared (seeds, corpus forms) is not beside the repository")
 UNIT_FIELDS = (
     "department",
     "implementing_unit",
