@@ -226,3 +226,6 @@ def test_each_form_has_a_template_of_its_own_fields(tmp_path: Path) -> None:
     template_a = labels("hunan-dept-a")
     assert {"联系人", "编制人数", "评价报告综述（文字部分）", "评价人员"} <= set(template_a)
     assert "资金来源" not in template_a
+    wb = load_workbook(tmp_path / "hunan-dept-a.xlsx")
+    headers = [c.value for c in wb["绩效指标"][1]]
+    assert "分值" not in headers and "得分" not in headers and "实际完成值" in headers  # Template A prints neither

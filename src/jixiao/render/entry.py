@@ -204,7 +204,7 @@ class Shape:
     list_sheets: tuple[ListSheet, ...]
 
     def has(self, sheet: ListSheet) -> bool:
-        return sheet in self.list_sheets
+        return any(s.title == sheet.title for s in self.list_sheets)
 
 
 GENERIC = Shape("", "", "", UNIT_FIELDS, TEXT_FIELDS, tuple(FACT_SECTIONS), LIST_SHEETS)
@@ -238,11 +238,25 @@ def shape_for(form_id: str = "") -> Shape:
     texts = tuple(t for t in TEXT_FIELDS if any(n in names for n in _TEXT_PLACEHOLDERS[t[0]]))
     facts = tuple(k for k in FACT_SECTIONS if k in form.fact_keys())
     sheets = tuple(
-        s
+        _indicator_columns(s, names) if s is INDICATORS else s
         for s in LIST_SHEETS
         if s.title in _SHEET_PLACEHOLDERS and any(n.startswith(_SHEET_PLACEHOLDERS[s.title]) for n in names)
     )
     return Shape(form.id, form.name, form.kind, unit, texts, facts, sheets)
+
+
+# the indicator columns a form may not print (Template A has no 分值, 得分 or 偏差原因); they are the last
+# columns of the sheet, so the others keep their letters
+_OPTIONAL_INDICATOR_COLUMNS = {"weight": "r.weight", "score": "r.score", "deviation_reason": "r.deviation_reason"}
+
+
+def _indicator_columns(sheet: ListSheet, names: frozenset[str]) -> ListSheet:
+    columns = tuple(
+        c
+        for c in sheet.columns
+        if c.field not in _OPTIONAL_INDICATOR_COLUMNS or _OPTIONAL_INDICATOR_COLUMNS[c.field] in names
+    )
+    return ListSheet(sheet.title, columns)
 
 
 @cache
@@ -547,7 +561,7 @@ def _items(sheet: ListSheet, report: Report) -> list[dict[str, Any]]:
         return [t.model_dump() for t in report.targets]
     if sheet is WEIGHTS:
         return [w.model_dump() for w in report.declared_weights]
-    if sheet is INDICATORS:
+    if sheet.title == INDICATORS.title:
         items = []
         for row in report.indicators:
             target = row.target
@@ -734,7 +748,7 @@ def import_template(path: str | Path) -> Report:
         for r, item, prov in _read_list(wb[sheet.title], sheet, problems, str(path)):
             if sheet is WEIGHTS:
                 _add_weight(report, item, r, prov, problems)
-            elif sheet is INDICATORS:
+            elif sheet.title == INDICATORS.title:
                 _add_indicator(report, item, r, prov, problems)
             elif sheet is PROJECTS:
                 _add_project(report, item, r, prov, problems)
@@ -1092,9 +1106,9 @@ def _add_indicator(report: Report, item: dict[str, Any], r: int, prov: Provenanc
             level3=item["level3"],
             target=target,
             actual=actual,
-            weight=item["weight"],
-            score=item["score"],
-            deviation_reason=item["deviation_reason"],
+            weight=item.get("weight"),
+            score=item.get("score"),
+            deviation_reason=item.get("deviation_reason", ""),
             provenance=prov,
             cells=cells,
         )
