@@ -6,6 +6,8 @@ set -euo pipefail
 
 need=()
 fc-list :lang=zh 2>/dev/null | grep -qi . || need+=(fonts-wqy-microhei fonts-noto-cjk)
+# a Kai face for the narrative report's 楷体 headings and 仿宋 body in PDF (render/narrative.py FONT_SUBSTITUTES)
+fc-list 2>/dev/null | grep -qi "AR PL UKai" || need+=(fonts-arphic-ukai)
 command -v soffice >/dev/null 2>&1 || need+=(libreoffice-writer-nogui libreoffice-calc-nogui)
 command -v pdftoppm >/dev/null 2>&1 || need+=(poppler-utils)
 # tests/test_dashboard.py drives Debian's build through Playwright (no browser download at run time)

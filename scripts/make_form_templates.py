@@ -27,6 +27,7 @@ class C:
     cs: int = 1
     rs: int = 1
     style: str = "label"
+    fmt: str = ""  # money (0.00) | percent (a number under a % format in xlsx) | "" (as is)
 
 
 @dataclass
@@ -34,6 +35,7 @@ class Row:
     cells: list[C]
     repeat: str | None = None  # context list this row is repeated for (`r` is the item)
     height: float | None = None
+    header: bool = False  # repeated at the top of every printed page the table runs over
 
 
 @dataclass
@@ -67,13 +69,28 @@ def T(text: str, cs: int = 1, rs: int = 1) -> C:
     return C(text, cs, rs, "text")
 
 
+def M(text: str, cs: int = 1) -> C:
+    """An amount in 万元: 0.00 in Excel."""
+    return C(text, cs, 1, "value", "money")
+
+
+def P(text: str, cs: int = 1) -> C:
+    """A percent: in Excel the fraction under a 0.00% format (`pct` becomes `ratio`), text in Word."""
+    return C(text, cs, 1, "value", "percent")
+
+
+def funds_source(role: str) -> list[C]:
+    """年初 / 全年（调整后）/ 执行 of one source row of the funds block, as the report states them."""
+    return [M(f"{{{{ fs.{role}.{key} }}}}") for key in ("budget_initial", "budget_adjusted", "budget_executed")]
+
+
 FUNDS_COLS = ["年初预算数", "全年预算数", "全年执行数", "分值", "执行率", "得分"]
 FUNDS_TOTAL = [
-    V("{{ f.budget_initial }}"),
-    V("{{ f.budget_adjusted }}"),
-    V("{{ f.budget_executed }}"),
+    M("{{ f.budget_initial }}"),
+    M("{{ f.budget_adjusted }}"),
+    M("{{ f.budget_executed }}"),
     V("{{ f.execution_weight }}"),
-    V("{{ f.execution_rate | pct }}"),
+    P("{{ f.execution_rate | pct }}"),
     V("{{ f.execution_score }}"),
 ]
 INDICATOR_HEAD = [
@@ -99,24 +116,24 @@ INDICATOR_ROW = [
 ]
 
 
-FOOTER = "填表人：            填报日期：{{{{ unit.report_date | cn_date }}}}            联系电话：            {signer}"
-
-
-FOOTER = "填表人：            填报日期：{{{{ unit.report_date | cn_date }}}}            联系电话：            {signer}"
+FOOTER = (
+    "填表人：{{{{ unit.form_filler }}}}            填报日期：{{{{ unit.report_date | cn_date }}}}"
+    "            联系电话：{{{{ unit.contact_phone }}}}            {signer}"
+)
 
 
 def national_project() -> Form:
     rows = [
         Row([C("项目名称"), V("{{ unit.project_name }}", 8)]),
-        Row([C("主管部门"), V("{{ unit.department }}", 3), C("实施单位", 2), V("{{ unit.department }}", 3)]),
+        Row([C("主管部门"), V("{{ unit.department }}", 3), C("实施单位", 2), V("{{ unit.implementing_unit }}", 3)]),
         Row([C("项目资金（万元）", 1, 5), C("", 2), *[C(h) for h in FUNDS_COLS]]),
         Row([C("年度资金总额", 2), *FUNDS_TOTAL]),
-        Row([C("其中：当年财政拨款", 2), V(""), V(""), V(""), C("—"), V(""), C("—")]),
-        Row([C("上年结转资金", 2), V(""), V(""), V(""), C("—"), V(""), C("—")]),
-        Row([C("其他资金", 2), V(""), V(""), V(""), C("—"), V(""), C("—")]),
+        Row([C("其中：当年财政拨款", 2), *funds_source("fiscal"), C("—"), V(""), C("—")]),
+        Row([C("上年结转资金", 2), *funds_source("carryover"), C("—"), V(""), C("—")]),
+        Row([C("其他资金", 2), *funds_source("other"), C("—"), V(""), C("—")]),
         Row([C("年度总体目标"), C("预期目标", 4), C("实际完成情况", 4)]),
         Row([V("{{ r.head }}"), T("{{ r.expected }}", 4), T("{{ r.achieved }}", 4)], repeat="targets"),
-        Row([C("绩效指标"), *[C(h) for h in INDICATOR_HEAD]]),
+        Row([C("绩效指标"), *[C(h) for h in INDICATOR_HEAD]], header=True),
         Row(list(INDICATOR_ROW), repeat="indicators"),
         Row([C("总分", 6), V("{{ f.weight_total }}"), V("{{ f.self_score }}"), V("")]),
         Row([C("自评等级", 6), V("{{ f.grade }}", 3)]),
@@ -153,7 +170,7 @@ def hunan_dept_b() -> Form:
         Row([T("其他资金：{{ f.income_other }}", 4), T("", 4)]),
         Row([C("年度总体目标"), C("预期目标", 4), C("实际完成情况", 4)]),
         Row([V("{{ r.head }}"), T("{{ r.expected }}", 4), T("{{ r.achieved }}", 4)], repeat="targets"),
-        Row([C("绩效指标"), *[C(h) for h in INDICATOR_HEAD]]),
+        Row([C("绩效指标"), *[C(h) for h in INDICATOR_HEAD]], header=True),
         Row(list(INDICATOR_ROW), repeat="indicators"),
         Row([C("总分", 6), V("{{ f.weight_total }}"), V("{{ f.self_score }}"), V("")]),
     ]
@@ -176,7 +193,7 @@ def hunan_dept_a() -> Form:
     dept = "{{ unit.department }}"
     rows = [
         Row([C("一、部门（单位）基本概况", 8)]),
-        Row([C("联系人"), V("", 3), C("联络电话"), V("", 3)]),
+        Row([C("联系人"), V("{{ unit.contact_person }}", 3), C("联络电话"), V("{{ unit.contact_phone }}", 3)]),
         Row([C("人员编制"), V("{{ f.staff_authorized }}", 3), C("实有人数"), V("{{ f.staff_actual }}", 3)]),
         Row([C("职能职责概述"), T("{{ sec.duties }}", 7)]),
         Row([C("年度主要工作内容"), T("{{ sec.work }}", 7)]),
@@ -188,12 +205,12 @@ def hunan_dept_a() -> Form:
         Row(
             [
                 V(dept),
-                V("{{ f.income_total }}"),
-                V("{{ f.carryover }}"),
-                V("{{ f.income_general_budget }}"),
-                V("{{ f.income_fund_budget }}"),
-                V("{{ f.income_special_account }}"),
-                V("{{ f.income_other }}", 2),
+                M("{{ f.income_total }}"),
+                M("{{ f.carryover }}"),
+                M("{{ f.income_general_budget }}"),
+                M("{{ f.income_fund_budget }}"),
+                M("{{ f.income_special_account }}"),
+                M("{{ f.income_other }}", 2),
             ]
         ),
         Row([C("部门（单位）年度支出和结余情况（万元）", 8)]),
@@ -203,13 +220,13 @@ def hunan_dept_a() -> Form:
         Row(
             [
                 V(dept),
-                V("{{ f.expenditure_total }}"),
-                V("{{ f.basic_expenditure }}"),
-                V("{{ f.personnel_expenditure }}"),
-                V("{{ f.public_expenditure }}"),
-                V("{{ f.project_expenditure }}"),
+                M("{{ f.expenditure_total }}"),
+                M("{{ f.basic_expenditure }}"),
+                M("{{ f.personnel_expenditure }}"),
+                M("{{ f.public_expenditure }}"),
+                M("{{ f.project_expenditure }}"),
                 V("{{ f.balance_current_year }}"),
-                V("{{ f.balance_accumulated }}"),
+                M("{{ f.balance_accumulated }}"),
             ]
         ),
         Row([C("“三公”经费支出情况（万元）", 8)]),
@@ -218,11 +235,11 @@ def hunan_dept_a() -> Form:
         Row(
             [
                 V(dept),
-                V("{{ f.three_public_total }}"),
-                V("{{ f.reception }}"),
-                V("{{ f.vehicle_operation }}"),
-                V("{{ f.vehicle_purchase }}"),
-                V("{{ f.overseas_travel }}", 3),
+                M("{{ f.three_public_total }}"),
+                M("{{ f.reception }}"),
+                M("{{ f.vehicle_operation }}"),
+                M("{{ f.vehicle_purchase }}"),
+                M("{{ f.overseas_travel }}", 3),
             ]
         ),
         Row([C("固定资产情况（万元）", 8)]),
@@ -231,16 +248,19 @@ def hunan_dept_a() -> Form:
         Row(
             [
                 V(dept),
-                V("{{ f.fixed_assets_total }}"),
-                V("{{ f.fixed_assets_in_use }}", 2),
-                V("{{ f.fixed_assets_leased }}", 2),
-                V("{{ f.fixed_assets_other }}", 2),
+                M("{{ f.fixed_assets_total }}"),
+                M("{{ f.fixed_assets_in_use }}", 2),
+                M("{{ f.fixed_assets_leased }}", 2),
+                M("{{ f.fixed_assets_other }}", 2),
             ]
         ),
         Row([C("三、部门（单位）整体支出绩效自评情况", 8)]),
         Row([C("整体支出绩效定性目标及实施计划完成情况"), C("预期目标", 3), C("实际完成", 4)]),
         Row([V("{{ r.head }}"), T("{{ r.expected }}", 3), T("{{ r.achieved }}", 4)], repeat="targets"),
-        Row([C("整体支出绩效定量目标及实施计划完成情况"), C("评价内容", 2), C("绩效目标", 2), C("完成情况", 3)]),
+        Row(
+            [C("整体支出绩效定量目标及实施计划完成情况"), C("评价内容", 2), C("绩效目标", 2), C("完成情况", 3)],
+            header=True,
+        ),
         Row(
             [
                 V("{{ r.head }}"),
@@ -255,7 +275,7 @@ def hunan_dept_a() -> Form:
         Row([C("评价等次", 4), V("{{ f.grade }}", 4)]),
         Row([C("四、评价人员", 8)]),
         Row([C("姓  名", 2), C("职务/职称", 2), C("单  位", 2), C("签  字", 2)]),
-        Row([V("{{ r.name }}", 2), V("", 2), V(dept, 2), V("", 2)], repeat="evaluators"),
+        Row([V("{{ r.name }}", 2), V("{{ r.title }}", 2), V("{{ r.affiliation }}", 2), V("", 2)], repeat="evaluators"),
         Row([C("五、评价报告综述（文字部分）", 8)]),
         Row([T("{{ sec.overview }}", 8)]),
     ]
@@ -284,23 +304,28 @@ def sichuan() -> Form:
     exec_cols = ["年初预算", "调整后预算数", "预算执行数", "预算执行率", "权重", "得分"]
     rows = [
         Row([C("项目名称", 2), V("{{ unit.project_name }}", 9)]),
-        Row([C("主管部门", 2), V("{{ unit.department }}", 4), C("实施单位", 2), V("{{ unit.department }}", 3)]),
+        Row([C("主管部门", 2), V("{{ unit.department }}", 4), C("实施单位", 2), V("{{ unit.implementing_unit }}", 3)]),
         Row([C("预算执行情况（万元）（10分）", 1, 6), C("", 2), *[C(h) for h in exec_cols], C("原因", 2)]),
         Row(
             [
                 C("总额", 2),
-                V("{{ f.budget_initial }}"),
-                V("{{ f.budget_adjusted }}"),
-                V("{{ f.budget_executed }}"),
-                V("{{ f.execution_rate | pct }}"),
+                M("{{ f.budget_initial }}"),
+                M("{{ f.budget_adjusted }}"),
+                M("{{ f.budget_executed }}"),
+                P("{{ f.execution_rate | pct }}"),
                 V("{{ f.execution_weight }}"),
                 V("{{ f.execution_score }}"),
-                T("", 2),
+                T("{{ f.adjustment_reason }}", 2),
             ]
         ),
         *[
-            Row([C(name, 2), V(""), V(""), V(""), V(""), C("—"), C("—"), T("", 2)])
-            for name in ("财政资金", "财政专户管理资金", "单位资金", "其他资金")
+            Row([C(name, 2), *funds_source(role), V(""), C("—"), C("—"), T("", 2)])
+            for name, role in (
+                ("财政资金", "fiscal"),
+                ("财政专户管理资金", "special"),
+                ("单位资金", "unit"),
+                ("其他资金", "other"),
+            )
         ],
         Row([C("年度目标完成情况"), C("预期目标", 5), C("实际完成情况（限100字）", 5)]),
         Row([V("{{ r.head }}"), T("{{ r.expected }}", 5), T("{{ r.achieved }}", 5)], repeat="targets"),
@@ -317,7 +342,8 @@ def sichuan() -> Form:
                 C("权重"),
                 C("得分"),
                 C("未完成原因分析"),
-            ]
+            ],
+            header=True,
         ),
         Row(
             [
@@ -336,9 +362,9 @@ def sichuan() -> Form:
             repeat="indicators",
         ),
         Row([C("合计", 8), V("{{ f.weight_total }}"), V("{{ f.self_score }}"), V("")]),
-        Row([C("评价结论（限200字）", 2), T("{{ conclusion }}", 9)]),
-        Row([C("存在问题（限200字）", 2), T("", 9)]),
-        Row([C("改进措施（限200字）", 2), T("", 9)]),
+        Row([C("评价结论（限200字）", 2), T("{{ texts.conclusion }}", 9)]),
+        Row([C("存在问题（限200字）", 2), T("{{ texts.problems }}", 9)]),
+        Row([C("改进措施（限200字）", 2), T("{{ texts.improvements }}", 9)]),
         Row([C("项目负责人：", 6), C("财务负责人：", 5)]),
     ]
     return Form(
@@ -421,7 +447,10 @@ def write_xlsx(form: Form, path: Path) -> dict[str, int]:
             if row.repeat:
                 repeats[row.repeat] = r
             for col, spec in placed:
-                cell = ws.cell(row=r, column=col + 1, value=spec.text or None)
+                text = spec.text.replace("| pct", "| ratio") if spec.fmt == "percent" else spec.text
+                cell = ws.cell(row=r, column=col + 1, value=text or None)
+                if spec.fmt:
+                    cell.number_format = {"money": "0.00", "percent": "0.00%"}[spec.fmt]
                 cell.font = Font(name=FONT, size=10, bold=spec.style == "label" and False)
                 horizontal = "left" if spec.style == "text" else "center"
                 cell.alignment = Alignment(horizontal=horizontal, vertical="center", wrap_text=True)
@@ -440,6 +469,8 @@ def write_xlsx(form: Form, path: Path) -> dict[str, int]:
     ws.page_setup.fitToHeight = 0
     ws.print_options.horizontalCentered = True
     ws.page_margins.left = ws.page_margins.right = 0.5
+    ws.oddFooter.center.text = "第 &P 页，共 &N 页"
+    ws.oddFooter.center.size = 9
     wb.save(path)
     return repeats
 
@@ -525,10 +556,42 @@ def write_docx(form: Form, path: Path) -> None:
                 target = table.cell(r, col)
                 if spec.rs > 1 or spec.cs > 1:
                     target = target.merge(table.cell(end_r, col + spec.cs - 1))
-                target.text = spec.text
+                target.text = spec.text.replace(" }}", " | money }}") if spec.fmt == "money" else spec.text
                 para = target.paragraphs[0]
                 para.alignment = WD_ALIGN_PARAGRAPH.LEFT if spec.style == "text" else WD_ALIGN_PARAGRAPH.CENTER
+        for tr, item in zip(table.rows, grid_rows, strict=True):
+            _row_properties(tr, header=isinstance(item, Row) and item.header)
+    _page_numbers(section)
     doc.save(str(path))
+
+
+def _row_properties(row: object, header: bool) -> None:
+    """A row is never split across pages; a header row repeats at the top of each page (w:tblHeader)."""
+    from docx.oxml.ns import qn
+
+    trpr = row._tr.get_or_add_trPr()  # type: ignore[attr-defined]
+    trpr.append(trpr.makeelement(qn("w:cantSplit"), {}))
+    if header:
+        trpr.append(trpr.makeelement(qn("w:tblHeader"), {}))
+
+
+def _page_numbers(section: object) -> None:
+    """第 N 页 centred in the footer (a PAGE field, as Word inserts it)."""
+    from docx.enum.text import WD_ALIGN_PARAGRAPH
+    from docx.oxml.ns import qn
+
+    paragraph = section.footer.paragraphs[0]  # type: ignore[attr-defined]
+    paragraph.alignment = WD_ALIGN_PARAGRAPH.CENTER
+    paragraph.add_run("第 ")
+    run = paragraph.add_run()
+    for kind, text in (("begin", None), (None, "PAGE"), ("end", None)):
+        if kind:
+            run._r.append(run._r.makeelement(qn("w:fldChar"), {qn("w:fldCharType"): kind}))
+        else:
+            instr = run._r.makeelement(qn("w:instrText"), {})
+            instr.text = text
+            run._r.append(instr)
+    paragraph.add_run(" 页")
 
 
 def write_mapping(form: Form, repeats: dict[str, int], path: Path) -> None:

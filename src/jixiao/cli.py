@@ -17,6 +17,9 @@ from typing import Annotated, Any, TypeVar
 
 import typer
 
+# typer ≥ 0.29 carries its own click: its usage errors are these classes, not the click package's
+from typer._click import exceptions as click_errors
+
 from jixiao import service
 from jixiao.errors import JixiaoError
 
@@ -26,13 +29,27 @@ app = typer.Typer(
     no_args_is_help=True,
     add_completion=False,
     pretty_exceptions_enable=False,
+    rich_markup_mode=None,  # plain click help: flags show no "<bool>" value they do not take
 )
 
 F = TypeVar("F", bound=Callable[..., Any])
 
 
+def _print_version(value: bool) -> None:
+    if value:
+        from jixiao import __version__
+
+        typer.echo(f"jixiao {__version__}")
+        raise typer.Exit()
+
+
 @app.callback()
-def _root() -> None:
+def _root(
+    version: Annotated[
+        bool,
+        typer.Option("--version", callback=_print_version, is_eager=True, help="显示版本 / show the version"),
+    ] = False,
+) -> None:
     """jixiao 预算绩效自评：读取、评分、勾稽检查、填报表格。"""
 
 
@@ -53,12 +70,33 @@ def reports_errors(func: F) -> F:
             raise typer.Exit(2) from None
         except (typer.Exit, typer.Abort, KeyboardInterrupt):
             raise
+        except OSError as exc:  # a missing input, an unwritable output, a folder where a file is expected
+            typer.echo(f"jixiao: {os_error_line(exc)}", err=True)
+            raise typer.Exit(2) from None
         except Exception as exc:  # the CLI boundary: one line, never click's bare "Aborted." for an EOFError
             detail = " ".join(f"{type(exc).__name__}: {exc}".split())[:300]
             typer.echo(f"jixiao: {_named_file(args, kwargs)}内部错误 / internal error: {detail}", err=True)
             raise typer.Exit(2) from None
 
     return wrapper  # type: ignore[return-value]
+
+
+_OS_REASONS: dict[type[OSError], tuple[str, str]] = {
+    FileNotFoundError: ("文件或文件夹不存在", "no such file or folder"),
+    IsADirectoryError: ("这是文件夹，需要文件", "is a folder, a file is expected"),
+    NotADirectoryError: ("路径中有一段不是文件夹", "a part of the path is not a folder"),
+    PermissionError: ("没有权限读取或写入", "permission denied"),
+}
+
+
+def os_error_line(exc: OSError) -> str:
+    """One bilingual line naming the file: "/x/out.xlsx: 没有权限读取或写入 / permission denied"."""
+    zh, en = next(
+        (reason for kind, reason in _OS_REASONS.items() if isinstance(exc, kind)),
+        ("无法读取或写入", exc.strerror or type(exc).__name__),
+    )
+    name = exc.filename if exc.filename is not None else ""
+    return f"{name}: {zh} / {en}" if name else f"{zh} / {en}"
 
 
 def _named_file(args: tuple[Any, ...], kwargs: dict[str, Any]) -> str:
@@ -167,7 +205,8 @@ def check(  # noqa: PLR0917 — typer maps each parameter to an option
         results, format.value, explain, severity=severity.value, fail_on=fail_on.value, baseline=baseline
     )
     typer.echo(text)
-    if code == 2 and len(results) == 1 and "error" in results[0]:
+    # the text output names an unreadable file already; JSON and SARIF readers get the line on stderr
+    if code == 2 and len(results) == 1 and "error" in results[0] and format is not CheckFormat.text:
         typer.echo(f"jixiao: {results[0]['error']}", err=True)
     raise typer.Exit(code)
 
@@ -241,11 +280,21 @@ def render_command(
     profile: Annotated[str | None, typer.Option("--profile", help="评分规则（叙述报告复算用）")] = None,
 ) -> None:
     """按官方表式输出自评表或自评报告 / write an official form or the narrative report."""
-    target = to.value if to is not None else out.suffix.lstrip(".").lower()
+    if out.is_dir():
+        raise IsADirectoryError(21, "is a directory", str(out))
+    suffix = out.suffix.lstrip(".").lower()
+    target = to.value if to is not None else suffix
     if target not in {t.value for t in RenderTarget}:
         typer.echo("jixiao: 请用 --to 指定 xlsx、docx 或 pdf / use --to xlsx|docx|pdf", err=True)
         raise typer.Exit(2)
-    written = service.render_output(report, form, target, out, profile)
+    if suffix != target:
+        typer.echo(
+            f"jixiao: 注意 / warning: 输出文件后缀 .{suffix} 与格式 {target} 不符 / the suffix does not fit {target}",
+            err=True,
+        )
+    written, warnings = service.render_output_checked(report, form, target, out, profile)
+    for warning in warnings:
+        typer.echo(f"jixiao: 注意 / warning: {warning}", err=True)
     typer.echo(str(written))
 
 
@@ -279,6 +328,8 @@ def import_command(
         for line in exc.problems:
             typer.echo(f"  - {line}", err=True)
         raise typer.Exit(1) from None
+    for warning in data["warnings"]:  # imported, but worth a second look (a 分值 its rows do not add up to)
+        typer.echo(f"jixiao: 注意 / warning: {warning}", err=True)
     if format is OutputFormat.json:
         emit_json(data)
         return
@@ -406,15 +457,43 @@ def accept_command(
         typer.echo(f"已接受 / accepted: {finding['code']} {finding['message']}")
 
 
+_USAGE_WORDS = (
+    ("Missing argument", "缺少参数"),
+    ("Missing option", "缺少选项"),
+    ("No such option", "没有此选项"),
+    ("No such command", "没有此命令"),
+    ("Invalid value", "取值无效"),
+    ("Got unexpected extra argument", "多余的参数"),
+    ("requires an argument", "选项需要一个值"),
+)
+
+
+def usage_error_line(exc: click_errors.UsageError) -> str:
+    """click's English message with its Chinese name first: "缺少参数 / Missing argument 'FILE'."."""
+    message = exc.format_message()
+    zh = next((z for en, z in _USAGE_WORDS if en in message), "参数错误")
+    command = exc.ctx.command_path if exc.ctx is not None else "jixiao"
+    return f"jixiao: {zh} / {message}（{command} --help 查看用法 / see {command} --help）"
+
+
 def main() -> None:
     """Console entry point; the process is a worker of its own: its memory is capped (JIXIAO_MAX_MEMORY_MB)."""
     from jixiao.ingest.limits import limit_memory
 
     limit_memory()
     try:
-        app()
+        code = app(standalone_mode=False)
     except KeyboardInterrupt:
         sys.exit(130)
+    except click_errors.NoArgsIsHelpError as exc:
+        typer.echo(exc.ctx.get_help() if exc.ctx is not None else "")
+        sys.exit(0)
+    except click_errors.UsageError as exc:
+        typer.echo(usage_error_line(exc), err=True)
+        sys.exit(2)
+    except typer.Abort:
+        sys.exit(1)
+    sys.exit(code if isinstance(code, int) else 0)
 
 
 if __name__ == "__main__":

@@ -11,7 +11,7 @@ from __future__ import annotations
 import hashlib
 import json
 import os
-from collections.abc import Iterable, Sequence
+from collections.abc import Callable, Iterable, Sequence
 from concurrent.futures import Future, ProcessPoolExecutor
 from concurrent.futures.process import BrokenProcessPool
 from dataclasses import dataclass
@@ -22,7 +22,7 @@ from jixiao import __version__, ingest
 from jixiao.errors import JixiaoError
 from jixiao.extract import extract, report_json
 from jixiao.ingest.limits import document_guard, limit_memory
-from jixiao.model.document import Document
+from jixiao.model.document import Document, Format, Source
 from jixiao.model.findings import Finding, Severity
 from jixiao.model.report import Report
 from jixiao.model.scorecard import Scorecard
@@ -31,6 +31,8 @@ from jixiao.rules import check, select_rules
 from jixiao.scoring import score
 
 ProfileArg = str | Path | Profile | None
+# Reads a report that is already typed (an extract JSON, a filled entry template); None for a document.
+ReportLoader = Callable[[Path], Report | None]
 CHECKED_SUFFIXES = frozenset({".txt", ".docx", ".doc", ".xlsx", ".xls", ".pdf", ".html", ".htm", ".wps", ".et"})
 CACHE_ENV = "JIXIAO_CACHE_DIR"
 
@@ -52,6 +54,12 @@ class Analysis:
         out: dict[str, Any] = {
             "source": {"path": self.document.source.path, "sha256": self.document.source.sha256},
             "profile": self.profile,
+            "unit": {
+                "department": self.report.unit.department,
+                "project_name": self.report.unit.project_name,
+                "fiscal_year": self.report.unit.fiscal_year,
+                "report_kind": self.report.unit.report_kind,
+            },
             "score": self.scorecard.summary_dict(),
             "findings": [f.to_dict() for f in self.findings],
             "scorecard": self.scorecard.to_dict(),
@@ -75,11 +83,19 @@ def analyse(
     profile: ProfileArg = None,
     select: Sequence[str] | None = None,
     ignore: Sequence[str] | None = None,
+    loader: ReportLoader | None = None,
 ) -> Analysis:
     """Read, extract, score and check one file, refused as too complex past JIXIAO_MAX_SECONDS."""
     with document_guard(path):
-        document = ingest.read(path)
-        report = extract(document)
+        prepared = loader(Path(path)) if loader is not None else None
+        if prepared is not None:
+            report = prepared
+            digest = hashlib.sha256(Path(path).read_bytes()).hexdigest()
+            fmt: Format = "xlsx" if Path(path).suffix.lower() == ".xlsx" else "json"
+            document = Document(Source(str(path), digest, fmt), [])
+        else:
+            document = ingest.read(path)
+            report = extract(document)
         chosen = _profile_for(report, profile)
         card = score(report, chosen)
         findings = check(report, card, chosen, select, ignore)
@@ -136,11 +152,17 @@ def _settings_fingerprint(profile: ProfileArg, select: Sequence[str] | None, ign
 
 
 def _check_one(
-    path: str, profile: ProfileArg, select: list[str] | None, ignore: list[str] | None, full: bool = False
+    path: str,
+    profile: ProfileArg,
+    select: list[str] | None,
+    ignore: list[str] | None,
+    *,
+    loader: ReportLoader | None = None,
+    full: bool = False,
 ) -> dict[str, Any]:
     """One file's result dict; a file that cannot be read gives its error instead (the batch goes on)."""
     try:
-        result = analyse(path, profile, select, ignore).to_dict(full)
+        result = analyse(path, profile, select, ignore, loader).to_dict(full)
     except JixiaoError as exc:
         return {"source": {"path": path}, "error": exc.one_line(), "kind": getattr(exc, "kind", "error")}
     except Exception as exc:  # the batch boundary: one file's bug must not stop the others
@@ -158,6 +180,7 @@ def check_paths(
     ignore: Sequence[str] | None = None,
     jobs: int = 1,
     cache_dir: Path | None = None,
+    loader: ReportLoader | None = None,
     full: bool = False,
 ) -> list[dict[str, Any]]:
     """Check files and folders: results in input order, cached by content hash, in parallel when jobs > 1;
@@ -187,9 +210,9 @@ def check_paths(
                     continue
         todo.append((i, str(path), cached_at))
     if jobs > 1 and len(todo) > 1:
-        done = _in_pool(todo, profile, sel, ign, jobs, full=full)
+        done = _in_pool(todo, profile, sel, ign, jobs, loader=loader, full=full)
     else:
-        done = [(i, at, _check_one(p, profile, sel, ign, full)) for i, p, at in todo]
+        done = [(i, at, _check_one(p, profile, sel, ign, loader=loader, full=full)) for i, p, at in todo]
     for i, at, result in done:
         results[i] = result
         if at is not None and "error" not in result:
@@ -207,6 +230,7 @@ def _in_pool(
     ign: list[str],
     jobs: int,
     *,
+    loader: ReportLoader | None = None,
     full: bool = False,
 ) -> list[tuple[int, Path | None, dict[str, Any]]]:
     """Run files in worker processes with capped memory; a file whose worker dies is retried alone,
@@ -214,7 +238,9 @@ def _in_pool(
     done: list[tuple[int, Path | None, dict[str, Any]]] = []
     orphans: list[tuple[int, str, Path | None]] = []
     with ProcessPoolExecutor(max_workers=min(jobs, len(todo)), initializer=limit_memory) as pool:
-        futures = [(i, p, at, pool.submit(_check_one, p, profile, sel, ign, full)) for i, p, at in todo]
+        futures = [
+            (i, p, at, pool.submit(_check_one, p, profile, sel, ign, loader=loader, full=full)) for i, p, at in todo
+        ]
         for i, p, at, future in futures:
             result = _result(future)
             if result is None:
@@ -223,7 +249,7 @@ def _in_pool(
                 done.append((i, at, result))
     for i, p, at in orphans:
         with ProcessPoolExecutor(max_workers=1, initializer=limit_memory) as alone:
-            result = _result(alone.submit(_check_one, p, profile, sel, ign, full))
+            result = _result(alone.submit(_check_one, p, profile, sel, ign, loader=loader, full=full))
         if result is None:
             reason = "处理该文件的进程意外退出 / the worker process died while reading the file"
             result = {"source": {"path": p}, "error": f"{p}: {reason}", "kind": "internal"}

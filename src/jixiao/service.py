@@ -50,9 +50,12 @@ def check_files(
 ) -> list[dict[str, Any]]:
     """Check files and folders: one result dict per report (or its read error), cached by content hash."""
     from jixiao import pipeline
+    from jixiao.render.api import prepared_report
 
     cache = pipeline.default_cache_dir() if use_cache else None
-    return pipeline.check_paths(paths, profile, select=select, ignore=ignore, jobs=jobs, cache_dir=cache)
+    return pipeline.check_paths(
+        paths, profile, select=select, ignore=ignore, jobs=jobs, cache_dir=cache, loader=prepared_report
+    )
 
 
 def check_report_output(
@@ -222,6 +225,17 @@ def render_output(report_path: str | Path, form_id: str, to: str, out: str | Pat
     from jixiao.render.api import render
 
     return render(load_report(report_path), form_id, to, out, profile)
+
+
+def render_output_checked(
+    report_path: str | Path, form_id: str, to: str, out: str | Path, profile: str | None = None
+) -> tuple[Path, list[str]]:
+    """Render like `render_output`, with a warning when the form is for another kind of report."""
+    from jixiao.render.api import kind_warning, render
+
+    report = load_report(report_path)
+    warning = kind_warning(report, form_id)
+    return render(report, form_id, to, out, profile), [warning] if warning else []
 
 
 def write_entry_template(form_id: str, out: str | Path, report_path: str | Path | None = None) -> Path:

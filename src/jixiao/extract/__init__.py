@@ -18,6 +18,7 @@ from typing import Any
 
 from jixiao.errors import NotASelfEvaluation
 from jixiao.extract.flat import rebuild_tables
+from jixiao.extract.form_fields import read_form_fields
 from jixiao.extract.indicators import read_indicator_table, read_qualitative_targets
 from jixiao.extract.labelled import read_labelled_table
 from jixiao.extract.meta import (
@@ -62,6 +63,7 @@ def extract(document: Document) -> Report:
     report.projects.extend(_merge_projects(narrative.projects, units))
     report.evaluators = _evaluators(document)
     report.sections = _sections(document)
+    read_form_fields(document, report)
     _identity(report, lines, pairs, bool(report.projects))
     report.unit.layout = _layout(document, table_facts > 0 or bool(report.indicators))
     if not _has_budget_content(lines, report):

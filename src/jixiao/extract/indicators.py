@@ -9,6 +9,7 @@ unknown tables with indicator-like headers. Level-1 and level-2 columns are foun
 from __future__ import annotations
 
 import re
+from collections.abc import Iterator
 from dataclasses import dataclass, field
 from decimal import Decimal
 
@@ -240,14 +241,33 @@ def read_qualitative_targets(table: Table, file: str) -> list[QualitativeTarget]
             continue
         expected_col = next(i for i, s in enumerate(row) if compact(s.text).startswith("预期目标"))
         achieved_col = next(i for i, s in enumerate(row) if compact(s.text).startswith("实际完成"))
-        nxt = right_align(rows[index + 1], len(row))
-        if max(expected_col, achieved_col) >= len(nxt):
-            continue
-        expected, achieved = nxt[expected_col].text, nxt[achieved_col].text
-        if expected or achieved:
-            targets.append(
-                QualitativeTarget(
-                    expected=expected, achieved=achieved, provenance=provenance(table, nxt[expected_col], file)
+        for nxt in _target_rows(rows, index, len(row)):
+            if max(expected_col, achieved_col) >= len(nxt):
+                break
+            expected, achieved = nxt[expected_col].text, nxt[achieved_col].text
+            if expected or achieved:
+                targets.append(
+                    QualitativeTarget(
+                        expected=expected, achieved=achieved, provenance=provenance(table, nxt[expected_col], file)
+                    )
                 )
-            )
     return targets
+
+
+def _target_rows(rows: list[list[Slot]], header: int, width: int) -> Iterator[list[Slot]]:
+    """The rows under a 预期目标 header: the next one, and those after it that the header's label cell
+    still spans (one target per row); never a header of indicator columns."""
+    first = rows[header][0] if rows[header] else None
+    # a label cell to the left of the header (年度总体目标) spans its target rows; a row under another label
+    # (整体支出绩效定量目标…) is the next block
+    label = first.cell if first is not None and not compact(first.text).startswith("预期目标") else None
+    for index in range(header + 1, len(rows)):
+        row = rows[index]
+        if not row or any(indicator_column_role(s.text) in ("level1", "level2", "level3", "weight") for s in row):
+            return
+        under_label = label is not None and row[0].cell is label
+        if label is not None and not under_label and (row[0].text.strip() or index > header + 1):
+            return
+        if label is None and index > header + 1:
+            return
+        yield right_align(row, width)

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from typing import Any
 
+from jixiao.model.document import place_parts
 from jixiao.model.report import FACT_SECTIONS
 
 _FACT_NAMES_ZH = {
@@ -36,18 +37,8 @@ _FACT_NAMES_ZH = {
 
 
 def _where(prov: dict[str, Any]) -> str:
-    parts = []
-    if prov.get("page") is not None:
-        parts.append(f"第{prov['page']}页")
-    if prov.get("sheet") is not None:
-        parts.append(f"工作表{prov['sheet']}")
-    if prov.get("table") is not None:
-        parts.append(f"表{prov['table']}")
-    if prov.get("row") is not None:
-        parts.append(f"行{prov['row']}列{prov.get('col')}")
-    if prov.get("line") is not None:
-        parts.append(f"第{prov['line']}行")
-    return "，".join(parts)
+    """第2页，表1 第3行第4列: the same words `check` and the narrative report use (counted from 1)."""
+    return "，".join(place_parts(prov))
 
 
 def extraction_as_text(data: dict[str, Any]) -> str:

@@ -17,7 +17,7 @@ def document_as_text(document: Document) -> str:
             for cell in block.cells:
                 span = f" ({cell.rowspan}×{cell.colspan})" if cell.rowspan > 1 or cell.colspan > 1 else ""
                 text = cell.text.replace("\n", " ")
-                lines.append(f"    r{cell.row} c{cell.col}{span}: {text}")
+                lines.append(f"    第{cell.row + 1}行第{cell.col + 1}列{span}: {text}")
         else:
             where = _where(block.page, block.sheet, block.line)
             lines.append(f"[{block.index}]{where} {block.text}")

@@ -6,11 +6,33 @@ these stay cheap; the report model (pydantic) embeds `Provenance` unchanged.
 
 from __future__ import annotations
 
-from collections.abc import Iterator
+from collections.abc import Iterator, Mapping
 from dataclasses import dataclass, field
 from typing import Any, Literal
 
 Format = Literal["txt", "docx", "doc", "xlsx", "xls", "pdf", "html", "wps", "et", "json"]
+
+
+def place_parts(where: Mapping[str, Any]) -> list[str]:
+    """One way to name a place everywhere, counted from 1 as Word and Excel count: 工作表“X”, 第2页,
+    表1 第3行第4列 (the table's own rows and columns), 第12行 (a line of a text file). `where` holds
+    a provenance's fields (page, sheet, table, row, col, line; 0-based table, row and col)."""
+    page, sheet, table, row, col, line = (where.get(k) for k in ("page", "sheet", "table", "row", "col", "line"))
+    parts: list[str] = []
+    if sheet:
+        parts.append(f"工作表“{sheet}”")
+    if page:
+        parts.append(f"第{page}页")
+    if table is not None:
+        cell = f"表{table + 1}"
+        if row is not None:
+            cell += f" 第{row + 1}行"
+            if col is not None:
+                cell += f"第{col + 1}列"
+        parts.append(cell)
+    if line:
+        parts.append(f"第{line}行")
+    return parts
 
 
 @dataclass(frozen=True, slots=True)
@@ -45,6 +67,11 @@ class Provenance:
             text,
             self.span,
         )
+
+    def place(self) -> list[str]:
+        """Where this is, as the reader finds it (see `place_parts`)."""
+        fields = {"page": self.page, "sheet": self.sheet, "table": self.table, "row": self.row, "col": self.col}
+        return place_parts(fields | {"line": self.line})
 
     def to_dict(self) -> dict[str, Any]:
         """JSON shape of the contract: only the fields that are set, plus page and line always."""

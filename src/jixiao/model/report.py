@@ -219,6 +219,10 @@ class Unit(_Model):
     project_name: str | None = None  # project forms: 项目名称
     project_code: str | None = None  # the code written before it: 51000021R000000019951-工资性支出
     form_code: str | None = None  # the form's own number as printed: 报表编号 510000_0013zp
+    # who answers for the form, as the form states them (Template A's 联系人 / 联络电话; 填表人 lines)
+    contact_person: str | None = None
+    contact_phone: str | None = None
+    form_filler: str | None = None
     provenance: dict[str, Provenance] = Field(default_factory=dict)
 
 
@@ -317,6 +321,28 @@ def legend_grade(bands: list[GradeBand], score: Decimal) -> GradeBand | None:
     return None
 
 
+class Evaluator(_Model):
+    """One row of a 评价人员 table: 姓名 with its 职务/职称 and 单位 as written ("" when the cell is empty)."""
+
+    name: str
+    title: str = ""
+    affiliation: str = ""
+    provenance: Provenance = Field(default_factory=Provenance)
+
+
+class FormTexts(_Model):
+    """The free-text cells of the forms, as written; "" when the form has no such cell or leaves it empty."""
+
+    duties: str = ""  # 职能职责概述
+    annual_work: str = ""  # 年度主要工作内容
+    performance_overview: str = ""  # 年度部门（单位）总体运行情况及取得的成绩
+    review_summary: str = ""  # 评价报告综述（文字部分）
+    conclusion: str = ""  # Sichuan: 评价结论
+    problems: str = ""  # Sichuan: 存在问题
+    improvements: str = ""  # Sichuan: 改进措施
+    provenance: dict[str, Provenance] = Field(default_factory=dict)
+
+
 class NarrativeSection(_Model):
     heading: str
     text: str
@@ -343,6 +369,9 @@ class Report(_Model):
     projects: list[Project] = Field(default_factory=list)
     funds_sources: list[FundsSource] = Field(default_factory=list)
     evaluators: list[str] = Field(default_factory=list)
+    # the same 评价人员 with their 职务/职称 and 单位 (names in the order of `evaluators`)
+    evaluator_details: list[Evaluator] = Field(default_factory=list)
+    texts: FormTexts = Field(default_factory=FormTexts)
     sections: list[NarrativeSection] = Field(default_factory=list)
     grade_bands: list[GradeBand] = Field(default_factory=list)  # the document's own grading legend, if any
     conflicts: list[FactConflict] = Field(default_factory=list)

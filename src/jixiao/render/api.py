@@ -27,6 +27,45 @@ def catalog() -> list[dict[str, Any]]:
     return out
 
 
+_KIND_NAMES = {"department_overall": "部门整体支出", "project": "项目支出", "mixed": "部门整体及项目"}
+
+
+def kind_warning(report: Report, form_id: str) -> str | None:
+    """A line when a form is for another kind of report than this one (a project into a department form)."""
+    if form_id.startswith(NARRATIVE_PREFIX):
+        return None
+    form = forms.get_form(form_id)
+    kind = report.unit.report_kind
+    if not form.kind or kind in ("mixed", form.kind):
+        return None
+    return (
+        f"表单 {form_id} 用于{_KIND_NAMES.get(form.kind, form.kind)}，报告是{_KIND_NAMES.get(kind, kind)}"
+        f" / form {form_id} is for {form.kind} reports, this one is {kind}"
+    )
+
+
+def is_entry_template(path: Path) -> bool:
+    """A workbook written by `jixiao template`: it has the template's 单位信息 and 基本数据 sheets."""
+    import zipfile
+
+    if path.suffix.lower() != ".xlsx" or not path.is_file():
+        return False
+    try:
+        with zipfile.ZipFile(path) as archive:
+            workbook = archive.read("xl/workbook.xml").decode("utf-8", "replace")
+    except (OSError, KeyError, zipfile.BadZipFile):
+        return False
+    return all(f'name="{name}"' in workbook for name in (entry.UNIT_SHEET, entry.FACTS_SHEET))
+
+
+def prepared_report(path: Path) -> Report | None:
+    """A report already typed: the JSON `jixiao extract`/`import` wrote, or a filled entry template
+    (its problems raised as ImportProblems); None for an ordinary document."""
+    if is_entry_template(path):
+        return entry.import_template(path)
+    return report_from_json(path) if path.is_file() else None
+
+
 def report_from_json(path: Path) -> Report | None:
     """A JSON from `jixiao extract --format json` (its "report" key) or a dumped Report; None if not JSON."""
     with path.open("rb") as fh:
@@ -68,7 +107,7 @@ def write_entry_template(form_id: str, out: str | Path, report: Report | None = 
     if report is None:
         report = Report()
         report.unit.report_kind = "project" if form.kind == "project" else "department_overall"
-    return entry.write_template(out, report)
+    return entry.write_template(out, report, form_id=form.id)
 
 
 def import_entry(path: str | Path) -> Report:

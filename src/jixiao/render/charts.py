@@ -60,7 +60,7 @@ def execution_chart(report: Report) -> bytes | None:
     """Bars of 年初预算数 / 全年预算数 / 全年执行数 (万元) with the execution rate; None without data."""
     labels = ["年初预算数", "全年预算数", "全年执行数"]
     values = [_num(report, k) for k in ("budget_initial", "budget_adjusted", "budget_executed")]
-    if all(v is None for v in values):
+    if not any(values):  # nothing stated, or only zeros: no chart of three empty bars
         return None
     fig, ax = _figure(6.4, 3.2)
     heights = [v or 0.0 for v in values]

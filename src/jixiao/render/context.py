@@ -49,6 +49,23 @@ def pct(value: Any) -> str:
     return str(value)
 
 
+def money(value: Any) -> str:
+    """An amount as the forms print it in Word: at least two decimals (4839.50), every stated one kept."""
+    if isinstance(value, Decimal | int) and not isinstance(value, bool):
+        number = Decimal(value)
+        exponent = number.normalize().as_tuple().exponent
+        decimals = -exponent if isinstance(exponent, int) else 0
+        return f"{number:.2f}" if decimals <= 2 else format(number.normalize(), "f")
+    return "" if value is None or isinstance(value, jinja2.Undefined) else str(value)
+
+
+def ratio(value: Any) -> Decimal | None:
+    """A percent number as the fraction an Excel % cell holds: 95.06 → 0.9506 (shown 95.06%)."""
+    if isinstance(value, Decimal | int) and not isinstance(value, bool):
+        return Decimal(value) / 100
+    return None
+
+
 def cn_date(value: Any) -> str:
     """ISO date → 2022年8月15日 (as the forms print it)."""
     if not value or isinstance(value, jinja2.Undefined):
@@ -65,6 +82,8 @@ def make_env() -> jinja2.Environment:
     env = jinja2.Environment(undefined=jinja2.ChainableUndefined, finalize=_finalize, autoescape=False)
     env.filters["pct"] = pct
     env.filters["cn_date"] = cn_date
+    env.filters["ratio"] = ratio
+    env.filters["money"] = money
     return env
 
 
@@ -153,12 +172,52 @@ def _section(report: Report, *keywords: str) -> str:
     return ""
 
 
+# The funds block's source rows as the forms name them; a source row is matched by the words of its name.
+_FUNDS_ROLES: dict[str, tuple[str, ...]] = {
+    "carryover": ("上年结转",),
+    "special": ("专户",),
+    "unit": ("单位资金", "单位自有"),
+    "other": ("其他",),
+    "fiscal": ("财政拨款", "财政资金", "财政补助"),
+}
+
+
+def _funds_rows(report: Report) -> dict[str, dict[str, Decimal | None]]:
+    """Each stated source row under its role (fiscal, carryover, special, unit, other), first one kept."""
+    rows: dict[str, dict[str, Decimal | None]] = {}
+    for source in report.funds_sources:
+        role = next((r for r, words in _FUNDS_ROLES.items() if any(w in source.name for w in words)), None)
+        if role is not None and role not in rows:
+            rows[role] = {
+                "budget_initial": source.budget_initial,
+                "budget_adjusted": source.budget_adjusted,
+                "budget_executed": source.budget_executed,
+            }
+    return rows
+
+
+def _evaluators(report: Report) -> list[dict[str, Any]]:
+    details = {e.name: e for e in report.evaluator_details}
+    names = report.evaluators or [e.name for e in report.evaluator_details]
+    out = []
+    for name in names:
+        detail = details.get(name)
+        title, affiliation = (detail.title, detail.affiliation) if detail else ("", "")
+        out.append({"head": MERGE, "name": name, "title": title, "affiliation": affiliation})
+    return out
+
+
 def build_context(report: Report) -> dict[str, Any]:
-    """Everything a form template may refer to."""
+    """Everything a form template may refer to; a field the report does not state is empty."""
     unit = report.unit
     facts = {key: fact.value for key, fact in report.facts().items()}
+    texts = report.texts
     return {
         "unit": {
+            "implementing_unit": unit.implementing_unit or "",
+            "contact_person": unit.contact_person or "",
+            "contact_phone": unit.contact_phone or "",
+            "form_filler": unit.form_filler or "",
             "department": unit.department or "",
             "region": unit.region or "",
             "code": unit.code or "",
@@ -170,25 +229,16 @@ def build_context(report: Report) -> dict[str, Any]:
         "f": facts,
         "targets": [{"head": MERGE, "expected": t.expected, "achieved": t.achieved} for t in report.targets],
         "indicators": _indicator_items(report),
-        "evaluators": [{"head": MERGE, "name": name} for name in report.evaluators],
+        "evaluators": _evaluators(report),
+        "fs": _funds_rows(report),
         "projects": [p.model_dump() | {"head": MERGE} for p in report.projects],
         "sec": {
-            "duties": _section(report, "职能", "职责"),
-            "work": _section(report, "主要工作", "工作内容"),
-            "results": _section(report, "运行情况", "成绩", "成效"),
-            "overview": "\n".join(f"{s.heading}\n{s.text}" for s in report.sections),
+            "duties": texts.duties or _section(report, "职能", "职责"),
+            "work": texts.annual_work or _section(report, "主要工作", "工作内容"),
+            "results": texts.performance_overview or _section(report, "运行情况", "成绩", "成效"),
+            "overview": texts.review_summary or "\n".join(f"{s.heading}\n{s.text}" for s in report.sections),
         },
-        "conclusion": _conclusion(report),
+        # Sichuan's three texts as written: never a sentence made up from the score
+        "texts": {"conclusion": texts.conclusion, "problems": texts.problems, "improvements": texts.improvements},
         "MERGE": MERGE,
     }
-
-
-def _conclusion(report: Report) -> str:
-    score = report.value("self_score")
-    grade = report.value("grade")
-    parts = []
-    if score is not None:
-        parts.append(f"自评得分{_finalize(score)}分")
-    if grade is not None:
-        parts.append(f"评价等次为{grade}")
-    return "，".join(parts)

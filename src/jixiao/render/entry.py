@@ -13,6 +13,8 @@ holds (`entry_content(report)`: all but provenance and source bookkeeping).
 
 from __future__ import annotations
 
+import datetime
+import re
 import tomllib
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
@@ -21,12 +23,13 @@ from functools import cache
 from pathlib import Path
 from typing import Any
 
-from jixiao.errors import CorruptFile, ImportProblems, TooLarge, UnreadableFile
+from jixiao.errors import CorruptFile, ImportProblems, JixiaoError, TooLarge, UnreadableFile
 from jixiao.model.document import Provenance
 from jixiao.model.report import (
     FACT_LABELS,
     FACT_SECTIONS,
     DeclaredWeight,
+    Evaluator,
     Fact,
     FundsSource,
     IndicatorRow,
@@ -40,10 +43,11 @@ from jixiao.model.report import (
 )
 from jixiao.render.atomic import atomic_write
 from jixiao.render.context import DIRECTION_SYMBOLS
-from jixiao.render.forms import set_text_safe
+from jixiao.render.forms import get_form, set_text_safe
 
 LEVELS_FILE = Path(__file__).parent / "templates" / "entry" / "levels.toml"
 MAX_ROWS = 500  # input rows offered on each list sheet
+PRINTED_ROWS = 15  # empty input rows printed on a list sheet (not all 500)
 FONT = "宋体"
 
 SECTION_LABELS = {
@@ -103,7 +107,23 @@ UNIT_FIELDS: tuple[tuple[str, str, str], ...] = (
     ("report_kind", "报告类型", "kind"),
     ("layout", "版式", "layout"),
     ("project_name", "项目名称（项目表）", "text"),
+    ("implementing_unit", "实施单位（项目表）", "text"),
+    ("contact_person", "联系人", "text"),
+    ("contact_phone", "联系电话", "text"),
+    ("form_filler", "填表人", "text"),
 )
+REQUIRED_UNIT_FIELDS = frozenset({"department", "fiscal_year"})
+# The forms' free-text cells (report.texts), one row each on their own sheet.
+TEXT_FIELDS: tuple[tuple[str, str], ...] = (
+    ("duties", "职能职责概述"),
+    ("annual_work", "年度主要工作内容"),
+    ("performance_overview", "年度总体运行情况及取得的成绩"),
+    ("review_summary", "评价报告综述（文字部分）"),
+    ("conclusion", "评价结论"),
+    ("problems", "存在问题"),
+    ("improvements", "改进措施"),
+)
+TEXTS_SHEET = "文字说明"
 
 TARGETS = ListSheet(
     "年度总体目标", (Column("预期目标", "expected", width=60), Column("实际完成情况", "achieved", width=60))
@@ -126,8 +146,8 @@ INDICATORS = ListSheet(
         Column("指标性质", "direction", "direction", 8),
         Column("度量单位", "unit", "unit", 8),
         Column("实际完成值", "actual", "text", 18),
-        Column("分值", "weight", "number", 8),
-        Column("得分", "score", "number", 8),
+        Column("分值", "weight", "points", 8),
+        Column("得分", "score", "points", 8),
         Column("偏差原因分析及改进措施", "deviation_reason", "text", 30),
     ),
 )
@@ -154,13 +174,89 @@ FUNDS_SOURCES = ListSheet(
         Column("全年执行数", "budget_executed", "number"),
     ),
 )
-EVALUATORS = ListSheet("评价人员", (Column("姓名", "name", "text", 20),))
+EVALUATORS = ListSheet(
+    "评价人员",
+    (
+        Column("姓名", "name", "text", 14),
+        Column("职务/职称", "title", "text", 20),
+        Column("单位", "affiliation", "text", 30),
+    ),
+)
 SECTIONS = ListSheet("报告综述", (Column("标题", "heading", "text", 30), Column("内容", "text", "text", 90)))
 LIST_SHEETS = (TARGETS, WEIGHTS, INDICATORS, PROJECTS, FUNDS_SOURCES, EVALUATORS, SECTIONS)
 UNIT_SHEET = "单位信息"
 FACTS_SHEET = "基本数据"
 README_SHEET = "填报说明"
 LISTS_SHEET = "_lists"
+SHAPE_MARK = "jixiao-entry:"  # workbook category: the form the template feeds, read back by import
+
+
+@dataclass(frozen=True)
+class Shape:
+    """The parts of the entry workbook a form asks for: the generic template has them all."""
+
+    form_id: str
+    name: str
+    kind: str  # the form's report kind; "" for the generic template (the unit chooses it)
+    unit_fields: tuple[tuple[str, str, str], ...]
+    text_fields: tuple[tuple[str, str], ...]
+    fact_keys: tuple[str, ...]
+    list_sheets: tuple[ListSheet, ...]
+
+    def has(self, sheet: ListSheet) -> bool:
+        return any(s.title == sheet.title for s in self.list_sheets)
+
+
+GENERIC = Shape("", "", "", UNIT_FIELDS, TEXT_FIELDS, tuple(FACT_SECTIONS), LIST_SHEETS)
+# A form's placeholders that ask for a text field or a list sheet.
+_TEXT_PLACEHOLDERS = {
+    "duties": ("sec.duties", "texts.duties"),
+    "annual_work": ("sec.work",),
+    "performance_overview": ("sec.results",),
+    "review_summary": ("sec.overview",),
+    "conclusion": ("texts.conclusion",),
+    "problems": ("texts.problems",),
+    "improvements": ("texts.improvements",),
+}
+_SHEET_PLACEHOLDERS = {
+    TARGETS.title: "r.expected",
+    WEIGHTS.title: "r.level1_cell",
+    INDICATORS.title: "r.level",
+    FUNDS_SOURCES.title: "fs.",
+    EVALUATORS.title: "r.name",
+}
+
+
+@cache
+def shape_for(form_id: str = "") -> Shape:
+    """The entry workbook shaped like a form: only the fields it prints (its template's placeholders)."""
+    if not form_id:
+        return GENERIC
+    form = get_form(form_id)
+    names = form.placeholders()
+    unit = tuple(f for f in UNIT_FIELDS if f[0] in REQUIRED_UNIT_FIELDS or f"unit.{f[0]}" in names)
+    texts = tuple(t for t in TEXT_FIELDS if any(n in names for n in _TEXT_PLACEHOLDERS[t[0]]))
+    facts = tuple(k for k in FACT_SECTIONS if k in form.fact_keys())
+    sheets = tuple(
+        _indicator_columns(s, names) if s is INDICATORS else s
+        for s in LIST_SHEETS
+        if s.title in _SHEET_PLACEHOLDERS and any(n.startswith(_SHEET_PLACEHOLDERS[s.title]) for n in names)
+    )
+    return Shape(form.id, form.name, form.kind, unit, texts, facts, sheets)
+
+
+# the indicator columns a form may not print (Template A has no 分值, 得分 or 偏差原因); they are the last
+# columns of the sheet, so the others keep their letters
+_OPTIONAL_INDICATOR_COLUMNS = {"weight": "r.weight", "score": "r.score", "deviation_reason": "r.deviation_reason"}
+
+
+def _indicator_columns(sheet: ListSheet, names: frozenset[str]) -> ListSheet:
+    columns = tuple(
+        c
+        for c in sheet.columns
+        if c.field not in _OPTIONAL_INDICATOR_COLUMNS or _OPTIONAL_INDICATOR_COLUMNS[c.field] in names
+    )
+    return ListSheet(sheet.title, columns)
 
 
 @cache
@@ -188,17 +284,14 @@ def parse_value_text(text: str) -> ParsedValue:
 # --- writing -----------------------------------------------------------------------------------
 
 
-def _fact_rows() -> list[str]:
-    return list(FACT_SECTIONS)
-
-
-def write_template(out: str | Path, report: Report | None = None, rows: int = MAX_ROWS) -> Path:
-    """Write the entry workbook (empty, or pre-filled from `report`) atomically to `out`."""
-    wb = build_workbook(report, rows)
+def write_template(out: str | Path, report: Report | None = None, rows: int = MAX_ROWS, form_id: str = "") -> Path:
+    """Write the entry workbook (empty, or pre-filled from `report`) atomically to `out`; shaped like the
+    form `form_id` when one is named, with every part of a report otherwise."""
+    wb = build_workbook(report, rows, shape_for(form_id))
     return atomic_write(out, wb.save)
 
 
-def build_workbook(report: Report | None = None, rows: int = MAX_ROWS) -> Any:
+def build_workbook(report: Report | None = None, rows: int = MAX_ROWS, shape: Shape = GENERIC) -> Any:
     """The entry workbook; `rows` input rows are offered on each list sheet."""
     from openpyxl import Workbook
 
@@ -206,13 +299,19 @@ def build_workbook(report: Report | None = None, rows: int = MAX_ROWS) -> Any:
     first = wb.active
     assert first is not None
     wb.remove(first)
-    _readme(wb)
+    wb.properties.category = SHAPE_MARK + shape.form_id
+    wb.properties.title = f"绩效自评填报模板 {shape.name}".strip()
+    _readme(wb, shape)
     _lists(wb)
-    _unit_sheet(wb, report)
-    _facts_sheet(wb, report)
-    for sheet in LIST_SHEETS:
+    _unit_sheet(wb, report, shape)
+    if shape.text_fields:
+        _texts_sheet(wb, report, shape)
+    if shape.fact_keys:
+        _facts_sheet(wb, report, shape)
+    for sheet in shape.list_sheets:
         _list_sheet(wb, sheet, _items(sheet, report) if report is not None else [], rows)
-    _totals(wb, rows)
+    if shape.has(WEIGHTS) and shape.has(INDICATORS):
+        _totals(wb, rows)
     wb.active = 0
     return wb
 
@@ -234,10 +333,10 @@ def _styles() -> dict[str, Any]:
     }
 
 
-def _readme(wb: Any) -> None:
+def _readme(wb: Any, shape: Shape) -> None:
     ws = wb.create_sheet(README_SHEET)
     lines = [
-        "绩效自评填报模板（jixiao）",
+        f"绩效自评填报模板（jixiao）{('：' + shape.name) if shape.name else ''}",
         "",
         "1. 只在浅黄色单元格中填写；标签、表头和公式单元格已保护，请勿增删工作表或改动表头。",
         "2. 金额一律以“万元”填写，比率以百分数的数值填写（52.61% 填 52.61），人数、个数填整数。",
@@ -290,6 +389,15 @@ def _list_ref(kind: str) -> str | None:
 
 
 def _validation(kind: str) -> Any | None:
+    """The cell's data validation, its error alert shown (Excel and WPS refuse "10分" in a number cell)."""
+    dv = _bare_validation(kind)
+    if dv is not None:
+        dv.showErrorMessage = True
+        dv.errorTitle = "填写有误"
+    return dv
+
+
+def _bare_validation(kind: str) -> Any | None:
     from openpyxl.worksheet.datavalidation import DataValidation
 
     ref = _list_ref(kind)
@@ -300,7 +408,11 @@ def _validation(kind: str) -> Any | None:
         return dv
     if kind == "number":
         dv = DataValidation(type="decimal", operator="between", formula1="-1E12", formula2="1E12", allow_blank=True)
-        dv.error = "请填写数字"
+        dv.error = "请填写数字（不带单位，如 52.61）"
+        return dv
+    if kind == "points":
+        dv = DataValidation(type="decimal", operator="between", formula1="0", formula2="1000", allow_blank=True)
+        dv.error = "分值、得分应为不小于 0 的数字（不带“分”字）"
         return dv
     if kind in ("int", "count", "year"):
         dv = DataValidation(type="whole", operator="between", formula1="-1E9", formula2="1E9", allow_blank=True)
@@ -352,13 +464,13 @@ def _excel_value(value: Any) -> Any:
     return value
 
 
-def _unit_sheet(wb: Any, report: Report | None) -> None:
+def _unit_sheet(wb: Any, report: Report | None, shape: Shape) -> None:
     from openpyxl.utils import get_column_letter
 
     ws = wb.create_sheet(UNIT_SHEET)
     _header(ws, ["项目", "键", "填写"], [28, 16, 50])
     unit = report.unit if report is not None else Unit()
-    for r, (field, label, kind) in enumerate(UNIT_FIELDS, start=2):
+    for r, (field, label, kind) in enumerate(shape.unit_fields, start=2):
         ws.cell(row=r, column=1, value=label)
         ws.cell(row=r, column=2, value=field)
         value: Any = getattr(unit, field)
@@ -371,15 +483,45 @@ def _unit_sheet(wb: Any, report: Report | None) -> None:
         if dv is not None:
             ws.add_data_validation(dv)
             dv.add(f"{get_column_letter(3)}{r}")
+    ws.column_dimensions["B"].hidden = True  # the keys let import find each row; users need not see them
+    _printable(ws)
     ws.protection.sheet = True
 
 
-def _facts_sheet(wb: Any, report: Report | None) -> None:
+def _texts_sheet(wb: Any, report: Report | None, shape: Shape) -> None:
+    ws = wb.create_sheet(TEXTS_SHEET)
+    _header(ws, ["项目", "键", "填写"], [28, 16, 100])
+    for r, (field, label) in enumerate(shape.text_fields, start=2):
+        ws.cell(row=r, column=1, value=label)
+        ws.cell(row=r, column=2, value=field)
+        _input(ws, r, 3, getattr(report.texts, field) or None if report is not None else None)
+        ws.row_dimensions[r].height = 60
+    ws.column_dimensions["B"].hidden = True
+    _printable(ws)
+    ws.protection.sheet = True
+
+
+def _printable(ws: Any, last_row: int | None = None) -> None:
+    """A4 landscape, one page wide, the header row on every page, page numbers; only filled rows printed."""
+    from openpyxl.utils import get_column_letter
+    from openpyxl.worksheet.properties import PageSetupProperties
+
+    ws.page_setup.paperSize = ws.PAPERSIZE_A4
+    ws.page_setup.orientation = "landscape"
+    ws.sheet_properties.pageSetUpPr = PageSetupProperties(fitToPage=True)
+    ws.page_setup.fitToWidth = 1
+    ws.page_setup.fitToHeight = 0
+    ws.print_title_rows = "1:1"
+    ws.oddFooter.center.text = "&A 第 &P 页，共 &N 页"
+    last = last_row or ws.max_row
+    ws.print_area = f"A1:{get_column_letter(ws.max_column)}{last}"
+
+
+def _facts_sheet(wb: Any, report: Report | None, shape: Shape) -> None:
     ws = wb.create_sheet(FACTS_SHEET)
     styles = _styles()
     _header(ws, ["分组", "项目", "键", "数值", "原文单位", "计量", "计算核对值"], [12, 30, 30, 16, 10, 8, 16])
-    keys = _fact_rows()
-    row_of = {key: r for r, key in enumerate(keys, start=2)}
+    row_of = {key: r for r, key in enumerate(shape.fact_keys, start=2)}
     validations: dict[str, Any] = {}
     for key, r in row_of.items():
         kind = fact_kind(key)
@@ -397,11 +539,21 @@ def _facts_sheet(wb: Any, report: Report | None) -> None:
                 ws.add_data_validation(validations[vkind])
             validations[vkind].add(f"D{r}")
         formula = FACT_FORMULAS.get(key)
-        if formula is not None:
+        if formula is not None and _formula_fits(formula, row_of, shape):
             expr = formula.format(**{k: f"D{row_of[k]}" for k in row_of})
             cell = ws.cell(row=r, column=7, value=f"={expr}")
             cell.fill = styles["fill_formula"]
+    ws.column_dimensions["C"].hidden = True
+    _printable(ws)
     ws.protection.sheet = True
+
+
+def _formula_fits(formula: str, row_of: dict[str, int], shape: Shape) -> bool:
+    """A check formula goes on the sheet only when every value it adds up is asked for too."""
+    import string
+
+    keys = {name for _, name, _, _ in string.Formatter().parse(formula) if name}
+    return keys <= set(row_of) and ("指标分值!" not in formula or shape.has(WEIGHTS))
 
 
 def _items(sheet: ListSheet, report: Report) -> list[dict[str, Any]]:
@@ -409,7 +561,7 @@ def _items(sheet: ListSheet, report: Report) -> list[dict[str, Any]]:
         return [t.model_dump() for t in report.targets]
     if sheet is WEIGHTS:
         return [w.model_dump() for w in report.declared_weights]
-    if sheet is INDICATORS:
+    if sheet.title == INDICATORS.title:
         items = []
         for row in report.indicators:
             target = row.target
@@ -433,7 +585,13 @@ def _items(sheet: ListSheet, report: Report) -> list[dict[str, Any]]:
     if sheet is FUNDS_SOURCES:
         return [f.model_dump() for f in report.funds_sources]
     if sheet is EVALUATORS:
-        return [{"name": n} for n in report.evaluators]
+        details = {e.name: e for e in report.evaluator_details}
+        return [
+            {"name": n, "title": details[n].title, "affiliation": details[n].affiliation}
+            if n in details
+            else {"name": n}
+            for n in report.evaluators
+        ]
     return [s.model_dump() for s in report.sections]
 
 
@@ -453,6 +611,7 @@ def _list_sheet(wb: Any, sheet: ListSheet, items: list[dict[str, Any]], rows: in
             ws.add_data_validation(dv)
             letter = get_column_letter(c)
             dv.add(f"{letter}2:{letter}{last}")
+    _printable(ws, max(len(items), PRINTED_ROWS) + 1)
     ws.protection.sheet = True
 
 
@@ -468,9 +627,12 @@ def _totals(wb: Any, rows: int) -> None:
         cell.fill = styles["fill_formula"]
     ind = f"'{INDICATORS.title}'"
     for r in range(2, rows + 2):
-        # level-1 and level-2 names are distinct sets, so one name matches one column only
+        # a name may be both a level-1 and a level-2 name (满意度指标 under 满意度指标): count a row once
         for i, col in enumerate(("H", "I")):
-            sums = f"SUMIF({ind}!$A:$A,B{r},{ind}!${col}:${col})+SUMIF({ind}!$B:$B,B{r},{ind}!${col}:${col})"
+            sums = (
+                f"SUMIF({ind}!$A:$A,B{r},{ind}!${col}:${col})"
+                f'+SUMIFS({ind}!${col}:${col},{ind}!$B:$B,B{r},{ind}!$A:$A,"<>"&B{r})'
+            )
             ws.cell(row=r, column=n + 1 + i, value=f'=IF(B{r}="","",{sums})').fill = styles["fill_formula"]
     # overall sums, referred to from the facts sheet (self_score, weight_total checks)
     ws.column_dimensions["D"].width = 16
@@ -479,6 +641,13 @@ def _totals(wb: Any, rows: int) -> None:
     ws.cell(row=1, column=8, value="全部指标得分合计").font = styles["head_font"]
     ws.cell(row=2, column=7, value=f"=SUM({ind}!$H:$H)")
     ws.cell(row=2, column=8, value=f"=SUM({ind}!$I:$I)")
+    # a declared 分值 that its rows do not add up to shows red as the unit types
+    from openpyxl.formatting.rule import FormulaRule
+    from openpyxl.styles import PatternFill
+
+    red = PatternFill("solid", fgColor="FFC7CE")
+    rule = FormulaRule(formula=['AND($C2<>"",$D2<>"",ROUND($C2-$D2,4)<>0)'], fill=red, stopIfTrue=False)  # type: ignore[no-untyped-call]
+    ws.conditional_formatting.add(f"C2:D{rows + 1}", rule)
 
 
 # --- reading -----------------------------------------------------------------------------------
@@ -545,14 +714,22 @@ def import_template(path: str | Path) -> Report:
         raise CorruptFile(path, f"无法作为 xlsx 打开（{type(exc).__name__}）", "not a readable xlsx workbook") from None
     problems = _Problems()
     report = Report(source_path=str(path), source_format="xlsx")
-    expected = [UNIT_SHEET, FACTS_SHEET, *[s.title for s in LIST_SHEETS]]
+    shape = _shape_of(wb, problems)
+    expected = [
+        UNIT_SHEET,
+        *([TEXTS_SHEET] if shape.text_fields else []),
+        *([FACTS_SHEET] if shape.fact_keys else []),
+        *[s.title for s in shape.list_sheets],
+    ]
     missing = [name for name in expected if name not in wb.sheetnames]
     for name in missing:
         problems.add(name, None, None, None, "缺少该工作表（请使用 jixiao template 生成的模板，不要删除或改名工作表）")
     if UNIT_SHEET not in missing:
-        _read_unit(wb[UNIT_SHEET], report, problems, str(path))
-    if FACTS_SHEET not in missing:
-        _read_facts(wb[FACTS_SHEET], report, problems, str(path))
+        _read_unit(wb[UNIT_SHEET], report, problems, str(path), shape)
+    if shape.text_fields and TEXTS_SHEET not in missing:
+        _read_texts(wb[TEXTS_SHEET], report, problems, str(path), shape)
+    if shape.fact_keys and FACTS_SHEET not in missing:
+        _read_facts(wb[FACTS_SHEET], report, problems, str(path), shape)
     readers: dict[str, Callable[[dict[str, Any], int, Provenance], None]] = {
         TARGETS.title: lambda item, r, prov: report.targets.append(
             QualitativeTarget(expected=item["expected"], achieved=item["achieved"], provenance=prov)
@@ -560,18 +737,18 @@ def import_template(path: str | Path) -> Report:
         FUNDS_SOURCES.title: lambda item, r, prov: report.funds_sources.append(
             FundsSource(**{k: v for k, v in item.items() if k != "_bad"}, provenance=prov)
         ),
-        EVALUATORS.title: lambda item, r, prov: report.evaluators.append(item["name"]),
+        EVALUATORS.title: lambda item, r, prov: _add_evaluator(report, item, prov),
         SECTIONS.title: lambda item, r, prov: report.sections.append(
             NarrativeSection(heading=item["heading"], text=item["text"], provenance=prov)
         ),
     }
-    for sheet in LIST_SHEETS:
+    for sheet in shape.list_sheets:
         if sheet.title in missing:
             continue
         for r, item, prov in _read_list(wb[sheet.title], sheet, problems, str(path)):
             if sheet is WEIGHTS:
                 _add_weight(report, item, r, prov, problems)
-            elif sheet is INDICATORS:
+            elif sheet.title == INDICATORS.title:
                 _add_indicator(report, item, r, prov, problems)
             elif sheet is PROJECTS:
                 _add_project(report, item, r, prov, problems)
@@ -579,7 +756,61 @@ def import_template(path: str | Path) -> Report:
                 readers[sheet.title](item, r, prov)
     if problems.lines:
         raise ImportProblems(path, problems.lines)
+    if shape.has(WEIGHTS):
+        report.warnings.extend(_sums_that_disagree(report, wb))
     return report
+
+
+def _shape_of(wb: Any, problems: _Problems) -> Shape:
+    """The form the workbook was made for, as `write_template` recorded it (the generic one if none)."""
+    mark = str(wb.properties.category or "")
+    form_id = mark.removeprefix(SHAPE_MARK) if mark.startswith(SHAPE_MARK) else ""
+    try:
+        return shape_for(form_id)
+    except JixiaoError:
+        problems.add(README_SHEET, None, None, None, f"模板所属表单「{form_id}」未知，请重新用 jixiao template 生成")
+        return GENERIC
+
+
+def _add_evaluator(report: Report, item: dict[str, Any], prov: Provenance) -> None:
+    report.evaluators.append(item["name"])
+    if item.get("title") or item.get("affiliation"):
+        report.evaluator_details.append(
+            Evaluator(name=item["name"], title=item["title"], affiliation=item["affiliation"], provenance=prov)
+        )
+
+
+def _sums_that_disagree(report: Report, wb: Any) -> list[str]:
+    """Declared 分值 that their rows do not add up to, and scores above their 分值: imported, but named
+    (第N行 C列) so that the unit can look again; `jixiao check` judges them."""
+    notes = _Problems()
+    ws = wb[WEIGHTS.title]
+    for r in range(2, ws.max_row + 1):
+        name, points = _text(ws.cell(row=r, column=2).value), ws.cell(row=r, column=3).value
+        if not name or points is None:
+            continue
+        rows = [i for i in report.indicators if name in (i.level1, i.level2)]
+        weights = [i.weight for i in rows if i.weight is not None]
+        declared = _number(points)
+        if declared is None or not weights:
+            continue
+        total = sum(weights, Decimal(0))
+        if total != declared:
+            notes.add(
+                WEIGHTS.title,
+                r,
+                3,
+                "声明分值",
+                f"「{name}」声明 {_plain(declared)} 分，其下指标分值合计 {_plain(total)} 分",
+            )
+    for index, row in enumerate(report.indicators, start=2):
+        if row.weight is not None and row.score is not None and row.score > row.weight:
+            notes.add(INDICATORS.title, index, 9, "得分", f"得分 {_plain(row.score)} 高于分值 {_plain(row.weight)}")
+    return notes.lines
+
+
+def _plain(value: Decimal) -> str:
+    return format(value.normalize(), "f") if value != value.to_integral_value() else str(int(value))
 
 
 def _guard(path: Path) -> None:
@@ -588,6 +819,8 @@ def _guard(path: Path) -> None:
     from jixiao.ingest.zipguard import check_archive, open_zip
 
     limits = Limits()
+    if path.is_dir():
+        raise UnreadableFile(path, "这是一个文件夹，不是文件", "is a directory, not a file")
     if not path.is_file():
         raise UnreadableFile(path, "文件不存在", "no such file")
     if path.stat().st_size > limits.max_file_bytes:
@@ -605,17 +838,21 @@ def _check_header(ws: Any, headers: list[str], problems: _Problems) -> bool:
     return ok
 
 
-def _read_unit(ws: Any, report: Report, problems: _Problems, file: str) -> None:
+def _read_unit(ws: Any, report: Report, problems: _Problems, file: str, shape: Shape) -> None:
     if not _check_header(ws, ["项目", "键", "填写"], problems):
         return
     values: dict[str, Any] = {}
-    for r, (field, label, kind) in enumerate(UNIT_FIELDS, start=2):
+    if shape.kind:  # a form's template does not ask what kind of report it is: the form is of one kind
+        values["report_kind"] = shape.kind
+    for r, (field, label, kind) in enumerate(shape.unit_fields, start=2):
         if _text(ws.cell(row=r, column=2).value) != field:
             problems.add(ws.title, r, 2, "键", f"此行应为「{label}」（{field}），行被移动或改动")
             continue
         raw = ws.cell(row=r, column=3).value
         text = _text(raw)
         if not text:
+            if field in REQUIRED_UNIT_FIELDS:
+                problems.add(ws.title, r, 3, label, "必填项为空")
             continue
         if kind == "int":
             try:
@@ -639,18 +876,52 @@ def _read_unit(ws: Any, report: Report, problems: _Problems, file: str) -> None:
                 continue
             values[field] = reverse[text]
         elif field == "report_date":
-            values[field] = raw.date().isoformat() if hasattr(raw, "date") else text
+            date = _iso_date(raw)
+            if date is None:
+                problems.add(ws.title, r, 3, label, f"「{text}」不是 YYYY-MM-DD 格式的日期（如 2024-03-05）")
+                continue
+            values[field] = date
         else:
             values[field] = text
     report.unit = Unit(**values)
-    _check_stray(ws, len(UNIT_FIELDS) + 1, 3, problems, limit_cols=3)
+    _check_stray(ws, len(shape.unit_fields) + 1, 3, problems, limit_cols=3)
 
 
-def _read_facts(ws: Any, report: Report, problems: _Problems, file: str) -> None:
+_ISO_DATE = re.compile(r"(\d{4})-(\d{2})-(\d{2})")
+
+
+def _iso_date(raw: Any) -> str | None:
+    """A date cell (Excel's own date) or text in YYYY-MM-DD as an ISO date; None for anything else."""
+    if hasattr(raw, "date"):
+        return str(raw.date().isoformat())
+    match = _ISO_DATE.fullmatch(_text(raw))
+    if match is None:
+        return None
+    try:
+        return datetime.date(*(int(g) for g in match.groups())).isoformat()
+    except ValueError:  # 2024-02-30
+        return None
+
+
+def _read_texts(ws: Any, report: Report, problems: _Problems, file: str, shape: Shape) -> None:
+    if not _check_header(ws, ["项目", "键", "填写"], problems):
+        return
+    for r, (field, label) in enumerate(shape.text_fields, start=2):
+        if _text(ws.cell(row=r, column=2).value) != field:
+            problems.add(ws.title, r, 2, "键", f"此行应为「{label}」（{field}），行被移动或改动")
+            continue
+        text = _text(ws.cell(row=r, column=3).value)
+        if text:
+            setattr(report.texts, field, text)
+            report.texts.provenance[field] = Provenance(file=file, sheet=ws.title, row=r - 1, col=2, text=text)
+    _check_stray(ws, len(shape.text_fields) + 1, 3, problems, limit_cols=3)
+
+
+def _read_facts(ws: Any, report: Report, problems: _Problems, file: str, shape: Shape) -> None:
     headers = ["分组", "项目", "键", "数值", "原文单位", "计量", "计算核对值"]
     if not _check_header(ws, headers, problems):
         return
-    keys = _fact_rows()
+    keys = shape.fact_keys
     for r, key in enumerate(keys, start=2):
         if _text(ws.cell(row=r, column=3).value) != key:
             problems.add(
@@ -676,6 +947,15 @@ def _read_facts(ws: Any, report: Report, problems: _Problems, file: str) -> None
                 problems.add(ws.title, r, 4, label, f"「{_text(raw)}」不是数字")
                 continue
             assert number is not None
+            if kind == "rate" and "%" in (ws.cell(row=r, column=4).number_format or ""):
+                shown = _plain(number * 100)
+                problems.add(
+                    ws.title, r, 4, label, f"填成了百分比格式（显示 {shown}%，存为 {_plain(number)}），请填数值 {shown}"
+                )
+                continue
+            if kind == "score" and number < 0:
+                problems.add(ws.title, r, 4, label, f"「{_text(raw)}」小于 0")
+                continue
             if kind in ("count", "year"):
                 if number != number.to_integral_value():
                     problems.add(ws.title, r, 4, label, f"「{_text(raw)}」应为整数")
@@ -736,11 +1016,16 @@ def _read_list(
         item: dict[str, Any] = {}
         bad = False
         for c, (column, raw) in enumerate(zip(sheet.columns, values, strict=True), start=1):
-            if column.kind == "number":
+            if column.kind in ("number", "points"):
                 try:
                     item[column.field] = _number(raw)
                 except ValueError:
                     problems.add(ws.title, r, c, column.header, f"「{_text(raw)}」不是数字")
+                    bad = True
+                    continue
+                value = item[column.field]
+                if column.kind == "points" and value is not None and value < 0:
+                    problems.add(ws.title, r, c, column.header, f"「{_text(raw)}」小于 0")
                     bad = True
             elif column.kind == "level":
                 text = _text(raw)
@@ -772,6 +1057,9 @@ def _add_weight(report: Report, item: dict[str, Any], r: int, prov: Provenance, 
     )
 
 
+_BARE_NUMBER = re.compile(r"-?\d+(?:\.\d+)?")
+
+
 def _add_indicator(report: Report, item: dict[str, Any], r: int, prov: Provenance, problems: _Problems) -> None:
     levels = allowed_levels()
     title = INDICATORS.title
@@ -788,6 +1076,9 @@ def _add_indicator(report: Report, item: dict[str, Any], r: int, prov: Provenanc
             title, r, 2, "二级指标", f"「{level2}」不是「{level1}」下允许的二级指标（{'、'.join(levels[level1])}）"
         )
         ok = False
+    if not item["level3"]:
+        problems.add(title, r, 3, "三级指标", "指标名称为空")
+        ok = False
     direction = item["direction"]
     if direction and direction not in SYMBOL_DIRECTIONS:
         problems.add(title, r, 5, "指标性质", f"「{direction}」不是允许的指标性质（{'、'.join(SYMBOL_DIRECTIONS)}）")
@@ -796,7 +1087,10 @@ def _add_indicator(report: Report, item: dict[str, Any], r: int, prov: Provenanc
         return
     target = None
     if item["target"] or direction or item["unit"]:
-        target = parse_value_text(item["target"] or "")
+        text = item["target"] or ""
+        if _BARE_NUMBER.fullmatch(text) and direction:  # 12000 with ≥ and 平方米: the target is ≥12000平方米
+            text = f"{direction}{text}{item['unit'] or ''}"
+        target = parse_value_text(text)
         if direction:
             target.direction = SYMBOL_DIRECTIONS[direction]  # type: ignore[assignment]
         if item["unit"]:
@@ -812,9 +1106,9 @@ def _add_indicator(report: Report, item: dict[str, Any], r: int, prov: Provenanc
             level3=item["level3"],
             target=target,
             actual=actual,
-            weight=item["weight"],
-            score=item["score"],
-            deviation_reason=item["deviation_reason"],
+            weight=item.get("weight"),
+            score=item.get("score"),
+            deviation_reason=item.get("deviation_reason", ""),
             provenance=prov,
             cells=cells,
         )

@@ -64,20 +64,24 @@ class FormSpec:
 
     def fact_keys(self) -> frozenset[str]:
         """The vocabulary keys the form has a place for (its `f.<key>` placeholders)."""
-        return _template_fact_keys(self.xlsx) if self.xlsx is not None else frozenset()
+        return frozenset(name[2:] for name in self.placeholders() if name.startswith("f."))
+
+    def placeholders(self) -> frozenset[str]:
+        """The context names the form prints: f.income_total, unit.contact_person, fs.fiscal, r.title …"""
+        return _template_placeholders(self.xlsx) if self.xlsx is not None else frozenset()
 
 
 @cache
-def _template_fact_keys(path: Path) -> frozenset[str]:
+def _template_placeholders(path: Path) -> frozenset[str]:
     from openpyxl import load_workbook
 
-    keys: set[str] = set()
+    names: set[str] = set()
     for ws in load_workbook(path).worksheets:
         for row in ws.iter_rows():
             for cell in row:
                 if isinstance(cell.value, str):
-                    keys.update(re.findall(r"\bf\.([a-z_]+)", cell.value))
-    return frozenset(keys)
+                    names.update(m.group(0) for m in re.finditer(r"\b[a-z]+\.[a-z_][a-z0-9_]*", cell.value))
+    return frozenset(names)
 
 
 def _load_spec(path: Path) -> FormSpec:
@@ -133,6 +137,21 @@ def set_text_safe(cell: Any, value: Any) -> None:
     cell.value = value
     if isinstance(value, str) and value.startswith("="):
         cell.data_type = "s"
+    elif isinstance(value, float):
+        _keep_decimals(cell, value)
+
+
+_FIXED_FORMAT = re.compile(r"^0\.(0+)(%?)$")
+
+
+def _keep_decimals(cell: Any, value: float) -> None:
+    """A 0.00 (or 0.00%) cell shows every decimal the report states: 4675.926 is not printed 4675.93."""
+    match = _FIXED_FORMAT.match(cell.number_format or "")
+    if match is None:
+        return
+    shown = Decimal(format(value * 100 if match.group(2) else value, ".12g")).normalize()
+    decimals = max(len(match.group(1)), -int(shown.as_tuple().exponent))
+    cell.number_format = f"0.{'0' * decimals}{match.group(2)}"
 
 
 def _insert_rows(ws: Any, after_row: int, count: int) -> None:
@@ -257,6 +276,8 @@ def render_xlsx(form: FormSpec, report: Report, out: Path) -> Path:
     for repeat in sorted(form.repeats, key=lambda r: r.row):
         count = max(1, len(ctx.get(repeat.items) or []))
         repeat_rows.update(range(repeat.row + offset, repeat.row + offset + count))
+        if repeat.items == "indicators":  # the indicator table's header row heads every printed page
+            ws.print_title_rows = f"{repeat.row + offset - 1}:{repeat.row + offset - 1}"
         offset += count - 1
     for row in ws.iter_rows():
         for cell in row:

@@ -27,10 +27,13 @@ from jixiao.render.atomic import atomic_write_bytes
 from jixiao.render.context import fmt_number
 
 OUTLINES = Path(__file__).parent / "templates" / "narrative" / "outlines.toml"
+# GB/T 9704 fonts as Word users have them; the PDF maps each to an installed CJK font (pdf.FONT_SUBSTITUTES)
 BODY_FONT = "仿宋_GB2312"
 HEADING_FONT = "黑体"
+SUBHEADING_FONT = "楷体_GB2312"
 TITLE_FONT = "方正小标宋简体"
-SEVERITY_ZH = {"error": "错误", "warning": "警告", "info": "提示"}
+# 三号 16 pt body and headings, 二号 22 pt title; 28 pt fixed lines (22 lines of 28 characters a page)
+BODY_PT, TITLE_PT, LINE_PT = 16, 22, 28
 PLACEHOLDER = "（请单位填写）"
 
 
@@ -97,23 +100,20 @@ def _money(value: Any) -> str:
 
 
 def _where(prov: Provenance) -> str:
-    parts = []
-    if prov.page is not None:
-        parts.append(f"第{prov.page}页")
-    if prov.sheet:
-        parts.append(f"工作表「{prov.sheet}」")
-    if prov.table is not None:
-        parts.append(f"第{prov.table + 1}个表格")
-    if prov.row is not None:
-        parts.append(f"第{prov.row + 1}行")
-    if prov.col is not None:
-        parts.append(f"第{prov.col + 1}列")
-    if prov.line is not None:
-        parts.append(f"第{prov.line}行（文本）")
-    where = "".join(parts)
-    if prov.text:
-        where += f"“{prov.text[:40]}”"
-    return where
+    """The place in the unit's own document, in the words `check` uses: 第2页 表1 第3行第4列."""
+    return " ".join(prov.place())
+
+
+def subject(report: Report) -> str:
+    """What the report evaluates, said once: 2023年度 + 某某项目 + 支出 (never "2023年度2023年…项目项目支出")."""
+    unit = report.unit
+    name = unit.project_name if unit.report_kind == "project" and unit.project_name else ""
+    year = f"{unit.fiscal_year}年度" if unit.fiscal_year and f"{unit.fiscal_year}年" not in name else ""
+    if unit.report_kind != "project":
+        return f"{year}部门整体支出"
+    if name.endswith("项目支出"):
+        return f"{year}{name}"
+    return f"{year}{name}支出" if name.endswith("项目") else f"{year}{name}项目支出"
 
 
 def _sentence(report: Report, items: list[tuple[str, str]], lead: str = "") -> str:
@@ -134,35 +134,49 @@ class _Writer:
         self._styles()
 
     def _styles(self) -> None:
-        from docx.oxml.ns import qn
-        from docx.shared import Cm, Pt
+        """GB/T 9704: A4, 天头 37 mm, 订口 28 mm; body 仿宋 三号, headings 黑体 / 楷体, title 小标宋 二号;
+        black text with no theme fonts, colours or rules left from Word's default template."""
+        from docx.enum.text import WD_ALIGN_PARAGRAPH, WD_LINE_SPACING
+        from docx.shared import Cm, Pt, RGBColor
 
         section = self.doc.sections[0]
         section.page_width, section.page_height = Cm(21.0), Cm(29.7)
-        section.left_margin = section.right_margin = Cm(2.6)
+        section.left_margin, section.right_margin = Cm(2.8), Cm(2.6)
         section.top_margin, section.bottom_margin = Cm(3.7), Cm(3.5)
-        for name, font, size in (
-            ("Normal", BODY_FONT, 14),
-            ("Heading 1", HEADING_FONT, 16),
-            ("Heading 2", "楷体_GB2312", 15),
-            ("Title", TITLE_FONT, 20),
+        for name, font, size, bold in (
+            ("Normal", BODY_FONT, BODY_PT, False),
+            ("Heading 1", HEADING_FONT, BODY_PT, False),
+            ("Heading 2", SUBHEADING_FONT, BODY_PT, False),
+            ("Title", TITLE_FONT, TITLE_PT, False),
         ):
             style = self.doc.styles[name]
-            style.font.name = font
+            _plain_style(style, font)
             style.font.size = Pt(size)
-            rpr = style.element.get_or_add_rPr()
-            fonts = rpr.find(qn("w:rFonts"))
-            if fonts is None:
-                fonts = rpr.makeelement(qn("w:rFonts"), {})
-                rpr.append(fonts)
-            fonts.set(qn("w:eastAsia"), font)
+            style.font.bold = bold
+            style.font.italic = False
+            style.font.color.rgb = RGBColor(0, 0, 0)
+            fmt = style.paragraph_format
+            fmt.line_spacing_rule = WD_LINE_SPACING.EXACTLY
+            fmt.line_spacing = Pt(LINE_PT if name != "Title" else 36)
+            fmt.space_before = fmt.space_after = Pt(0)
+            if name == "Title":
+                fmt.alignment = WD_ALIGN_PARAGRAPH.CENTER
+                fmt.space_after = Pt(LINE_PT)
+            elif name.startswith("Heading"):
+                fmt.first_line_indent = Pt(BODY_PT * 2)
+                fmt.keep_with_next = True
+        _page_number_footer(section)
 
     def para(self, text: str, indent: bool = True) -> None:
+        """One paragraph per line of the text, each indented two characters (the 公文 paragraph)."""
         from docx.shared import Pt
 
-        p = self.doc.add_paragraph(text)
-        if indent:
-            p.paragraph_format.first_line_indent = Pt(28)
+        for line in [line.strip() for line in text.split("\n")] or [""]:
+            if not line and "\n" in text:
+                continue
+            p = self.doc.add_paragraph(line)
+            if indent:
+                p.paragraph_format.first_line_indent = Pt(BODY_PT * 2)
 
     def table(self, headers: list[str], rows: list[list[str]]) -> None:
         from docx.shared import Pt
@@ -180,23 +194,23 @@ class _Writer:
                     for run in p.runs:
                         run.font.size = Pt(10.5)
 
-    def picture(self, png: bytes | None, missing: str) -> None:
+    def picture(self, png: bytes | None) -> None:
+        """A chart, centred; where there is no data there is no chart (and no words about it)."""
+        from docx.enum.text import WD_ALIGN_PARAGRAPH
         from docx.shared import Cm
 
         if png is None:
-            self.para(missing)
             return
         self.doc.add_picture(io.BytesIO(png), width=Cm(15))
+        self.doc.paragraphs[-1].alignment = WD_ALIGN_PARAGRAPH.CENTER
+        self.doc.paragraphs[-1].paragraph_format.line_spacing = None  # a fixed line height would crop it
 
     # -- blocks --
 
     def overview(self) -> None:
         unit, r = self.report.unit, self.report
-        kind = "项目支出" if unit.report_kind == "project" else "部门整体支出"
-        name = unit.project_name if unit.report_kind == "project" and unit.project_name else ""
         head = f"{unit.department or '本单位'}{'（' + unit.region + '）' if unit.region else ''}"
-        year = f"{unit.fiscal_year}年度" if unit.fiscal_year else ""
-        self.para(f"{head}{year}{name}{kind}绩效自评情况报告如下。")
+        self.para(f"现将{head}{subject(r)}绩效自评情况报告如下。")
         staff = [(lbl, k) for lbl, k in (("编制人数", "staff_authorized"), ("实有人数", "staff_actual"))]
         parts = [f"{lbl}{v}人" for lbl, k in staff if (v := _v(r, k)) is not None]
         if parts:
@@ -279,7 +293,7 @@ class _Writer:
         self.para("，".join(parts) + "。" if parts else "报告未说明“三公”经费。")
 
     def chart_execution(self) -> None:
-        self.picture(charts.execution_chart(self.report), "（无预算执行数据，未生成执行情况图。）")
+        self.picture(charts.execution_chart(self.report))
 
     def targets(self) -> None:
         if not self.report.targets:
@@ -301,25 +315,24 @@ class _Writer:
         def n(v: Decimal | None) -> str:
             return "" if v is None else fmt_number(v)
 
-        self.table(
-            ["一级指标", "二级指标", "三级指标", "年度指标值", "实际完成值", "分值", "得分", "复算得分"],
+        headers = ["一级指标", "二级指标", "三级指标", "年度指标值", "实际完成值", "分值", "得分"]
+        table = [
             [
-                [
-                    row.level1,
-                    row.level2,
-                    row.level3,
-                    row.target.text if row.target else "",
-                    row.actual.text if row.actual else "",
-                    n(row.weight),
-                    n(row.score),
-                    n(computed.get(i)) if card is not None else "未评分",
-                ]
-                for i, row in enumerate(rows)
-            ],
-        )
+                row.level1,
+                row.level2,
+                row.level3,
+                row.target.text if row.target else "",
+                row.actual.text if row.actual else "",
+                n(row.weight),
+                n(row.score),
+            ]
+            + ([n(computed.get(i))] if card is not None else [])
+            for i, row in enumerate(rows)
+        ]
+        self.table([*headers, "复算得分"] if card is not None else headers, table)
 
     def chart_indicators(self) -> None:
-        self.picture(charts.completion_chart(self.report), "（指标无分值或得分，未生成完成情况图。）")
+        self.picture(charts.completion_chart(self.report))
 
     def score(self) -> None:
         r = self.report
@@ -327,31 +340,21 @@ class _Writer:
         text = f"报告自评得分{fmt_number(stated)}分" if stated is not None else "报告未说明自评得分"  # type: ignore[arg-type]
         text += f"，评价等次为{grade}。" if grade is not None else "，未说明评价等次。"
         card = self.assessment.scorecard
-        if card is None:
-            text += "未评分（" + (self.assessment.note or "未进行复算") + "）。"
-        elif card.computed_total is None or not card.recomputable:
-            text += f"按评分规则（{self.assessment.profile}）无法复算总分：报告没有可复算的指标分值与得分。"
-        else:
-            text += (
-                f"按评分规则（{self.assessment.profile}）复算，总分{fmt_number(card.computed_total)}分，"
-                f"等次为{card.grade_computed or '—'}。"
-            )
+        if card is not None and card.computed_total is not None and card.recomputable:
+            text += f"按评分办法逐项核算，总分{fmt_number(card.computed_total)}分，等次为{card.grade_computed or '—'}。"
         self.para(text)
 
     def findings(self) -> None:
+        """存在问题, written for the unit: each one with where its document states it (第2页 表1 第3行第4列)."""
         self.para("存在问题：", indent=False)
-        if self.assessment.scorecard is None:
-            self.para("未评分，未进行勾稽检查。")
-            return
         found = sorted(self.assessment.findings, key=lambda f: (f.severity.rank, f.code))
         if not found:
-            self.para("勾稽检查未发现问题。")
+            self.para(PLACEHOLDER)
             return
         for i, finding in enumerate(found, start=1):
-            evidence = "；".join(_where(p) for p in finding.evidence if _where(p))
-            text = f"{i}. 【{finding.code} {SEVERITY_ZH.get(finding.severity.value, '')}】{finding.message}"
-            if evidence:
-                text += f"（依据：{evidence}）"
+            places = list(dict.fromkeys(w for p in finding.evidence if (w := _where(p))))
+            text = f"{i}. {finding.message.rstrip('。')}"
+            text += f"（见报告{'、'.join(places[:3])}）。" if places else "。"
             self.para(text)
 
     def measures(self) -> None:
@@ -361,7 +364,10 @@ class _Writer:
         self.para(f"其他改进措施：{PLACEHOLDER}")
 
     def organisation(self) -> None:
-        names = "、".join(self.report.evaluators)
+        details = {e.name: e for e in self.report.evaluator_details}
+        names = "、".join(
+            f"{n}（{details[n].title}）" if n in details and details[n].title else n for n in self.report.evaluators
+        )
         text = f"评价人员：{names}。" if names else ""
         self.para(f"{text}自评工作的组织、方式与过程：{PLACEHOLDER}")
 
@@ -375,18 +381,59 @@ def narrative_docx_bytes(report: Report, outline: str = "national", assessment: 
     if chosen is None:
         raise UnknownOutline(outline)
     writer = _Writer(report, assessment if assessment is not None else Assessment(note="未进行复算"))
-    unit = report.unit
-    year = f"{unit.fiscal_year}年度" if unit.fiscal_year else ""
-    kind = "项目支出" if unit.report_kind == "project" else "部门整体支出"
-    writer.doc.add_paragraph(f"{unit.department or ''}{year}{kind}绩效自评报告", style="Title")
+    writer.doc.add_paragraph(f"{report.unit.department or ''}{subject(report)}绩效自评报告", style="Title")
     for heading, blocks in chosen.sections:
-        writer.doc.add_heading(heading, level=1)
+        writer.doc.add_paragraph(heading, style="Heading 1")
         for block in blocks:
             method: Callable[[], None] = getattr(writer, block)
             method()
     out = io.BytesIO()
     writer.doc.save(out)
     return out.getvalue()
+
+
+def _plain_style(style: Any, font: str) -> None:
+    """The style names `font` for every script, with no theme font, colour or border overriding it."""
+    from docx.oxml.ns import qn
+
+    style.font.name = font
+    rpr = style.element.get_or_add_rPr()
+    fonts = rpr.find(qn("w:rFonts"))
+    if fonts is None:
+        fonts = rpr.makeelement(qn("w:rFonts"), {})
+        rpr.append(fonts)
+    for attr in ("w:asciiTheme", "w:hAnsiTheme", "w:eastAsiaTheme", "w:cstheme"):
+        fonts.attrib.pop(qn(attr), None)
+    for attr in ("w:ascii", "w:hAnsi", "w:eastAsia", "w:cs"):
+        fonts.set(qn(attr), font)
+    for tag in ("w:color",):
+        for element in rpr.findall(qn(tag)):
+            rpr.remove(element)
+    ppr = style.element.find(qn("w:pPr"))
+    if ppr is not None:
+        for element in ppr.findall(qn("w:pBdr")):
+            ppr.remove(element)
+
+
+def _page_number_footer(section: Any) -> None:
+    """— 1 — centred at the foot of each page (4号 宋体 in GB/T 9704; the body font here)."""
+    from docx.enum.text import WD_ALIGN_PARAGRAPH
+    from docx.oxml.ns import qn
+    from docx.shared import Pt
+
+    paragraph = section.footer.paragraphs[0]
+    paragraph.alignment = WD_ALIGN_PARAGRAPH.CENTER
+    paragraph.add_run("— ").font.size = Pt(14)
+    run = paragraph.add_run()
+    run.font.size = Pt(14)
+    for kind, text in (("begin", None), (None, "PAGE"), ("end", None)):
+        if kind:
+            run._r.append(run._r.makeelement(qn("w:fldChar"), {qn("w:fldCharType"): kind}))
+        else:
+            instr = run._r.makeelement(qn("w:instrText"), {})
+            instr.text = text
+            run._r.append(instr)
+    paragraph.add_run(" —").font.size = Pt(14)
 
 
 def render_narrative(

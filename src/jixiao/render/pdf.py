@@ -7,10 +7,12 @@ parallel runs never share a LibreOffice user profile.
 
 from __future__ import annotations
 
+import io
 import shutil
 import subprocess
 import tempfile
 from collections.abc import Callable, Sequence
+from functools import cache
 from pathlib import Path
 
 from jixiao.errors import ConverterMissing, CorruptFile
@@ -77,12 +79,57 @@ def convert_batch(files: Sequence[Path], to: str, outdir: Path) -> list[Path]:
     return outputs
 
 
+# The Chinese fonts the templates name, as Word users have them, and the installed faces that stand for
+# each in a PDF (first found wins): without them LibreOffice sets every one in a fallback sans.
+FONT_SUBSTITUTES: dict[str, tuple[str, ...]] = {
+    "仿宋_GB2312": ("FangSong", "AR PL UKai CN", "Noto Serif CJK SC"),
+    "黑体": ("SimHei", "Noto Sans CJK SC", "WenQuanYi Micro Hei"),
+    "楷体_GB2312": ("KaiTi", "AR PL UKai CN", "Noto Serif CJK SC"),
+    "方正小标宋简体": ("Noto Serif CJK SC", "AR PL UMing CN"),
+    "宋体": ("SimSun", "Noto Serif CJK SC", "AR PL UMing CN"),
+}
+
+
+def pdf_ready(data: bytes) -> bytes:
+    """The .docx with each GB/T 9704 font name replaced by the installed font that stands for it, so that
+    LibreOffice sets (and embeds) a CJK serif, sans or kai face rather than a fallback sans."""
+    from docx import Document
+    from docx.oxml.ns import qn
+
+    mapping = {name: installed for name, options in FONT_SUBSTITUTES.items() if (installed := _installed(options))}
+    document = Document(io.BytesIO(data))
+    parts = [document.styles.element, document.element.body]
+    parts += [s.footer._element for s in document.sections]
+    for part in parts:
+        for fonts in part.iter(qn("w:rFonts")):
+            for attr in ("w:ascii", "w:hAnsi", "w:eastAsia", "w:cs"):
+                value = fonts.get(qn(attr))
+                if value in mapping:
+                    fonts.set(qn(attr), mapping[value])
+    out = io.BytesIO()
+    document.save(out)
+    return out.getvalue()
+
+
+@cache
+def _installed(options: tuple[str, ...]) -> str | None:
+    """The first of these families fontconfig knows (fc-list), or None."""
+    import shutil
+    import subprocess
+
+    if shutil.which("fc-list") is None:
+        return None
+    listed = subprocess.run(["fc-list", ":", "family"], capture_output=True, text=True, check=False).stdout
+    families = {name.strip() for line in listed.splitlines() for name in line.split(",")}
+    return next((name for name in options if name in families), None)
+
+
 def docx_bytes_to_pdf(data: bytes, out: Path) -> Path:
-    """One docx (as bytes) → PDF at `out`, written atomically."""
+    """One docx (as bytes) → PDF at `out`, written atomically, its fonts set in installed CJK faces."""
     out = Path(out)
     with tempfile.TemporaryDirectory(prefix="jixiao-pdf-") as tmp:
         source = Path(tmp) / f"{out.stem}.docx"
-        source.write_bytes(data)
+        source.write_bytes(pdf_ready(data))
         (pdf,) = convert_batch([source], "pdf", Path(tmp) / "out")
         pdf_bytes = pdf.read_bytes()
     return atomic_write(out, lambda t: _write(t, pdf_bytes))
@@ -94,7 +141,7 @@ def docx_batch_to_pdf(items: Sequence[tuple[bytes, Path]]) -> list[Path]:
         sources = []
         for i, (data, out) in enumerate(items):
             source = Path(tmp) / f"{i:03d}-{Path(out).stem}.docx"
-            source.write_bytes(data)
+            source.write_bytes(pdf_ready(data))
             sources.append(source)
         pdfs = convert_batch(sources, "pdf", Path(tmp) / "out")
         written = []

@@ -10,6 +10,7 @@ from pathlib import Path
 from typing import Any
 
 from jixiao import __version__
+from jixiao.model.document import place_parts
 from jixiao.rules.registry import all_rules
 
 _SARIF_LEVEL = {"error": "error", "warning": "warning", "info": "note"}
@@ -18,20 +19,7 @@ _MARK = {"error": "错误", "warning": "警告", "info": "提示"}
 
 def location_text(ev: dict[str, Any]) -> str:
     """Where a piece of evidence is, in words: 第3页 · 表2 第16行第6列 · 第141行 “…”."""
-    parts: list[str] = []
-    if ev.get("sheet"):
-        parts.append(f"工作表“{ev['sheet']}”")
-    if ev.get("page"):
-        parts.append(f"第{ev['page']}页")
-    if ev.get("table") is not None:
-        cell = f"表{ev['table'] + 1}"
-        if ev.get("row") is not None:
-            cell += f" 第{ev['row'] + 1}行"
-        if ev.get("col") is not None:
-            cell += f"第{ev['col'] + 1}列"
-        parts.append(cell)
-    if ev.get("line"):
-        parts.append(f"第{ev['line']}行")
+    parts = place_parts(ev)
     text = " ".join(str(ev.get("text") or "").split())
     if text:
         short = text if len(text) <= 40 else text[:39] + "…"
@@ -54,6 +42,21 @@ def _explanation(card: dict[str, Any]) -> list[str]:
     return lines
 
 
+_KIND_NAMES = {"department_overall": "部门整体", "project": "项目支出", "mixed": "部门整体及项目"}
+
+
+def _identity(report: dict[str, Any] | None) -> str:
+    """临湘市公安局 2021年度 部门整体: who and which year the result is about."""
+    if not report:
+        return ""
+    parts = [report.get("department") or "", report.get("project_name") or ""]
+    if report.get("fiscal_year"):
+        parts.append(f"{report['fiscal_year']}年度")
+    parts.append(_KIND_NAMES.get(str(report.get("report_kind")), ""))
+    text = " ".join(p for p in parts if p)
+    return f"  {text}" if text else ""
+
+
 def as_text(results: list[dict[str, Any]], explain: bool = False) -> str:
     """Readable output: one block per report, findings by severity, each with its numbers and evidence;
     with `explain`, each report's scorecard item by item."""
@@ -64,7 +67,8 @@ def as_text(results: list[dict[str, Any]], explain: bool = False) -> str:
         path = result["source"]["path"]
         if "error" in result:
             unreadable += 1
-            lines += [f"== {path}", f"  读取失败 / unreadable: {result['error']}", ""]
+            reason = str(result["error"]).removeprefix(f"{path}: ")  # the header names the file already
+            lines += [f"== {path}", f"  读取失败 / unreadable: {reason}", ""]
             continue
         s = result["score"]
         score = (
@@ -72,7 +76,7 @@ def as_text(results: list[dict[str, Any]], explain: bool = False) -> str:
             f"{s['computed'] if s['computed'] is not None else '—'}，等次 所述 {s['grade_stated'] or '—'} / "
             f"重算 {s['grade_computed'] or '—'}"
         )
-        lines.append(f"== {path}  [评分规则 {result['profile']}]  {score}")
+        lines.append(f"== {path}{_identity(result.get('unit'))}  [评分规则 {result['profile']}]  {score}")
         if explain and "scorecard" in result:
             lines += _explanation(result["scorecard"])
         if not result["findings"]:
