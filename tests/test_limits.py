@@ -15,6 +15,7 @@ import subprocess
 import sys
 import time
 import zipfile
+from contextlib import AbstractContextManager
 from pathlib import Path
 
 import openpyxl
@@ -33,6 +34,11 @@ ROOT = Path(__file__).resolve().parents[1]
 SAMPLE = ROOT / "src" / "jixiao" / "samples" / "project_qingshan_school_repair_2023.docx"
 
 
+def _no_hang() -> AbstractContextManager[None]:
+    """A hang detector, not a speed target: work that should cost nothing must end well within 60 s."""
+    return document_guard("test", 60)
+
+
 def _one_line(exc: BaseException, path: Path) -> str:
     line = str(exc)
     assert "\n" not in line and str(path) in line and " / " in line
@@ -45,10 +51,9 @@ def _one_line(exc: BaseException, path: Path) -> str:
 def test_grid_index_costs_only_the_positions_of_the_grid() -> None:
     """A cell declaring 10¹² columns in a two-column table: indexed over two positions, at once."""
     table = Table(n_rows=1, n_cols=2, cells=[Cell(0, 0, "项目", rowspan=10**12, colspan=10**12)])
-    started = time.monotonic()
-    assert table.filled_grid() == [["项目", "项目"]]
-    assert table.cell_at(0, 1) is table.cells[0] and table.cell_at(5, 0) is None
-    assert time.monotonic() - started < 0.5
+    with _no_hang():  # an index over the declared spans would not end
+        assert table.filled_grid() == [["项目", "项目"]]
+        assert table.cell_at(0, 1) is table.cells[0] and table.cell_at(5, 0) is None
 
 
 @pytest.mark.parametrize(
@@ -89,10 +94,9 @@ def test_html_spans_adding_up_to_a_huge_grid_are_refused(tmp_path: Path) -> None
     row = "<tr>" + '<td rowspan="1000" colspan="1000">x</td>' * 100 + "</tr>"
     path = tmp_path / "grid.html"
     path.write_text(f"<html><body><p>绩效自评</p><table>{row * 100}</table></body></html>", encoding="utf-8")
-    started = time.monotonic()
-    with pytest.raises(TooLarge) as caught:
+    with _no_hang(), pytest.raises(TooLarge) as caught:
         ingest.read(path)
-    assert "表格过大" in _one_line(caught.value, path) and time.monotonic() - started < 5
+    assert "表格过大" in _one_line(caught.value, path)  # the bound's refusal, not the deadline's
     small = tmp_path / "small.html"
     small.write_text('<html><body><table><tr><td colspan="99999999">合计</td><td>1</td></tr></table></body></html>')
     document = ingest.read(small)
@@ -130,10 +134,9 @@ def _workbook_with_merge(path: Path, ref: str) -> Path:
 
 def test_merged_range_as_large_as_the_sheet_is_refused_before_openpyxl_builds_it(tmp_path: Path) -> None:
     path = _workbook_with_merge(tmp_path / "merge.xlsx", "A1:XFD1048576")
-    started = time.monotonic()
-    with pytest.raises(TooLarge) as caught:
+    with _no_hang(), pytest.raises(TooLarge) as caught:
         ingest.read(path)
-    assert "合并单元格范围过大" in _one_line(caught.value, path) and time.monotonic() - started < 5
+    assert "合并单元格范围过大" in _one_line(caught.value, path)  # the bound's refusal, not the deadline's
     title_row = _workbook_with_merge(tmp_path / "row.xlsx", "A1:XFD1")  # a title across the whole row
     assert any("绩效" in c.text for t in ingest.read(title_row).tables() for c in t.cells)
 
@@ -194,7 +197,7 @@ def test_deadline_refuses_the_document_naming_it(tmp_path: Path) -> None:
     with pytest.raises(TooComplex) as caught, document_guard(path, 1):
         while True:
             pass
-    assert 0.9 < time.monotonic() - started < 3
+    assert time.monotonic() - started > 0.9  # not before its time (how late, under load, is no contract)
     assert "JIXIAO_MAX_SECONDS" in _one_line(caught.value, path)
 
 
@@ -205,10 +208,8 @@ def test_analyse_and_the_batch_stop_a_document_at_the_deadline(monkeypatch: pyte
 
     monkeypatch.setattr(limits_module, "DEFAULT_LIMITS", Limits(max_seconds=1))
     monkeypatch.setattr(pipeline, "extract", forever)
-    started = time.monotonic()
     (result,) = pipeline.check_paths([SAMPLE])
-    assert result["kind"] == "too_complex" and str(SAMPLE) in result["error"]
-    assert time.monotonic() - started < 5
+    assert result["kind"] == "too_complex" and str(SAMPLE) in result["error"]  # the endless stage was stopped
 
 
 def test_memory_exhaustion_is_a_refusal(tmp_path: Path) -> None:
