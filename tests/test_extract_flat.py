@@ -285,3 +285,57 @@ def test_a_page_of_two_project_forms_reads_as_two_projects(tmp_path: Path) -> No
         ("公务用车运行维护项目", Decimal(40), Decimal(40)),
     ]
     assert [r.level3 for r in report.indicators] == ["查处各类交通违法行为", "道路交通执法经费", "保障公务用车数量"]
+
+
+# The national form copied from a county page as indented text: level names wrapped in their narrow
+# cells (经济效益 / 指标), the template's unfilled rows (指标2: / ……, 指标1:/ / /) kept, and rows whose
+# 指标值 and 完成值 were left blank, so that only 分值 and 得分 follow the name (天长 2022 shape).
+BLANK_VALUES = TITLE + (
+    "    项目名称 防汛经费\n"
+    "    年度绩效指标完成情况 一级\n    指标\n"
+    "    二级指标 三级指标 年度指标值 实际完成值 分值 得分 偏差原因分析及改进措施\n\n\n"
+    "    (50分)\n"
+    "    数量指标 指标1:完成灌区改造项目数量 2 2 20 20\n"
+    "    指标2:\n    ……\n"
+    "    质量指标 指标1:工程质量合格 15 14\n"
+    "    指标2:\n    ……\n"
+    "    时效指标 指标1:年度资金支付完成率100% 15 15\n"
+    "    (30分)\n"
+    "    经济效益\n    指标\n"
+    "    指标1:全县安全度汛 10 10\n"
+    "    生态效益\n    指标\n"
+    "    指标1:/ / /\n"
+    "    指标2:\n    ……\n"
+    "    可持续影\n    响指标\n"
+    "    指标1:已建工程良性运行 20 18\n"
+    "    满意度指标\n    (10分)\n"
+    "    服务对象\n    满意度指标\n"
+    "    指标1:服务对象满意度 90% 96% 10 10\n"
+    "    指标2:\n    ……\n"
+    "    总分 90 87\n"
+)
+
+
+def test_rows_with_blank_values_wrapped_level_names_and_unfilled_template_rows(tmp_path: Path) -> None:
+    report = from_text(tmp_path, BLANK_VALUES)
+    assert [r[1:] for r in rows(report)] == [
+        ("数量指标", "完成灌区改造项目数量", "2", "2", Decimal(20), Decimal(20)),
+        ("质量指标", "工程质量合格", "", "", Decimal(15), Decimal(14)),
+        ("时效指标", "年度资金支付完成率100%", "", "", Decimal(15), Decimal(15)),
+        ("经济效益指标", "全县安全度汛", "", "", Decimal(10), Decimal(10)),
+        ("可持续影响指标", "已建工程良性运行", "", "", Decimal(20), Decimal(18)),
+        ("服务对象满意度指标", "服务对象满意度", "90%", "96%", Decimal(10), Decimal(10)),
+    ]
+    assert facts(report)["self_score"] == Decimal(87)
+
+
+def test_two_numbers_after_a_name_are_not_scores_without_both_score_columns(tmp_path: Path) -> None:
+    # 分值 but no 得分 column: "工程质量合格 15 14" cannot be a name with its 分值 and 得分
+    text = TITLE + (
+        "一级指标 二级指标 三级指标 年度指标值 实际完成值 分值\n"
+        "产出指标 数量指标 完成项目数量 2 2 20\n"
+        "质量指标 工程质量合格 15 14\n"
+    )
+    report = from_text(tmp_path, text)
+    assert all(r.score is None for r in report.indicators)
+    assert not any(r.weight == Decimal(15) and r.target is None for r in report.indicators)
