@@ -339,3 +339,23 @@ def test_two_numbers_after_a_name_are_not_scores_without_both_score_columns(tmp_
     report = from_text(tmp_path, text)
     assert all(r.score is None for r in report.indicators)
     assert not any(r.weight == Decimal(15) and r.target is None for r in report.indicators)
+
+
+# A 部门整体 form copied from a web page with its pipes: the header has a 资金来源 column that the data
+# rows lack (merged away), only 年初预算数 and 全年执行数, and a row broken over two lines (绥阳 2021 shape).
+NARROW_ROWS = (
+    "部门整体支出绩效自评表 | |||||||||\n"
+    "部门(单位)名称 | 某镇人民政府 | ||||||||\n"
+    "部门(单位)总体 资金(万元) | 资 金 来 源 | 年初预算数(A) | 全年执行数(B) | 分值(10分) | 得分 | 得分计算方法 | |||\n"
+    "年度资金总额: | 820.40 | 801.15 | 10 | 9.8 | 执行率*该指标分值 | ||||\n"
+    "基本支出 | 610.00 | 598.35 |\n"
+    "10 | 9.8 | |||||\n"
+    "项目支出 | 210.40 | 202.80 | 10 | 9.8 | |||||\n"
+)
+
+
+def test_a_funds_row_without_the_headers_source_column_keeps_its_values_in_place(tmp_path: Path) -> None:
+    stated = facts(from_text(tmp_path, NARROW_ROWS))
+    assert (stated["budget_initial"], stated["budget_executed"]) == (Decimal("820.40"), Decimal("801.15"))
+    assert (stated["execution_weight"], stated["execution_score"]) == (Decimal(10), Decimal("9.8"))
+    assert "budget_adjusted" not in stated
