@@ -205,11 +205,13 @@ def find_department(lines: list[str], pairs: dict[str, str]) -> str | None:
         return titled
     for line in reversed(lines[-6:]):
         name = unit_name(line)
-        if name and compact(line) == name:
+        if name and compact(line) == name and not name.endswith("网站"):  # a page's footer links are no signature
             return name
-    # A unit introducing itself: 杜集区政府办2021年度一般公共预算… / 湛江市公安局是市政府主管…
-    for line in lines[:40]:
-        m = _SELF_NAMED.match(compact(line))
+    # A unit introducing itself: 杜集区政府办2021年度一般公共预算… / 湛江市公安局是市政府主管… /
+    # 411001-衡山县贯塘乡人民政府2023年部门决算公开 / a name on its own line over 2022年度部门决算情况说明
+    head = [compact(line) for line in _head(lines)]
+    for line in [*(compact(line) for line in lines[:40]), *(a + b for a, b in itertools.pairwise(head))]:
+        m = _SELF_NAMED.match(split_code(line)[1])
         if m and unit_name(m.group("name")) and find_region(m.group("name"), "")[0] is not None:
             return m.group("name")
     return None
@@ -296,7 +298,7 @@ def find_region(department: str | None, text: str) -> tuple[str | None, str | No
     """
     if not department:
         return None, None
-    name = re.sub(r"^(?:中共|中国共产党)", "", department)
+    name = re.sub(r"^(?:中共|中国共产党|中国人民政治协商会议|政协)", "", department)
     index = _divisions_by_name()
     best: str | None = None
     position = 0
