@@ -132,3 +132,28 @@ def test_grand_total_beside_the_years_total(tmp_path: Path) -> None:
     text = "2023年度收入總計434.72萬元,其中:本年收入合計434.16萬元,使用非財政撥款結余0.00萬元。"
     got = stated(tmp_path, text, "乌鲁木齐市政务服务中心2023年度部门决算\n")
     assert (got["income_grand_total"], got["income_total"]) == (Decimal("434.72"), Decimal("434.16"))
+
+
+SANGONG_TITLE = "2023年某省某厅一般公共预算财政拨款“三公”经费支出决算情况说明\n"
+
+
+def test_the_budget_inside_a_completion_rate_and_an_earlier_years_comparison(tmp_path: Path) -> None:
+    # 广东 2023 wording: 完成全年预算X万元的Y%; beside the change on last year, one on 2019 (疫情前)
+    got = stated(
+        tmp_path,
+        "某厅2023年度“三公”经费财政拨款支出决算为50.40万元,完成全年预算72.00万元的70.0%,比上年决算数增加"
+        "20.40万元,增长68.0%;比2019年(疫情前)决算数减少19.60万元,降低28.0%。其中:公务接待费支出决算为"
+        "18.00万元,完成预算36.00万元的50.0%,比上年决算数增加8.00万元,增长80.0%。",
+        SANGONG_TITLE,
+    )
+    assert got["three_public_total"] == Decimal("50.40")
+    assert (got["three_public_budget"], got["three_public_execution_rate"]) == (Decimal("72.00"), Decimal("70.0"))
+    assert (got["three_public_change"], got["three_public_change_rate"]) == (Decimal("20.40"), Decimal("68.0"))
+    assert "three_public_budget_change_rate" not in got
+    assert (got["reception_budget"], got["reception_execution_rate"]) == (Decimal("36.00"), Decimal("50.0"))
+
+
+def test_a_change_on_an_earlier_year_alone_is_still_read_as_the_change(tmp_path: Path) -> None:
+    # no change on last year beside it: the comparison year is wrong (JX701), the change is still stated
+    got = stated(tmp_path, "2021年度收入总计5028.61万元,与2019年相比,减少761.39万元,减少13.15%。")
+    assert (got["income_change"], got["income_change_rate"]) == (Decimal("-761.39"), Decimal("-13.15"))
