@@ -157,3 +157,15 @@ def test_a_change_on_an_earlier_year_alone_is_still_read_as_the_change(tmp_path:
     # no change on last year beside it: the comparison year is wrong (JX701), the change is still stated
     got = stated(tmp_path, "2021年度收入总计5028.61万元,与2019年相比,减少761.39万元,减少13.15%。")
     assert (got["income_change"], got["income_change_rate"]) == (Decimal("-761.39"), Decimal("-13.15"))
+
+
+def test_an_amount_compared_with_last_years_budget_is_a_budget(tmp_path: Path) -> None:
+    # 百色 2024 wording: no title says it is a budget; the comparison with 上年年初预算 does
+    got = stated(
+        tmp_path,
+        "公务接待费638万元,比上年年初预算减少317万元。公务用车运行维护费2505万元,比上年年初预算减少174万元。",
+        "根据百色市本级2024年预算,2024年市本级一般公共预算安排的“三公”经费支出预算安排情况如下:\n",
+    )
+    assert (got["reception_budget"], got["reception_budget_change"]) == (Decimal(638), Decimal(-317))
+    assert got["vehicle_operation_budget"] == Decimal(2505)
+    assert "reception" not in got and "vehicle_operation" not in got

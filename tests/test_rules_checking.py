@@ -701,6 +701,19 @@ def test_a_budget_change_rate_on_last_year_s_budget() -> None:
     assert [f.severity for f in run(wrong, ["JX306"])] == [Severity.ERROR]
 
 
+def test_a_change_rate_of_whole_amounts_allows_their_rounding() -> None:
+    """百色 2024 budget: 3923, 比上年预算减少332, 下降7.81%: 332 ÷ 4255 = 7.803%, but 3923 and 332 are whole
+    万元 (each ±0.5), so 7.81 is within what they allow; 8.81 is not."""
+    report = with_facts(
+        three_public_budget="3923", three_public_budget_change="-332", three_public_budget_change_rate="-7.81"
+    )
+    assert [f for f in run(report, ["JX306"]) if f.severity is Severity.ERROR] == []
+    wrong = with_facts(
+        three_public_budget="3923", three_public_budget_change="-332", three_public_budget_change_rate="-8.81"
+    )
+    assert [f.severity for f in run(wrong, ["JX306"])] == [Severity.ERROR]
+
+
 def test_results_far_past_their_targets_in_a_table_without_points() -> None:
     """遂宁: 药品监管企业数 ≥124, 完成 253 (204%), no 分值 column; ≥290 against 311 (107%) is no finding."""
     report = Report()

@@ -12,7 +12,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Iterator
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from decimal import Decimal
 
 from jixiao.extract.values import CLAUSE_SPLIT, Quantity, money_in_wan, normalize, quantities
@@ -227,6 +227,7 @@ BUDGET_WORDS: tuple[tuple[str, str], ...] = (
 )
 _SUBJECT_RE = re.compile("|".join(re.escape(normalize(p)) for p, _ in SUBJECTS))
 _SUBJECT_MAP = {normalize(p): s for p, s in SUBJECTS}
+_BUDGET_OF = {s.amount: s.budget for _, s in SUBJECTS if s.amount and s.budget}
 _BUDGET_RE = re.compile("|".join(re.escape(w) for w, _ in BUDGET_WORDS))
 _BUDGET_MAP = dict(BUDGET_WORDS)
 _SENTENCE_SPLIT = re.compile(r"(?<=[。！？!?])")
@@ -319,6 +320,8 @@ def _read_sentence(  # noqa: PLR0917 — the reading state of the paragraph, pas
     named_here = False  # a subject is named in this sentence (not only carried from the one before)
     years = [int(y) for y in _YEAR.findall(sentence)] + ([fiscal_year] if fiscal_year else [])
     latest_year = max(years) if years else None
+    first_fact = len(result.facts)
+    on_earlier_budget = False  # the sentence compares with an earlier year's budget
     for clause in CLAUSE_SPLIT.split(sentence):
         if not clause.strip():
             continue
@@ -331,6 +334,7 @@ def _read_sentence(  # noqa: PLR0917 — the reading state of the paragraph, pas
             )
             against_budget = not earlier
             budget_mode = budget_mode or earlier
+            on_earlier_budget = on_earlier_budget or earlier
         elif (prior := _PRIOR_BASIS.search(clause)) is not None:
             against_budget = False
             # 比上年决算数增加38.97万元 …; 比2019年(疫情前)决算数减少24.87万元: beside the change on the year
@@ -400,6 +404,12 @@ def _read_sentence(  # noqa: PLR0917 — the reading state of the paragraph, pas
                 unchanged_key = subject.budget_change
             if unchanged_key:
                 result.facts.append(Stated(unchanged_key, Decimal(0), "万元", prov))  # 与预算相比无变化: stated as 0
+    if on_earlier_budget and not re.search(r"决算|实际", sentence):
+        # 公务接待费638万元,比上年年初预算减少317万元: an amount compared with last year's budget is a budget
+        for index in range(first_fact, len(result.facts)):
+            fact = result.facts[index]
+            if fact.key in _BUDGET_OF:
+                result.facts[index] = replace(fact, key=_BUDGET_OF[fact.key])
     return subject, budget_mode
 
 
