@@ -169,3 +169,18 @@ def test_an_amount_compared_with_last_years_budget_is_a_budget(tmp_path: Path) -
     assert (got["reception_budget"], got["reception_budget_change"]) == (Decimal(638), Decimal(-317))
     assert got["vehicle_operation_budget"] == Decimal(2505)
     assert "reception" not in got and "vehicle_operation" not in got
+
+
+def test_a_share_of_the_whole_named_after_its_subject(tmp_path: Path) -> None:
+    # 寻甸 2022 wording: 占总支出决算的77.90% is 公务接待费's share, 总支出 is the whole, not a new subject
+    got = stated(
+        tmp_path,
+        "其中:因公出国(境)费支出决算0元,占总支出决算的0%;公务接待费支出决算4,895.00元,占总支出决算的77.90%。",
+        "2022年度“三公”经费决算情况说明\n",
+    )
+    assert (got["reception"], got["reception_share"], got["overseas_travel_share"]) == (
+        Decimal("0.4895"),
+        Decimal("77.90"),
+        Decimal(0),
+    )
+    assert "expenditure_total" not in got

@@ -349,7 +349,7 @@ def _read_sentence(  # noqa: PLR0917 — the reading state of the paragraph, pas
             )
         position = 0
         budget_lead = False
-        first_subject = _SUBJECT_RE.search(clause)
+        first_subject = next((m for m in _SUBJECT_RE.finditer(clause) if not _is_share_whole(clause, m.start())), None)
         if first_subject is not None and clause.startswith("绩效", first_subject.end()):
             first_subject = None  # 项目支出绩效自评表: a title, not an amount's subject
         if first_subject is not None:
@@ -372,6 +372,8 @@ def _read_sentence(  # noqa: PLR0917 — the reading state of the paragraph, pas
             for m in _SUBJECT_RE.finditer(clause, position, q.start):
                 if m.start() == position and _SUBJECT_MAP[m.group(0)] in (_INCOME, _EXPENDITURE):
                     continue  # “三公”经费支出总额: the total of the subject just named, not 支出总额
+                if _is_share_whole(clause, m.start()):
+                    continue
                 local = m
             if local is not None:
                 subject = _subject(local.group(0), sentence)
@@ -529,6 +531,14 @@ def _role(
 
 # The only words that may stand between a subject and its amount: anything else (投入资金, 培训经费 ...)
 # means the number is about something the subject does not name.
+_SHARE_OF = re.compile(r"占[总全]?$")
+
+
+def _is_share_whole(clause: str, at: int) -> bool:
+    """A subject named right after 占 (占总支出决算的77.90%) is the whole a share is of, not a new subject."""
+    return _SHARE_OF.search(clause, max(0, at - 2), at) is not None
+
+
 _COMPLETED_BUDGET = re.compile(r"完成(?:全年|年初|调整后)?预算(?:数)?$")
 _AMOUNT_CUE = re.compile(
     r"(?:(?:一般公共预算)?财政拨款|支出|决算|总额|金额|合计|共计|总计|汇总|实际|完成|发生|为|是|共|计|达|本年度?|全年|年度|数|额|了|的|总|"
