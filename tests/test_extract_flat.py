@@ -359,3 +359,53 @@ def test_a_funds_row_without_the_headers_source_column_keeps_its_values_in_place
     assert (stated["budget_initial"], stated["budget_executed"]) == (Decimal("820.40"), Decimal("801.15"))
     assert (stated["execution_weight"], stated["execution_score"]) == (Decimal(10), Decimal("9.8"))
     assert "budget_adjusted" not in stated
+
+
+# The Hunan 基础数据表 and 部门整体支出绩效自评表 one cell per line (衡山 2023 shape): a row of three
+# columns whose header is far above gives none of its numbers, and 自评得分 after 分值 is the block's score.
+HUNAN_ONE_PER_LINE = "\n\n".join(
+    [
+        "2023年度部门整体支出绩效评价基础数据表",
+        "经费控制情况(万元",
+        "2022 年决算数",
+        "2023 年预算数",
+        "2023 年决算数",
+        "项目支出:",
+        "874.20",
+        "308.17",
+        "1025.20",
+        "2023年度部门整体支出绩效自评表",
+        "预算部门、单位名称",
+        "某乡人民政府",
+        "年度预算申请",
+        "(万元",
+        "年初预算数",
+        "全年预算数",
+        "全年执行数",
+        "分值",
+        "执行率",
+        "自评得分",
+        "年度资金总额",
+        "861.10",
+        "2030.12",
+        "2030.12",
+        "10",
+        "100%",
+        "10",
+    ]
+)
+
+
+def test_a_hunan_form_one_cell_per_line(tmp_path: Path) -> None:
+    stated = facts(from_text(tmp_path, HUNAN_ONE_PER_LINE + "\n"))
+    assert (stated["budget_initial"], stated["budget_adjusted"], stated["budget_executed"]) == (
+        Decimal("861.10"),
+        Decimal("2030.12"),
+        Decimal("2030.12"),
+    )
+    assert (stated["execution_weight"], stated["execution_rate"], stated["execution_score"]) == (
+        Decimal(10),
+        Decimal(100),
+        Decimal(10),
+    )
+    assert "project_expenditure" not in stated  # 874.20 is 2022's; which of the three is the fact is not known

@@ -572,6 +572,8 @@ def _funds_header(tokens: list[Token], start: int) -> tuple[int, list[tuple[str,
     i = start
     while i < len(tokens):
         role = funds_column_role(tokens[i].text)
+        if role is None and compact(tokens[i].text) == "自评得分" and "execution_weight" in (r for r, _ in columns):
+            role = "execution_score"  # 分值 · 执行率 · 自评得分 (湖南): after its 分值, the block's own score
         if role is None:
             if tokens[i].text == "" or _HEADER_NOTE.fullmatch(tokens[i].text):
                 i += 1
@@ -807,6 +809,10 @@ def _read_pairs(tokens: list[Token], i: int) -> tuple[list[tuple[Token, Token]],
         if not (_lone(tokens, i) and _lone(tokens, i + 1) and _is_pair_label(label.text)):
             break
         if not (is_number(value.text) or parse_percent(value.text) is not None or _is_grade(value.text)):
+            break
+        if all(k < len(tokens) and _lone(tokens, k) and is_number(tokens[k].text) for k in (i + 2, i + 3)):
+            # 项目支出: / 874.20 / 308.17 / 1025.20: a row of three columns (2022决算 · 2023预算 · 2023决算)
+            # whose header is elsewhere: which number is the fact is not known, so none is taken
             break
         pairs.append((label, value))
         i += 2

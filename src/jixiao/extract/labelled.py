@@ -214,6 +214,8 @@ def _funds_columns(row: list[Slot]) -> dict[int, str] | None:
     columns: dict[int, str] = {}
     for col, slot in enumerate(row):
         role = funds_column_role(slot.text) if slot.text else None
+        if role is None and compact(slot.text) == "自评得分" and "execution_weight" in columns.values():
+            role = "execution_score"  # 分值 · 执行率 · 自评得分 (湖南): after its 分值, the block's own score
         if role is not None and role != "reason" and role not in columns.values():
             columns[col] = role
     keys = set(columns.values())
