@@ -52,6 +52,11 @@ def stated(tmp_path: Path, text: str, title: str = TITLE) -> dict[str, object]:
             "2023年度我校教育专项工作经费项目财政资金总额16.20万元,全部为县级配套资金,拨付使用16.20万元,预算执行率100%。",
             {"budget_adjusted": Decimal("16.20"), "budget_executed": Decimal("16.20"), "execution_rate": Decimal(100)},
         ),
+        # 三公 items in the Yunnan template's words
+        (
+            "公务用车运行维护支出273,702.10元,开支一般公共预算财政拨款的公务用车保有量为14辆。",
+            {"vehicle_operation": Decimal("27.37021")},
+        ),
         # grades
         (
             "部门绩效自评工作总体得分为84.47分,评级为“优”,预算执行总体规范。",

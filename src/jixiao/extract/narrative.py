@@ -135,6 +135,7 @@ SUBJECTS: tuple[tuple[str, Subject], ...] = (
     ("公务用车购置及运行费", _VEHICLE),
     ("公务用车及运行维护费", _VEHICLE),
     ("公务用车运行维护费", _VEHICLE_OPERATION),
+    ("公务用车运行维护", _VEHICLE_OPERATION),  # 公务用车运行维护支出273,702.10元 (云南)
     ("公务用车运行费", _VEHICLE_OPERATION),
     ("公车运行及维护费", _VEHICLE_OPERATION),
     ("公车运行及维护", _VEHICLE_OPERATION),
