@@ -122,3 +122,11 @@ def test_a_rate_keeps_the_decimals_it_was_printed_with_even_when_stored_whole() 
     assert result is not None and result.verdict is Verdict.MISMATCH
     assert Figure.printed(D(100), "100%", rate=True).decimals == 0
     assert Figure.printed(D("3704"), "37040000元").decimals == 4
+
+
+def test_a_short_whole_change_is_rounded_like_the_whole_amount_it_changes() -> None:
+    current, change = Figure.printed(D("3923")), Figure.printed(D("-332"))
+    assert change.exact and not current.exact  # 332 alone reads as a round amount
+    assert change.rounded_like(current).interval() == (D("-333.0"), D("-331.5"))
+    assert Figure.printed(D("-0.6")).rounded_like(current) == Figure.printed(D("-0.6"))  # printed finer: as is
+    assert change.rounded_like(Figure.printed(D("30"))) == change  # beside an exact amount: exact

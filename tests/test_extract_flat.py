@@ -285,3 +285,127 @@ def test_a_page_of_two_project_forms_reads_as_two_projects(tmp_path: Path) -> No
         ("公务用车运行维护项目", Decimal(40), Decimal(40)),
     ]
     assert [r.level3 for r in report.indicators] == ["查处各类交通违法行为", "道路交通执法经费", "保障公务用车数量"]
+
+
+# The national form copied from a county page as indented text: level names wrapped in their narrow
+# cells (经济效益 / 指标), the template's unfilled rows (指标2: / ……, 指标1:/ / /) kept, and rows whose
+# 指标值 and 完成值 were left blank, so that only 分值 and 得分 follow the name (天长 2022 shape).
+BLANK_VALUES = TITLE + (
+    "    项目名称 防汛经费\n"
+    "    年度绩效指标完成情况 一级\n    指标\n"
+    "    二级指标 三级指标 年度指标值 实际完成值 分值 得分 偏差原因分析及改进措施\n\n\n"
+    "    (50分)\n"
+    "    数量指标 指标1:完成灌区改造项目数量 2 2 20 20\n"
+    "    指标2:\n    ……\n"
+    "    质量指标 指标1:工程质量合格 15 14\n"
+    "    指标2:\n    ……\n"
+    "    时效指标 指标1:年度资金支付完成率100% 15 15\n"
+    "    (30分)\n"
+    "    经济效益\n    指标\n"
+    "    指标1:全县安全度汛 10 10\n"
+    "    生态效益\n    指标\n"
+    "    指标1:/ / /\n"
+    "    指标2:\n    ……\n"
+    "    可持续影\n    响指标\n"
+    "    指标1:已建工程良性运行 20 18\n"
+    "    满意度指标\n    (10分)\n"
+    "    服务对象\n    满意度指标\n"
+    "    指标1:服务对象满意度 90% 96% 10 10\n"
+    "    指标2:\n    ……\n"
+    "    总分 90 87\n"
+)
+
+
+def test_rows_with_blank_values_wrapped_level_names_and_unfilled_template_rows(tmp_path: Path) -> None:
+    report = from_text(tmp_path, BLANK_VALUES)
+    assert [r[1:] for r in rows(report)] == [
+        ("数量指标", "完成灌区改造项目数量", "2", "2", Decimal(20), Decimal(20)),
+        ("质量指标", "工程质量合格", "", "", Decimal(15), Decimal(14)),
+        ("时效指标", "年度资金支付完成率100%", "", "", Decimal(15), Decimal(15)),
+        ("经济效益指标", "全县安全度汛", "", "", Decimal(10), Decimal(10)),
+        ("可持续影响指标", "已建工程良性运行", "", "", Decimal(20), Decimal(18)),
+        ("服务对象满意度指标", "服务对象满意度", "90%", "96%", Decimal(10), Decimal(10)),
+    ]
+    assert facts(report)["self_score"] == Decimal(87)
+
+
+def test_two_numbers_after_a_name_are_not_scores_without_both_score_columns(tmp_path: Path) -> None:
+    # 分值 but no 得分 column: "工程质量合格 15 14" cannot be a name with its 分值 and 得分
+    text = TITLE + (
+        "一级指标 二级指标 三级指标 年度指标值 实际完成值 分值\n"
+        "产出指标 数量指标 完成项目数量 2 2 20\n"
+        "质量指标 工程质量合格 15 14\n"
+    )
+    report = from_text(tmp_path, text)
+    assert all(r.score is None for r in report.indicators)
+    assert not any(r.weight == Decimal(15) and r.target is None for r in report.indicators)
+
+
+# A 部门整体 form copied from a web page with its pipes: the header has a 资金来源 column that the data
+# rows lack (merged away), only 年初预算数 and 全年执行数, and a row broken over two lines (绥阳 2021 shape).
+NARROW_ROWS = (
+    "部门整体支出绩效自评表 | |||||||||\n"
+    "部门(单位)名称 | 某镇人民政府 | ||||||||\n"
+    "部门(单位)总体 资金(万元) | 资 金 来 源 | 年初预算数(A) | 全年执行数(B) | 分值(10分) | 得分 | 得分计算方法 | |||\n"
+    "年度资金总额: | 820.40 | 801.15 | 10 | 9.8 | 执行率*该指标分值 | ||||\n"
+    "基本支出 | 610.00 | 598.35 |\n"
+    "10 | 9.8 | |||||\n"
+    "项目支出 | 210.40 | 202.80 | 10 | 9.8 | |||||\n"
+)
+
+
+def test_a_funds_row_without_the_headers_source_column_keeps_its_values_in_place(tmp_path: Path) -> None:
+    stated = facts(from_text(tmp_path, NARROW_ROWS))
+    assert (stated["budget_initial"], stated["budget_executed"]) == (Decimal("820.40"), Decimal("801.15"))
+    assert (stated["execution_weight"], stated["execution_score"]) == (Decimal(10), Decimal("9.8"))
+    assert "budget_adjusted" not in stated
+
+
+# The Hunan 基础数据表 and 部门整体支出绩效自评表 one cell per line (衡山 2023 shape): a row of three
+# columns whose header is far above gives none of its numbers, and 自评得分 after 分值 is the block's score.
+HUNAN_ONE_PER_LINE = "\n\n".join(
+    [
+        "2023年度部门整体支出绩效评价基础数据表",
+        "经费控制情况(万元",
+        "2022 年决算数",
+        "2023 年预算数",
+        "2023 年决算数",
+        "项目支出:",
+        "874.20",
+        "308.17",
+        "1025.20",
+        "2023年度部门整体支出绩效自评表",
+        "预算部门、单位名称",
+        "某乡人民政府",
+        "年度预算申请",
+        "(万元",
+        "年初预算数",
+        "全年预算数",
+        "全年执行数",
+        "分值",
+        "执行率",
+        "自评得分",
+        "年度资金总额",
+        "861.10",
+        "2030.12",
+        "2030.12",
+        "10",
+        "100%",
+        "10",
+    ]
+)
+
+
+def test_a_hunan_form_one_cell_per_line(tmp_path: Path) -> None:
+    stated = facts(from_text(tmp_path, HUNAN_ONE_PER_LINE + "\n"))
+    assert (stated["budget_initial"], stated["budget_adjusted"], stated["budget_executed"]) == (
+        Decimal("861.10"),
+        Decimal("2030.12"),
+        Decimal("2030.12"),
+    )
+    assert (stated["execution_weight"], stated["execution_rate"], stated["execution_score"]) == (
+        Decimal(10),
+        Decimal(100),
+        Decimal(10),
+    )
+    assert "project_expenditure" not in stated  # 874.20 is 2022's; which of the three is the fact is not known

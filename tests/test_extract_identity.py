@@ -126,3 +126,30 @@ def test_extract_keeps_department_and_implementing_unit_apart(tmp_path: Path) ->
     unit = report.unit
     assert (unit.department, unit.implementing_unit, unit.region) == ("宣城市公安局", "禁毒支队", "安徽省宣城市")
     assert (unit.division_code, unit.fiscal_year, unit.report_kind) == ("341800", 2021, "project")
+
+
+@pytest.mark.parametrize(
+    ("lines", "department"),
+    [
+        # a 政协 names its place after the 中国人民政治协商会议 it belongs to
+        (
+            ["中国人民政治协商会议云南省寻甸回族彝族自治县委员会2022年度“三公”经费决算情况说明"],
+            "中国人民政治协商会议云南省寻甸回族彝族自治县委员会",
+        ),
+        # the unit on a line of its own over the title that names no unit
+        (
+            ["重庆市潼南区玉溪镇人民政府", "2022年度部门决算情况说明", "一、部门基本情况", *["(一)职能职责。"] * 6],
+            "重庆市潼南区玉溪镇人民政府",
+        ),
+        # its budget code written before it
+        (["2023年贯塘乡人民政府决算编制说明", "411001-衡山县贯塘乡人民政府2023年部门决算公开"], "衡山县贯塘乡人民政府"),
+    ],
+)
+def test_a_unit_named_before_its_year_or_its_title(lines: list[str], department: str) -> None:
+    assert find_department(lines, {}) == department
+    assert find_region(department, "")[0] is not None
+
+
+def test_a_pages_footer_links_are_no_signature() -> None:
+    lines = ["2024年一般公共预算“三公”经费支出预算为14.01万元。", "国务院部门网站", "地方政府网站", "其他网站"]
+    assert find_department(lines, {}) is None

@@ -69,6 +69,25 @@ from_text = report_from_text
             ],
             "department_overall",
         ),
+        # a fund named in the title is evaluated as a project (雅安 2024, 遂宁 2021) …
+        (["雅安市名山区林业局2024年度林业草原改革发展资金绩效评价表", "审批"], "project"),
+        (["食品监管补助资金区域绩效目标自评表", "资金情况(万元)"], "project"),
+        # … and so is a transfer fund whose report opens with its targets' allocation (西平 2022)
+        (
+            [
+                "为做好2022年财政衔接推进乡村振兴资金绩效管理工作,现将自评总结报告如下:",
+                "一、绩效目标分解下达情况",
+            ],
+            "project",
+        ),
+        # an 整体 title whose opening covers the projects too (许昌 2022)
+        (
+            [
+                "河湖水系2022年整体绩效自评总结报告",
+                "许昌市某中心2022年整体和项目支出绩效自评总结报告 一 绩效管理工作开展情况。",
+            ],
+            "mixed",
+        ),
     ],
 )
 def test_report_kind_from_the_title(lines: list[str], kind: str) -> None:

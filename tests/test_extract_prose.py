@@ -52,6 +52,11 @@ def stated(tmp_path: Path, text: str, title: str = TITLE) -> dict[str, object]:
             "2023年度我校教育专项工作经费项目财政资金总额16.20万元,全部为县级配套资金,拨付使用16.20万元,预算执行率100%。",
             {"budget_adjusted": Decimal("16.20"), "budget_executed": Decimal("16.20"), "execution_rate": Decimal(100)},
         ),
+        # 三公 items in the Yunnan template's words
+        (
+            "公务用车运行维护支出273,702.10元,开支一般公共预算财政拨款的公务用车保有量为14辆。",
+            {"vehicle_operation": Decimal("27.37021")},
+        ),
         # grades
         (
             "部门绩效自评工作总体得分为84.47分,评级为“优”,预算执行总体规范。",
@@ -132,3 +137,55 @@ def test_grand_total_beside_the_years_total(tmp_path: Path) -> None:
     text = "2023年度收入總計434.72萬元,其中:本年收入合計434.16萬元,使用非財政撥款結余0.00萬元。"
     got = stated(tmp_path, text, "乌鲁木齐市政务服务中心2023年度部门决算\n")
     assert (got["income_grand_total"], got["income_total"]) == (Decimal("434.72"), Decimal("434.16"))
+
+
+SANGONG_TITLE = "2023年某省某厅一般公共预算财政拨款“三公”经费支出决算情况说明\n"
+
+
+def test_the_budget_inside_a_completion_rate_and_an_earlier_years_comparison(tmp_path: Path) -> None:
+    # 广东 2023 wording: 完成全年预算X万元的Y%; beside the change on last year, one on 2019 (疫情前)
+    got = stated(
+        tmp_path,
+        "某厅2023年度“三公”经费财政拨款支出决算为50.40万元,完成全年预算72.00万元的70.0%,比上年决算数增加"
+        "20.40万元,增长68.0%;比2019年(疫情前)决算数减少19.60万元,降低28.0%。其中:公务接待费支出决算为"
+        "18.00万元,完成预算36.00万元的50.0%,比上年决算数增加8.00万元,增长80.0%。",
+        SANGONG_TITLE,
+    )
+    assert got["three_public_total"] == Decimal("50.40")
+    assert (got["three_public_budget"], got["three_public_execution_rate"]) == (Decimal("72.00"), Decimal("70.0"))
+    assert (got["three_public_change"], got["three_public_change_rate"]) == (Decimal("20.40"), Decimal("68.0"))
+    assert "three_public_budget_change_rate" not in got
+    assert (got["reception_budget"], got["reception_execution_rate"]) == (Decimal("36.00"), Decimal("50.0"))
+
+
+def test_a_change_on_an_earlier_year_alone_is_still_read_as_the_change(tmp_path: Path) -> None:
+    # no change on last year beside it: the comparison year is wrong (JX701), the change is still stated
+    got = stated(tmp_path, "2021年度收入总计5028.61万元,与2019年相比,减少761.39万元,减少13.15%。")
+    assert (got["income_change"], got["income_change_rate"]) == (Decimal("-761.39"), Decimal("-13.15"))
+
+
+def test_an_amount_compared_with_last_years_budget_is_a_budget(tmp_path: Path) -> None:
+    # 百色 2024 wording: no title says it is a budget; the comparison with 上年年初预算 does
+    got = stated(
+        tmp_path,
+        "公务接待费638万元,比上年年初预算减少317万元。公务用车运行维护费2505万元,比上年年初预算减少174万元。",
+        "根据百色市本级2024年预算,2024年市本级一般公共预算安排的“三公”经费支出预算安排情况如下:\n",
+    )
+    assert (got["reception_budget"], got["reception_budget_change"]) == (Decimal(638), Decimal(-317))
+    assert got["vehicle_operation_budget"] == Decimal(2505)
+    assert "reception" not in got and "vehicle_operation" not in got
+
+
+def test_a_share_of_the_whole_named_after_its_subject(tmp_path: Path) -> None:
+    # 寻甸 2022 wording: 占总支出决算的77.90% is 公务接待费's share, 总支出 is the whole, not a new subject
+    got = stated(
+        tmp_path,
+        "其中:因公出国(境)费支出决算0元,占总支出决算的0%;公务接待费支出决算4,895.00元,占总支出决算的77.90%。",
+        "2022年度“三公”经费决算情况说明\n",
+    )
+    assert (got["reception"], got["reception_share"], got["overseas_travel_share"]) == (
+        Decimal("0.4895"),
+        Decimal("77.90"),
+        Decimal(0),
+    )
+    assert "expenditure_total" not in got

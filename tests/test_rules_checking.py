@@ -348,6 +348,20 @@ def test_money_parts_in_the_next_sentence_and_their_printed_digits() -> None:
     assert run(narrative(*quiet), ["JX613", "JX614"]) == []
 
 
+def test_parts_short_of_their_whole_when_the_sentence_says_how_many_kinds_there_are() -> None:
+    """绵阳 2021: 二类支出, 总预算2455.5万元, 其中 87.5 + 2350 = 2437.5: both kinds listed, 18 short."""
+    text = (
+        "某局主要有部门预算项目支出、专项预算支出二类支出,项目资金总预算为2455.5万元,"
+        "其中部门预算项目支出87.5万元,专项预算支出2350万元。"
+    )
+    (finding,) = run(narrative(text), ["JX613"])
+    assert finding.numbers == (D("2455.5"), D("87.5"), D(2350), D("2437.5"))
+    assert "2 类" in finding.message and "差 18" in finding.message
+    assert run(narrative(text.replace("2350万元", "2368万元")), ["JX613"]) == []  # the two kinds add up
+    # without the count of kinds, a 其中 that lists less than the whole may list only some parts
+    assert run(narrative(text.replace("二类支出", "等支出")), ["JX613"]) == []
+
+
 def test_parts_in_the_form_s_overall_target_cells() -> None:
     """池州 自评表: 年度总体目标 预期目标 90 = 30 + 30 + 30, 实际完成情况 89.97 against 30 + 30 + 29.99."""
     report = Report()
@@ -697,6 +711,19 @@ def test_a_budget_change_rate_on_last_year_s_budget() -> None:
     assert finding.severity is Severity.INFO and D("5.56") in finding.numbers and D("10.8") in finding.numbers
     wrong = with_facts(
         three_public_budget="11.4", three_public_budget_change="0.6", three_public_budget_change_rate="15"
+    )
+    assert [f.severity for f in run(wrong, ["JX306"])] == [Severity.ERROR]
+
+
+def test_a_change_rate_of_whole_amounts_allows_their_rounding() -> None:
+    """百色 2024 budget: 3923, 比上年预算减少332, 下降7.81%: 332 ÷ 4255 = 7.803%, but 3923 and 332 are whole
+    万元 (each ±0.5), so 7.81 is within what they allow; 8.81 is not."""
+    report = with_facts(
+        three_public_budget="3923", three_public_budget_change="-332", three_public_budget_change_rate="-7.81"
+    )
+    assert [f for f in run(report, ["JX306"]) if f.severity is Severity.ERROR] == []
+    wrong = with_facts(
+        three_public_budget="3923", three_public_budget_change="-332", three_public_budget_change_rate="-8.81"
     )
     assert [f.severity for f in run(wrong, ["JX306"])] == [Severity.ERROR]
 

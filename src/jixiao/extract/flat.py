@@ -78,7 +78,7 @@ def tokenize(paragraphs: Sequence[Paragraph]) -> list[Token]:
             if cell or keep_empty:
                 offset = start + (len(piece) - len(piece.lstrip(" \t\u3000\xa0")))
                 tokens.append(Token(cell, index, para.line, offset, offset + len(cell), keep_empty))
-    return _join_broken_headers(tokens)
+    return _join_broken_level_names(_join_broken_headers(tokens))
 
 
 def _header_role(text: str) -> str | None:
@@ -88,6 +88,7 @@ def _header_role(text: str) -> str | None:
 # the note a header cell wraps onto a line of its own: "(A)", "(B/A)", "(%)", "(20 分*执行率)"
 _HEADER_NOTE = re.compile(r"[(（][^()（）]{1,12}[)）]")
 _WORD_PART = re.compile(r"[\u4e00-\u9fff]{1,4}")
+_NAME_PART = re.compile(r"[\u4e00-\u9fff]{1,8}")
 
 
 def _join_broken_headers(tokens: list[Token]) -> list[Token]:
@@ -101,6 +102,32 @@ def _join_broken_headers(tokens: list[Token]) -> list[Token]:
             joined = token.text + tokens[i + 1].text
             if _header_role(joined) is not None:
                 out.append(replace(token, text=joined))
+                i += 2
+                continue
+        out.append(token)
+        i += 1
+    return out
+
+
+def _is_level_name(text: str) -> bool:
+    return compact(text) in LEVEL2_NAMES or level1_name(text) is not None
+
+
+def _join_broken_level_names(tokens: list[Token]) -> list[Token]:
+    """A level name wrapped in its narrow cell (经济效益 / 指标, 可持续影 / 响指标, 服务对象 / 满意度指标,
+    满意度指标 / (10分)) is one cell: each line of a wrapped cell comes as a token of its own line."""
+    out: list[Token] = []
+    i = 0
+    while i < len(tokens):
+        token = tokens[i]
+        after = tokens[i + 1] if i + 1 < len(tokens) else None
+        if after is not None and after.para != token.para and _NAME_PART.fullmatch(compact(token.text)):
+            tail = compact(after.text)
+            joined = token.text + after.text
+            wrapped_name = _is_level_name(joined) and (tail == "指标" or not _is_level_name(token.text))
+            wrapped_points = _is_level_name(token.text) and bool(_POINTS_ONLY.match(tail))
+            if wrapped_name or wrapped_points:
+                out.append(replace(token, text=joined, end=token.end))
                 i += 2
                 continue
         out.append(token)
@@ -126,7 +153,7 @@ _UNIT = re.compile(
     r"^(?:%|‰|[\u4e00-\u9fff]{1,3}|[a-zA-Z²㎡]{1,4}|万[\u4e00-\u9fff]{1,2}|[\u4e00-\u9fff]/[\u4e00-\u9fff])$"
 )
 _POINTS_ONLY = re.compile(r"^[(（]\s*\d+(?:\.\d+)?\s*分\s*[)）]$")
-_PLACEHOLDER = re.compile(r"^指标\d+[:：]?$")
+_PLACEHOLDER = re.compile(r"^指标\d+[:：]?[/／]?$")
 _GAP = frozenset({"……", "…", "...", "[...]"})
 # Words that belong to the form around a table, never to one of its rows: a row that would hold one
 # has run past the table's end.
@@ -280,7 +307,8 @@ def _match_core(
             j < len(tokens)
             and accepts(tokens[j].text)
             and not _is_form_word(tokens[j].text)
-            and not (role == "level3" and tokens[j].text.startswith(_TABLE_END))
+            and not tokens[j].text.startswith(_TABLE_END)
+            and not (role == "level3" and _PLACEHOLDER.match(compact(tokens[j].text)))
         ):
             cells[role] = tokens[j]
             walk(k + 1, j + 1, cells)
@@ -325,7 +353,9 @@ def _read_indicator_rows(tokens: list[Token], i: int, roles: dict[str, str]) -> 
             return rows, i, _total_row(tokens, total_at)
         found = _match_row(tokens, i, spec, typed, levels)
         if found is None and _PLACEHOLDER.match(compact(tokens[i].text)):
-            i += 1  # an unfilled row of the template ("指标2" and nothing else)
+            i += 1  # an unfilled row of the template ("指标2" and nothing else, "指标1:/ / /")
+            while i < len(tokens) and tokens[i].text in _BLANK_MARKS:
+                i += 1
             continue
         if found is None:
             return rows, i, None
@@ -359,12 +389,51 @@ def _match_row(
         options.append(({"level2": tokens[j]}, k))
     options.append(({}, j))
     for levels, start in options:
-        if start < len(tokens) and levels and (_is_level1(tokens[start].text) or _is_level2(tokens[start].text)):
+        if start < len(tokens) and levels and _is_empty_group(tokens[start].text):
             return _Row(cells=dict(levels)), start  # a level group with no rows (生态效益指标 left empty)
         for end, core in _match_core(tokens, start, spec):
             if not typed or _core_complete(core) or _ends_line(tokens, end, core):
                 return _Row(cells={**levels, **core}), end
+        if levels and (blanked := _match_blank_values(tokens, start, spec)) is not None:
+            core, end = blanked
+            return _Row(cells={**levels, **core}), end
     return None
+
+
+def _is_empty_group(after: str) -> bool:
+    """What follows a level name that has no rows: the next level name, or the template's unfilled row."""
+    return _is_level1(after) or _is_level2(after) or bool(_PLACEHOLDER.match(compact(after)))
+
+
+def _match_blank_values(
+    tokens: list[Token], i: int, spec: list[tuple[str, Matcher, bool]]
+) -> tuple[dict[str, Token], int] | None:
+    """A row whose 指标值 and 完成值 were left blank, flattened with spaces: the blanks leave no token, so
+    "质量指标 指标1:工程质量合格 10 10" is a name and its 分值 and 得分. Read so only when the form has both
+    score columns, both hold a number and the row ends there (a row, a level name, a placeholder or the
+    table's end follows); otherwise the row is not read."""
+    roles = [role for role, _, _ in spec]
+    if "weight" not in roles or "score" not in roles:
+        return None
+    relaxed = [(role, accepts, optional or role in ("target", "actual")) for role, accepts, optional in spec]
+    for end, core in _match_core(tokens, i, relaxed):
+        if "target" in core or "actual" in core or not core.get("weight") or not core.get("score"):
+            continue
+        if not (is_number(core["weight"].text) and is_number(core["score"].text)):
+            continue
+        if _row_boundary(tokens, end, spec):
+            return core, end
+    return None
+
+
+def _row_boundary(tokens: list[Token], i: int, spec: list[tuple[str, Matcher, bool]]) -> bool:
+    i = _skip_blank(tokens, i)
+    if i >= len(tokens):
+        return True
+    text = compact(tokens[i].text)
+    if _PLACEHOLDER.match(text) or text.startswith(_TABLE_END) or _is_level1(text) or _is_level2(text):
+        return True
+    return _starts_row(tokens, i, spec, True)
 
 
 def _ends_line(tokens: list[Token], end: int, core: dict[str, Token]) -> bool:
@@ -503,6 +572,8 @@ def _funds_header(tokens: list[Token], start: int) -> tuple[int, list[tuple[str,
     i = start
     while i < len(tokens):
         role = funds_column_role(tokens[i].text)
+        if role is None and compact(tokens[i].text) == "自评得分" and "execution_weight" in (r for r, _ in columns):
+            role = "execution_score"  # 分值 · 执行率 · 自评得分 (湖南): after its 分值, the block's own score
         if role is None:
             if tokens[i].text == "" or _HEADER_NOTE.fullmatch(tokens[i].text):
                 i += 1
@@ -738,6 +809,10 @@ def _read_pairs(tokens: list[Token], i: int) -> tuple[list[tuple[Token, Token]],
         if not (_lone(tokens, i) and _lone(tokens, i + 1) and _is_pair_label(label.text)):
             break
         if not (is_number(value.text) or parse_percent(value.text) is not None or _is_grade(value.text)):
+            break
+        if all(k < len(tokens) and _lone(tokens, k) and is_number(tokens[k].text) for k in (i + 2, i + 3)):
+            # 项目支出: / 874.20 / 308.17 / 1025.20: a row of three columns (2022决算 · 2023预算 · 2023决算)
+            # whose header is elsewhere: which number is the fact is not known, so none is taken
             break
         pairs.append((label, value))
         i += 2

@@ -121,12 +121,13 @@ def read_labelled_table(table: Table, file: str, title: str = "") -> Labelled:
                 found.extend(_inline_pairs(table, slot, file))
             continue
         # a row with values
+        offset = _funds_offset(row, funds_columns, funds_width) if funds_columns is not None else 0
         if funds_columns is not None and _is_funds_total(row):
-            found.extend(_funds_row(table, row, funds_columns, len(row) - funds_width, file))
+            found.extend(_funds_row(table, row, funds_columns, offset, file))
             band = []
-        elif funds_columns is not None and _values_in(row, funds_columns, len(row) - funds_width) >= 2:
+        elif funds_columns is not None and _values_in(row, funds_columns, offset) >= 2:
             # a source row of the funds block (财政拨款, 上年结转资金 ...): its own record, not a report fact
-            sources.append(_funds_source(table, row, funds_columns, len(row) - funds_width, file))
+            sources.append(_funds_source(table, row, funds_columns, offset, file))
             continue
         elif band and (under_band := list(_band_row(table, band, row, context, file))):
             found.extend(under_band)
@@ -138,9 +139,22 @@ def read_labelled_table(table: Table, file: str, title: str = "") -> Labelled:
     return Labelled(found, sources)
 
 
+def _funds_offset(row: list[Slot], columns: dict[int, str], header_width: int) -> int:
+    """How far a funds row's cells stand from its header's: a row wider than its header has leading
+    cells the header lacks (text exports); a row whose first value stands left of the first amount
+    column lacks one of the header's label columns (资金来源 merged away in a web copy), and its values
+    start at that column."""
+    offset = max(0, len(row) - header_width)
+    first_value = next((i for i, s in enumerate(row) if _is_value(s.text)), None)
+    first_column = min(columns)
+    labelled = first_value is not None and any(s.text for s in row[:first_value])
+    if labelled and first_value is not None and first_value < first_column + offset:
+        return first_value - first_column
+    return offset
+
+
 def _values_in(row: list[Slot], columns: dict[int, str], offset: int) -> int:
-    offset = max(0, offset)
-    return sum(1 for col in columns if col + offset < len(row) and _is_value(row[col + offset].text))
+    return sum(1 for col in columns if 0 <= col + offset < len(row) and _is_value(row[col + offset].text))
 
 
 def _is_value(text: str) -> bool:
@@ -200,14 +214,12 @@ def _funds_columns(row: list[Slot]) -> dict[int, str] | None:
     columns: dict[int, str] = {}
     for col, slot in enumerate(row):
         role = funds_column_role(slot.text) if slot.text else None
+        if role is None and compact(slot.text) == "自评得分" and "execution_weight" in columns.values():
+            role = "execution_score"  # 分值 · 执行率 · 自评得分 (湖南): after its 分值, the block's own score
         if role is not None and role != "reason" and role not in columns.values():
             columns[col] = role
     keys = set(columns.values())
-    return (
-        columns
-        if {"budget_initial", "budget_adjusted"} <= keys or {"budget_adjusted", "budget_executed"} <= keys
-        else None
-    )
+    return columns if len(keys & {"budget_initial", "budget_adjusted", "budget_executed"}) >= 2 else None
 
 
 def _funds_source(table: Table, row: list[Slot], columns: dict[int, str], offset: int, file: str) -> FundsSource:
@@ -232,11 +244,10 @@ def _is_funds_total(row: list[Slot]) -> bool:
 
 
 def _funds_row(table: Table, row: list[Slot], columns: dict[int, str], offset: int, file: str) -> Iterator[Found]:
-    """The 资金总额 row; `offset` > 0 when the row has leading cells its header lacks (text exports)."""
-    offset = max(0, offset)
+    """The 资金总额 row, its cells `offset` away from their header's (`_funds_offset`)."""
     for col, key in columns.items():
         position = col + offset
-        if position >= len(row):
+        if not 0 <= position < len(row):
             continue
         slot = row[position]
         parsed = read_value(key, slot.text)

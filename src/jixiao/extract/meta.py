@@ -205,11 +205,13 @@ def find_department(lines: list[str], pairs: dict[str, str]) -> str | None:
         return titled
     for line in reversed(lines[-6:]):
         name = unit_name(line)
-        if name and compact(line) == name:
+        if name and compact(line) == name and not name.endswith("网站"):  # a page's footer links are no signature
             return name
-    # A unit introducing itself: 杜集区政府办2021年度一般公共预算… / 湛江市公安局是市政府主管…
-    for line in lines[:40]:
-        m = _SELF_NAMED.match(compact(line))
+    # A unit introducing itself: 杜集区政府办2021年度一般公共预算… / 湛江市公安局是市政府主管… /
+    # 411001-衡山县贯塘乡人民政府2023年部门决算公开 / a name on its own line over 2022年度部门决算情况说明
+    head = [compact(line) for line in _head(lines)]
+    for line in [*(compact(line) for line in lines[:40]), *(a + b for a, b in itertools.pairwise(head))]:
+        m = _SELF_NAMED.match(split_code(line)[1])
         if m and unit_name(m.group("name")) and find_region(m.group("name"), "")[0] is not None:
             return m.group("name")
     return None
@@ -296,7 +298,7 @@ def find_region(department: str | None, text: str) -> tuple[str | None, str | No
     """
     if not department:
         return None, None
-    name = re.sub(r"^(?:中共|中国共产党)", "", department)
+    name = re.sub(r"^(?:中共|中国共产党|中国人民政治协商会议|政协)", "", department)
     index = _divisions_by_name()
     best: str | None = None
     position = 0
@@ -414,7 +416,8 @@ def find_document_kind(lines: list[str]) -> DocumentKind:
 
 
 def _scope_from_title(title: str) -> ReportKind | None:
-    overall, project = "整体" in title, bool(re.search(r"项目|专项|转移支付", title))
+    # a fund named in the title (林业草原改革发展资金, 食品监管补助资金) is evaluated as a project is
+    overall, project = "整体" in title, bool(re.search(r"[项項]目|[专專][项項]|转移支付|(?<!财政)资金", title))
     if overall or project:
         return "mixed" if overall and project else "department_overall" if overall else "project"
     return None
@@ -425,14 +428,15 @@ def find_report_kind(lines: list[str], has_projects: bool) -> ReportKind:
     title = find_title(lines)
     head = "".join(compact(line) for line in _head(lines))
     scope = _scope_from_title(title)
-    if scope is not None:
-        return scope
-    if find_document_kind(lines) != "self_evaluation":
-        return "department_overall"  # a disclosure or 决算 speaks for the unit as a whole
-    # a title naming neither: the opening says what was evaluated (对部门整体支出及项目支出…开展了全面自评),
+    # the opening says what was evaluated (对部门整体支出及项目支出…开展了全面自评, 整体和项目支出绩效自评总结报告),
     # not the documents it cites (《关于开展部门整体支出和项目支出绩效自评…的通知》)
     opening = re.sub(r"《[^》]*》", "", "".join(compact(line) for line in lines[:12]))
-    if re.search(r"整体支出[及和与、]项目支出", opening):
+    both = re.search(r"整体(?:支出)?[及和与、]项目支出", opening) is not None
+    if scope is not None:
+        return "mixed" if scope == "department_overall" and both else scope
+    if find_document_kind(lines) != "self_evaluation":
+        return "department_overall"  # a disclosure or 决算 speaks for the unit as a whole
+    if both:
         return "mixed"
     if re.search(r"项目支出绩效(?:自评|评价)表|项目名称", head):
         return "project"
@@ -442,4 +446,7 @@ def find_report_kind(lines: list[str], has_projects: bool) -> ReportKind:
 
 
 # A report about one project opens with that project: (一)项目背景 / 1.项目概况 / 一、项目基本情况
-_PROJECT_HEADING = re.compile(r"^\s*[(（]?[一二三四五六七八九十\d]+[)）、.．]?\s*项目(?:背景|概况|基本情况)")
+# (a transfer fund's report opens with 一、绩效目标分解下达情况; pages in traditional characters write 項目)
+_PROJECT_HEADING = re.compile(
+    r"^\s*[(（]?[一二三四五六七八九十\d]+[)）、.．]?\s*(?:[项項]目(?:背景|概况|概況|基本情况|基本情況)|绩效目标分解下达情况)"
+)

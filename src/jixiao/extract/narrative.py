@@ -12,7 +12,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Iterator
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from decimal import Decimal
 
 from jixiao.extract.values import CLAUSE_SPLIT, Quantity, money_in_wan, normalize, quantities
@@ -59,6 +59,10 @@ class Subject:
     budget_change_rate: str | None = None
     budget_variance: str | None = None  # spending against its own budget (与2021年度预算相比，减少0.1万元)
     budget_variance_rate: str | None = None
+
+    def changes(self) -> set[str]:
+        """Its keys of a change against the year before (of its amount or of its budget)."""
+        return {k for k in (self.change, self.change_rate, self.budget_change, self.budget_change_rate) if k}
 
 
 _THREE_PUBLIC = Subject(
@@ -131,6 +135,7 @@ SUBJECTS: tuple[tuple[str, Subject], ...] = (
     ("公务用车购置及运行费", _VEHICLE),
     ("公务用车及运行维护费", _VEHICLE),
     ("公务用车运行维护费", _VEHICLE_OPERATION),
+    ("公务用车运行维护", _VEHICLE_OPERATION),  # 公务用车运行维护支出273,702.10元 (云南)
     ("公务用车运行费", _VEHICLE_OPERATION),
     ("公车运行及维护费", _VEHICLE_OPERATION),
     ("公车运行及维护", _VEHICLE_OPERATION),
@@ -223,6 +228,7 @@ BUDGET_WORDS: tuple[tuple[str, str], ...] = (
 )
 _SUBJECT_RE = re.compile("|".join(re.escape(normalize(p)) for p, _ in SUBJECTS))
 _SUBJECT_MAP = {normalize(p): s for p, s in SUBJECTS}
+_BUDGET_OF = {s.amount: s.budget for _, s in SUBJECTS if s.amount and s.budget}
 _BUDGET_RE = re.compile("|".join(re.escape(w) for w, _ in BUDGET_WORDS))
 _BUDGET_MAP = dict(BUDGET_WORDS)
 _SENTENCE_SPLIT = re.compile(r"(?<=[。！？!?])")
@@ -233,6 +239,7 @@ _HEADING = re.compile(
 _ITEM_BEFORE = re.compile(r"(?<=[\u4e00-\u9fff])(?<![后本该各个共部])项目的?(?=年初|全年|预算|执行|追加|调整)")
 _CONDITION = re.compile(r"(?:未达到|达到|低于|高于|超过|不足|不到)$")
 _BUDGET_BASIS = re.compile(r"(?:较|比|与)[^，,]{0,8}预算")
+_LAST_YEAR_BASIS = re.compile(r"(?:较|比|与)\s*(?:上年|上一年|去年)")
 _PRIOR_BASIS = re.compile(r"(?:较|比|与)\s*(?:上年|上一年|去年|同期|(?:19|20)\d{2}年)|同比")
 _DECREASE = re.compile(r"(减少|下降|降低|减支|压减|缩减|节约)")
 _INCREASE = re.compile(r"(增加|增长|上升|提高|增支)")
@@ -310,13 +317,17 @@ def _read_sentence(  # noqa: PLR0917 — the reading state of the paragraph, pas
     # "城区道路维修项目全年预算数120万元，执行数110万元": the whole sentence is about that project
     itemised = itemised or bool(_ITEM_BEFORE.search(sentence))
     against_budget = False  # the comparison the sentence is making: with the budget, or the year before
+    other_year = False  # …or a year before that (比2019年(疫情前)): no change fact of the report's year
     named_here = False  # a subject is named in this sentence (not only carried from the one before)
     years = [int(y) for y in _YEAR.findall(sentence)] + ([fiscal_year] if fiscal_year else [])
     latest_year = max(years) if years else None
+    first_fact = len(result.facts)
+    on_earlier_budget = False  # the sentence compares with an earlier year's budget
     for clause in CLAUSE_SPLIT.split(sentence):
         if not clause.strip():
             continue
         if (basis := _BUDGET_BASIS.search(clause)) is not None:
+            other_year = False
             # 比2019年预算减少4.8万元 in a report on 2020: last year's budget, so a budget's change
             basis_year = _YEAR.search(basis.group(0))
             earlier = bool(re.search(r"上年|去年|上一年", basis.group(0))) or (
@@ -324,11 +335,22 @@ def _read_sentence(  # noqa: PLR0917 — the reading state of the paragraph, pas
             )
             against_budget = not earlier
             budget_mode = budget_mode or earlier
-        elif _PRIOR_BASIS.search(clause):
+            on_earlier_budget = on_earlier_budget or earlier
+        elif (prior := _PRIOR_BASIS.search(clause)) is not None:
             against_budget = False
+            # 比上年决算数增加38.97万元 …; 比2019年(疫情前)决算数减少24.87万元: beside the change on the year
+            # before, a change on an earlier year is another comparison, not the year's change (alone, as in
+            # 2021年 … 与2019年相比减少, it is the change, compared with the wrong year: JX701)
+            basis_year = _YEAR.search(prior.group(0))
+            other_year = (
+                basis_year is not None
+                and latest_year is not None
+                and int(basis_year.group(1)) < latest_year - 1
+                and _LAST_YEAR_BASIS.search(sentence) is not None
+            )
         position = 0
         budget_lead = False
-        first_subject = _SUBJECT_RE.search(clause)
+        first_subject = next((m for m in _SUBJECT_RE.finditer(clause) if not _is_share_whole(clause, m.start())), None)
         if first_subject is not None and clause.startswith("绩效", first_subject.end()):
             first_subject = None  # 项目支出绩效自评表: a title, not an amount's subject
         if first_subject is not None:
@@ -341,6 +363,7 @@ def _read_sentence(  # noqa: PLR0917 — the reading state of the paragraph, pas
             # "2018年度预算安排三公经费总额为63.46万元": the budget word before the subject
             # (一般公共预算安排…: the funds' source, not a budget)
             budget_lead = bool(re.search(r"(?<!公共)预算(?:安排|数)?的?$", lead[-8:])) and "决算" not in lead
+        previous_cue = ""
         for q in quantities(clause):
             if q.start < position:
                 continue
@@ -350,12 +373,17 @@ def _read_sentence(  # noqa: PLR0917 — the reading state of the paragraph, pas
             for m in _SUBJECT_RE.finditer(clause, position, q.start):
                 if m.start() == position and _SUBJECT_MAP[m.group(0)] in (_INCOME, _EXPENDITURE):
                     continue  # “三公”经费支出总额: the total of the subject just named, not 支出总额
+                if _is_share_whole(clause, m.start()):
+                    continue
                 local = m
             if local is not None:
                 subject = _subject(local.group(0), sentence)
                 cue = clause[local.end() : q.start]
             if q.unit in _COUNT_UNITS and q.unit != "年":
                 continue  # "批复预算8个项目985万元": the budget word still governs the amount after the count
+            if q.unit == "%" and cue in ("的", "的比例") and _COMPLETED_BUDGET.search(previous_cue):
+                cue = previous_cue + cue  # 完成全年预算84.82万元的73.2%: the rate of the budget just named
+            previous_cue = cue
             position = q.end
             _year_comparison(clause, q, subject, prov, result)
             budget_word = _last_budget_word(cue)
@@ -366,6 +394,8 @@ def _read_sentence(  # noqa: PLR0917 — the reading state of the paragraph, pas
             stated = _role(q, cue, subject, budget_word, clause, against_budget=against_budget)
             if stated is not None and subject is not None:
                 stated, budget_mode = _in_budget_mode(stated, subject, cue, budget_mode)
+            if stated is not None and other_year and subject is not None and stated[0] in subject.changes():
+                stated = None
             if stated is not None:
                 key, value, unit = stated
                 result.facts.append(Stated(key, value, unit, prov))
@@ -377,6 +407,12 @@ def _read_sentence(  # noqa: PLR0917 — the reading state of the paragraph, pas
                 unchanged_key = subject.budget_change
             if unchanged_key:
                 result.facts.append(Stated(unchanged_key, Decimal(0), "万元", prov))  # 与预算相比无变化: stated as 0
+    if on_earlier_budget and not re.search(r"决算|实际", sentence):
+        # 公务接待费638万元,比上年年初预算减少317万元: an amount compared with last year's budget is a budget
+        for index in range(first_fact, len(result.facts)):
+            fact = result.facts[index]
+            if fact.key in _BUDGET_OF:
+                result.facts[index] = replace(fact, key=_BUDGET_OF[fact.key])
     return subject, budget_mode
 
 
@@ -401,6 +437,8 @@ def _in_budget_mode(
         return stated, budget_mode
     if key == subject.budget:
         return stated, budget_mode or not _COMPARISON.search(cue)  # 较预算数1237万元 compares, states no budget
+    if budget_mode and re.search(r"决算|实际", cue):
+        return stated, False  # 比上年决算数增加38.97万元: the actual figures again
     if not budget_mode or _ACTUAL_CUE.search(cue):
         return stated, False if key == subject.amount else budget_mode
     if key == subject.amount and subject.budget:
@@ -453,7 +491,7 @@ def _role(
     if q.unit == "%":
         if subject is not None and subject.saving_rate and re.search(r"节约", cue):
             return subject.saving_rate, q.number, "%"
-        if subject is not None and subject.execution_rate and re.search(r"(完成预算|执行率|控制率|完成年初预算)", cue):
+        if subject is not None and subject.execution_rate and re.search(r"(完成(?:全年|年初)?预算|执行率|控制率)", cue):
             return subject.execution_rate, q.number, "%"
         if budget_word in ("预算执行率", "执行率") and (subject is None or subject.execution_rate is None):
             return "execution_rate", q.number, "%"
@@ -471,7 +509,9 @@ def _role(
     if subject is not None and changed and against_budget:
         # 较年初预算数减少10.93万元: spending against the budget
         return (subject.budget_variance, sign * amount, q.unit) if subject.budget_variance else None
-    budget_cue = "预算" in cue and "完成预算" not in cue and "决算" not in cue
+    # 完成预算12.02万元的100%: the amount between 完成预算 and 的 is the budget the rate is of
+    budget_of_rate = bool(_COMPLETED_BUDGET.search(cue)) and clause[q.end : q.end + 1] == "的"
+    budget_cue = "预算" in cue and ("完成预算" not in cue or budget_of_rate) and "决算" not in cue
     if subject is not None and subject.budget and budget_cue and not changed:
         return subject.budget, amount, q.unit
     if budget_word is not None and (subject is None or subject.budget is None):
@@ -492,8 +532,17 @@ def _role(
 
 # The only words that may stand between a subject and its amount: anything else (投入资金, 培训经费 ...)
 # means the number is about something the subject does not name.
+_SHARE_OF = re.compile(r"占[总全]?$")
+
+
+def _is_share_whole(clause: str, at: int) -> bool:
+    """A subject named right after 占 (占总支出决算的77.90%) is the whole a share is of, not a new subject."""
+    return _SHARE_OF.search(clause, max(0, at - 2), at) is not None
+
+
+_COMPLETED_BUDGET = re.compile(r"完成(?:全年|年初|调整后)?预算(?:数)?$")
 _AMOUNT_CUE = re.compile(
-    r"(?:支出|决算|总额|金额|合计|共计|总计|汇总|实际|完成|发生|为|是|共|计|达|本年度?|全年|年度|数|额|了|的|总|"
+    r"(?:(?:一般公共预算)?财政拨款|支出|决算|总额|金额|合计|共计|总计|汇总|实际|完成|发生|为|是|共|计|达|本年度?|全年|年度|数|额|了|的|总|"
     r"[:：\s]|(?:19|20)\d{2}年度?|[“”\"])*"
 )
 

@@ -52,6 +52,7 @@ class Parts:
     total: Decimal
     parts: tuple[Decimal, ...]
     text: str  # the sentence(s), for the evidence
+    complete: bool = False  # the sentence says how many kinds there are (二类支出) and 其中 lists them all
 
 
 @dataclass(frozen=True, slots=True)
@@ -93,23 +94,42 @@ def _whole(lead: str, unit: str) -> Decimal | None:
 
 
 def breakdowns(text: str) -> Iterator[Parts]:
-    """Each "whole … 其中 parts" of a text, unit by unit, where the whole is one figure of its unit."""
+    """Each "whole … 其中 parts" of a text, unit by unit, where the whole is one figure of its unit.
+
+    When the lead says how many kinds make the whole ("部门预算项目支出、专项预算支出二类支出，总预算…"),
+    the parts are read whatever their clause names (their own names may hold 预算), and a 其中 that
+    lists that many parts is the whole breakdown.
+    """
     previous = ""
     for sentence in sentences(text):
         at = sentence.find("其中")
         if at >= 0:
             head = sentence[:at].strip("，,：: ")
             lead, body = (head, sentence[at:]) if len(head) > 4 else (previous, sentence[at:])
+            kinds = _kinds(lead)
             pieces: dict[str, list[Decimal]] = {}
-            for number, unit, _ in _figures(body, attributes=False):
+            for number, unit, _ in _figures(body, attributes=kinds is not None):
                 pieces.setdefault(unit, []).append(number)
             for unit, parts in pieces.items():
                 total = _whole(lead, unit)
                 # A part above the whole means the 其中 is about something else (派出机构7个。其中副处机构10个).
                 if total is None or len(parts) < 2 or max(parts) > total or _nested(parts):
                     continue
-                yield Parts("breakdown", unit, total, tuple(parts), sentence if lead == head else f"{lead}。{body}")
+                evidence = sentence if lead == head else f"{lead}。{body}"
+                yield Parts("breakdown", unit, total, tuple(parts), evidence, complete=kinds == len(parts))
         previous = sentence
+
+
+_KINDS = re.compile(r"(?<![\d.])([一二两三四五六七八九\d])\s*(?:大类|类|部分|种)")
+_NUMERALS = {"一": 1, "二": 2, "两": 2, "三": 3, "四": 4, "五": 5, "六": 6, "七": 7, "八": 8, "九": 9}
+
+
+def _kinds(lead: str) -> int | None:
+    """How many kinds the lead says make the whole (二类支出, 两部分), when it says so once."""
+    found = _KINDS.findall(lead)
+    if len(found) != 1:
+        return None
+    return _NUMERALS.get(found[0]) or int(found[0])
 
 
 def _nested(parts: list[Decimal]) -> bool:
@@ -175,7 +195,8 @@ def prose_parts_sum(ctx: Context) -> Iterator[Issue]:
     检查什么：
         报告正文（以及自评表“年度总体目标”的预期目标、实际完成情况栏）一句话（或紧接的“其中”句）写了
         合计与分项时：同一单位的分项之和是否超过合计（“其中”
-        可能只列出一部分，少于合计不报告；分项超过合计本身的，说明“其中”说的是别的事，也不报告）；
+        可能只列出一部分，少于合计不报告；分项超过合计本身的，说明“其中”说的是别的事，也不报告；句中写明
+        合计由几类组成（“二类支出”“两部分”）而“其中”正好列出这几类时，分项之和少于合计也报告）；
         “共 N 个……年初 a 个……年中增加 b 个”是否 a + b = N。金额按各数的印刷精度比较。
     为什么重要：
         文字中的合计与分项常是分别手写的，对不上说明有一处漏算或抄错，读者不知以哪个为准。
@@ -192,7 +213,7 @@ def prose_parts_sum(ctx: Context) -> Iterator[Issue]:
             parts = [Figure.printed(p, found.text) if money else Figure(p) for p in found.parts]
             comparison = check_sum(total, parts, ctx.profile.tolerances.amount if money else Decimal(0))
             summed = sum(found.parts, Decimal(0))
-            if comparison.ok or (found.kind == "breakdown" and summed < found.total):
+            if comparison.ok or (found.kind == "breakdown" and summed < found.total and not found.complete):
                 continue
             unit = found.unit
             if found.kind == "additions":
@@ -200,9 +221,10 @@ def prose_parts_sum(ctx: Context) -> Iterator[Issue]:
                 message = f"{listing} = {fmt(summed)} {unit}，与所述共 {fmt(found.total)} {unit} 不符"
             else:
                 listing = " + ".join(fmt(p) for p in found.parts)
+                kinds, more = ("", "多于") if summed > found.total else (f" {len(found.parts)} 类", "少于")
                 message = (
-                    f"其中所列 {listing} = {fmt(summed)} {unit}，多于所述合计 {fmt(found.total)} {unit}"
-                    f"（差 {fmt(summed - found.total)}）"
+                    f"其中所列{kinds} {listing} = {fmt(summed)} {unit}，{more}所述合计 {fmt(found.total)} {unit}"
+                    f"（差 {fmt(abs(summed - found.total))}）"
                 )
             yield Issue(
                 message, (found.total, *found.parts, summed), (provenance.with_text(short_text(found.text, 80)),)

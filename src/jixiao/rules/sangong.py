@@ -229,6 +229,8 @@ def sangong_change_rate_mismatch(ctx: Context) -> Iterator[Issue]:
     检查什么：
         增减率是否等于 增减额 ÷ 上年数，上年数 = 本年数 − 增减额（允许四舍五入；截尾为 info）。预算较上年
         预算的增减率（“三公”经费、公务接待费、公务用车费预算）同样检查，上年预算 = 本年预算 − 增减额。
+        本年数按其末位四舍五入（3923 万元 ±0.5）时，同样位数的增减额（332）也是两个取整数之差，按同样的
+        末位计入容差。
     为什么重要：
         三公经费的同比变化是整体支出评价的共性指标（“三公经费变动率”）。
     示例：
@@ -247,6 +249,7 @@ def sangong_change_rate_mismatch(ctx: Context) -> Iterator[Issue]:
         change, current = ctx.figure(f"{subject}_change"), ctx.figure(current_key)
         if change is None or current is None or _apart(ctx, subject, current_key):
             continue
+        change = change.rounded_like(current)
         yield from rate_issue(
             ctx,
             f"{subject}_change_rate",

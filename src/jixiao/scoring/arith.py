@@ -172,6 +172,15 @@ class Figure:
     def minus(self, other: Figure) -> Figure:
         return Figure(self.value - other.value, self.below + other.above, self.above + other.below)
 
+    def rounded_like(self, other: Figure) -> Figure:
+        """This figure, when printed exact (a short whole number: 332), rounded as `other` is when that
+        one is rounded at the same decimals (3923 → ±0.5): a change of a rounded amount is the difference
+        of two rounded amounts, so its last digit is no surer than theirs."""
+        if not self.exact or other.exact or decimals_of(self.value) > other.decimals:
+            return self
+        h = min(other.below, other.above)
+        return Figure(self.value, h, 2 * h) if self.value >= 0 else Figure(self.value, 2 * h, h)
+
     def negated(self) -> Figure:
         return Figure(-self.value, self.above, self.below)
 
