@@ -31,7 +31,25 @@ from jixiao.rules import check, select_rules
 from jixiao.scoring import score
 
 ProfileArg = str | Path | Profile | None
-CHECKED_SUFFIXES = frozenset({".txt", ".docx", ".doc", ".xlsx", ".xls", ".pdf", ".html", ".htm", ".wps", ".et"})
+CHECKED_SUFFIXES = frozenset(
+    {
+        ".txt",
+        ".docx",
+        ".doc",
+        ".xlsx",
+        ".xls",
+        ".pdf",
+        ".html",
+        ".htm",
+        ".wps",
+        ".et",
+        ".png",
+        ".jpg",
+        ".jpeg",
+        ".tif",
+        ".tiff",
+    }
+)
 CACHE_ENV = "JIXIAO_CACHE_DIR"
 
 

@@ -1,0 +1,97 @@
+"""Page images made ready for recognition: red seals removed, turned upright, deskewed.
+
+A stamp over a number must not change the number: the seal's red ink is dropped (HSV: red hue,
+saturated, not dark) before recognition, which keeps the black text printed under it. A skew of up
+to a few degrees is measured (the angle at which the rows of text and the ruling lines are most
+sharply horizontal) and undone, since a 0.8° skew already breaks ruling-line detection. A page set
+sideways shows in what the recogniser finds (text lines taller than wide); `scan_page` then tries
+both quarter turns.
+"""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING, Any
+
+if TYPE_CHECKING:
+    from numpy.typing import NDArray
+
+    Image = NDArray[Any]  # uint8: height × width × 3 (RGB) or height × width (gray)
+else:
+    Image = Any
+
+MAX_SKEW = 3.0  # degrees searched either way
+_PROFILE_WIDTH = 800  # pixels: skew is measured on a downscaled copy
+
+
+def remove_seals(rgb: Image) -> Image:
+    """The page with red and orange ink (seals, red-ink signatures) turned white."""
+    import cv2
+    import numpy as np
+
+    hsv = cv2.cvtColor(rgb, cv2.COLOR_RGB2HSV)
+    hue, sat, val = hsv[..., 0], hsv[..., 1], hsv[..., 2]
+    red = ((hue <= 12) | (hue >= 160)) & (sat >= 70) & (val >= 90)
+    out = rgb.copy()
+    out[red] = 255
+    return np.asarray(out, dtype=np.uint8)
+
+
+def is_blank(gray: Image) -> bool:
+    """Whether a page holds next to no ink (fewer than 1 in 5000 pixels darker than mid-grey)."""
+    import numpy as np
+
+    return bool(np.count_nonzero(gray < 128) < gray.size / 5000)
+
+
+def deskew(gray: Image) -> tuple[Image, float]:
+    """The page deskewed, with the angle (degrees, counter-clockwise) it was turned by."""
+    import cv2
+    import numpy as np
+
+    angle = _skew(_ink(gray))
+    if abs(angle) < 0.05:
+        return gray, 0.0
+    h, w = gray.shape
+    matrix = cv2.getRotationMatrix2D((w / 2, h / 2), angle, 1.0)
+    turned = cv2.warpAffine(gray, matrix, (w, h), flags=cv2.INTER_LINEAR, borderValue=255)
+    return np.asarray(turned, dtype=np.uint8), angle
+
+
+def quarter_turns(gray: Image) -> list[Image]:
+    """The page turned a quarter counter-clockwise and a quarter clockwise: the candidates for a sideways page."""
+    import numpy as np
+
+    return [np.ascontiguousarray(np.rot90(gray, k)) for k in (1, 3)]
+
+
+def _ink(gray: Image) -> Image:
+    """A small binary copy of the page: 1 where there is ink."""
+    import cv2
+    import numpy as np
+
+    h, w = gray.shape
+    scale = min(1.0, _PROFILE_WIDTH / max(h, w))
+    small = cv2.resize(gray, (max(1, int(w * scale)), max(1, int(h * scale))), interpolation=cv2.INTER_AREA)
+    _, binary = cv2.threshold(small, 0, 1, cv2.THRESH_BINARY_INV + cv2.THRESH_OTSU)
+    return np.asarray(binary, dtype=np.uint8)
+
+
+def _sharpness(ink: Image, angle: float) -> float:
+    """How sharply the ink falls into horizontal rows at this rotation (sum of squared row-sum steps)."""
+    import cv2
+    import numpy as np
+
+    if angle:
+        h, w = ink.shape
+        matrix = cv2.getRotationMatrix2D((w / 2, h / 2), angle, 1.0)
+        ink = cv2.warpAffine(ink, matrix, (w, h), flags=cv2.INTER_NEAREST, borderValue=0)
+    rows = ink.sum(axis=1, dtype=np.float64)
+    return float(np.square(np.diff(rows)).sum())
+
+
+def _skew(ink: Image) -> float:
+    """The rotation (degrees) that makes the page's rows sharpest: coarse steps, then fine ones."""
+    coarse = [a / 2 for a in range(int(-2 * MAX_SKEW), int(2 * MAX_SKEW) + 1)]
+    best = max(coarse, key=lambda a: _sharpness(ink, a))
+    fine = [best + d / 20 for d in range(-10, 11)]
+    return max(fine, key=lambda a: _sharpness(ink, a))
