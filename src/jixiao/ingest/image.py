@@ -14,7 +14,7 @@ from pathlib import Path
 from typing import Any
 
 from jixiao.errors import CorruptFile, TooLarge
-from jixiao.ingest.limits import Limits
+from jixiao.ingest.limits import Limits, allow_more_time
 from jixiao.ingest.pdf_lines import joiner
 from jixiao.ingest.scan_page import ScannedPage, read_page_image
 from jixiao.model.document import Block, Document, Paragraph, Source, number_blocks
@@ -36,6 +36,7 @@ def read_image(path: Path, limits: Limits) -> Document:
             for number, frame in enumerate(ImageSequence.Iterator(image), start=1):
                 if number > limits.max_pdf_pages:
                     raise TooLarge(path, f"图片页数过多（上限 {limits.max_pdf_pages} 页）", "too many frames")
+                allow_more_time(limits.ocr_seconds_per_page)
                 pages.append(_read_frame(path, frame, number))
     except Image.DecompressionBombError:
         raise TooLarge(path, "图片过大，超过像素上限", "image too large (pixel limit)") from None

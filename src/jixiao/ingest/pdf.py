@@ -142,7 +142,7 @@ def read_pdf(path: Path, limits: Limits) -> Document:
         # No text because the page content could not be parsed, not because it is a scan.
         raise CorruptFile(path, "PDF 文件已损坏，页面内容无法解析", "corrupt PDF: the page content cannot be parsed")
     damage = [f"PDF 结构有损坏，已尽量读取（{complaints.count} 处） / damaged PDF read as far as possible"]
-    recognised = _recognise_scans(path, pages)
+    recognised = _recognise_scans(path, pages, limits)
     _reject_scanned(path, pages)
     blocks = _join_pages(pages)
     warnings = damage if complaints.count else []
@@ -218,7 +218,7 @@ def _reject_unmapped(path: Path, pages: list[_PageText]) -> None:
         )
 
 
-def _recognise_scans(path: Path, pages: list[_PageText]) -> list[str]:
+def _recognise_scans(path: Path, pages: list[_PageText], limits: Limits) -> list[str]:
     """Pages without a text layer (an image over the page, or no text beside images) read by OCR
     (`scan_pdf`) in place; their warnings. Without the OCR engine installed they stay unread."""
     numbers = [n for n, p in enumerate(pages, start=1) if p.scanned or (p.has_images and not p.has_text)]
@@ -228,7 +228,7 @@ def _recognise_scans(path: Path, pages: list[_PageText]) -> list[str]:
         from jixiao.ingest.scan_pdf import recognise_pages
     except ImportError:
         return []
-    scans = recognise_pages(path, numbers)
+    scans = recognise_pages(path, numbers, limits)
     for number, scan in scans.items():
         page = pages[number - 1]
         page.blocks, page.flags, page.size, page.body_bottom = scan.blocks, scan.flags, scan.size, scan.body_bottom

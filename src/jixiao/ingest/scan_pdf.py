@@ -10,12 +10,13 @@ from __future__ import annotations
 from collections.abc import Iterable
 from pathlib import Path
 
+from jixiao.ingest.limits import Limits, allow_more_time
 from jixiao.ingest.scan_page import ScannedPage, read_page_image
 
 SCAN_DPI = 200
 
 
-def recognise_pages(path: Path, numbers: Iterable[int], dpi: int = SCAN_DPI) -> dict[int, ScannedPage]:
+def recognise_pages(path: Path, numbers: Iterable[int], limits: Limits, dpi: int = SCAN_DPI) -> dict[int, ScannedPage]:
     """The recognised pages, by their 1-based number."""
     import numpy as np
     import pypdfium2 as pdfium
@@ -24,6 +25,7 @@ def recognise_pages(path: Path, numbers: Iterable[int], dpi: int = SCAN_DPI) -> 
     pdf = pdfium.PdfDocument(path)
     try:
         for number in numbers:
+            allow_more_time(limits.ocr_seconds_per_page)
             page = pdf[number - 1]
             try:
                 bitmap = page.render(scale=dpi / 72)

@@ -43,6 +43,50 @@ def is_blank(gray: Image) -> bool:
     return bool(np.count_nonzero(gray < 128) < gray.size / 5000)
 
 
+def flatten_sheet(gray: Image) -> Image:
+    """A photographed sheet (a light quadrilateral on a darker ground) warped back to a rectangle;
+    a scan, whose paper fills the image, is returned as it is."""
+    import cv2
+    import numpy as np
+
+    h, w = gray.shape
+    small_scale = min(1.0, _PROFILE_WIDTH / max(h, w))
+    small = cv2.resize(gray, (max(1, int(w * small_scale)), max(1, int(h * small_scale))))
+    _, paper = cv2.threshold(cv2.GaussianBlur(small, (5, 5), 0), 0, 255, cv2.THRESH_BINARY + cv2.THRESH_OTSU)
+    paper = cv2.morphologyEx(paper, cv2.MORPH_CLOSE, cv2.getStructuringElement(cv2.MORPH_RECT, (25, 25)))
+    contours, _ = cv2.findContours(paper, cv2.RETR_EXTERNAL, cv2.CHAIN_APPROX_SIMPLE)
+    if not contours:
+        return gray
+    sheet = max(contours, key=cv2.contourArea)
+    area = cv2.contourArea(sheet) / (small.shape[0] * small.shape[1])
+    quad = cv2.approxPolyDP(sheet, 0.02 * cv2.arcLength(sheet, True), True)
+    if len(quad) != 4 or not 0.4 < area < 0.97:
+        return gray  # the paper fills the image (a scan) or is no clear quadrilateral
+    corners = _ordered(quad.reshape(4, 2).astype(np.float32) / small_scale)
+    top = np.linalg.norm(corners[1] - corners[0])
+    side = np.linalg.norm(corners[3] - corners[0])
+    size = (int(top), int(side))
+    target = np.array([[0, 0], [size[0], 0], [size[0], size[1]], [0, size[1]]], dtype=np.float32)
+    matrix = cv2.getPerspectiveTransform(corners, target)
+    flat = cv2.warpPerspective(gray, matrix, size, flags=cv2.INTER_LINEAR, borderValue=255)
+    # Uneven light: divide by the background (a wide blur), so the far side is as white as the near one.
+    background = cv2.GaussianBlur(flat, (0, 0), sigmaX=max(size) / 30)
+    even = cv2.divide(flat, np.maximum(background, 1), scale=255)
+    return np.asarray(even, dtype=np.uint8)
+
+
+def _ordered(points: Image) -> Image:
+    """Corners in the order top-left, top-right, bottom-right, bottom-left."""
+    import numpy as np
+
+    sums = points.sum(axis=1)
+    diffs = np.diff(points, axis=1).ravel()
+    return np.array(
+        [points[np.argmin(sums)], points[np.argmin(diffs)], points[np.argmax(sums)], points[np.argmax(diffs)]],
+        dtype=np.float32,
+    )
+
+
 def deskew(gray: Image) -> tuple[Image, float]:
     """The page deskewed, with the angle (degrees, counter-clockwise) it was turned by."""
     import cv2
