@@ -30,7 +30,7 @@ from jixiao.ingest.pdf_lines import (
     typical_gap,
 )
 from jixiao.ingest.pdf_tables import Reach, grid
-from jixiao.ingest.scan_prep import deskew, flatten_sheet, is_blank, quarter_turns, remove_seals
+from jixiao.ingest.scan_prep import deskew, flatten_sheet, gray_without_seals, is_blank, quarter_turns
 from jixiao.ingest.scan_tables import table_cells
 from jixiao.model.document import Block, Paragraph, Table
 
@@ -61,9 +61,8 @@ class ScannedPage:
 
 def read_page_image(rgb: Image, number: int, dpi: float, engine: ocr.OcrEngine | None = None) -> ScannedPage:
     """Recognise one page image (RGB, `dpi` pixels per inch) into blocks with page and bbox provenance."""
-    import cv2
 
-    original = flatten_sheet(cv2.cvtColor(remove_seals(rgb), cv2.COLOR_RGB2GRAY))
+    original = flatten_sheet(gray_without_seals(rgb))
     if is_blank(original):
         out = ScannedPage(size=(original.shape[1] * 72.0 / dpi, original.shape[0] * 72.0 / dpi))
         out.warnings.append(f"第{number}页是空白页 / page {number} is blank")

@@ -1,7 +1,8 @@
 """Page images made ready for recognition: red seals removed, turned upright, deskewed.
 
-A stamp over a number must not change the number: the seal's red ink is dropped (HSV: red hue,
-saturated, not dark) before recognition, which keeps the black text printed under it. A skew of up
+A stamp over a number must not change the number: where the ink is red (HSV: red hue, saturated)
+the grey comes from the red channel, in which the seal is as light as paper and the black print
+under it stays dark. A skew of up
 to a few degrees is measured (the angle at which the rows of text and the ruling lines are most
 sharply horizontal) and undone, since a 0.8° skew already breaks ruling-line detection. A page set
 sideways shows in what the recogniser finds (text lines taller than wide); `scan_page` then tries
@@ -23,16 +24,26 @@ MAX_SKEW = 3.0  # degrees searched either way
 _PROFILE_WIDTH = 800  # pixels: skew is measured on a downscaled copy
 
 
-def remove_seals(rgb: Image) -> Image:
-    """The page with red and orange ink (seals, red-ink signatures) turned white."""
+def gray_without_seals(rgb: Image) -> Image:
+    """The page in grey with red and orange ink (seals, red-ink signatures) faded to paper.
+
+    Where the ink is red the grey is taken from the red channel alone, in which red ink is nearly as
+    light as paper while black print under it stays dark: a stamp over a number leaves the number.
+    """
     import cv2
     import numpy as np
 
+    gray = cv2.cvtColor(rgb, cv2.COLOR_RGB2GRAY)
     hsv = cv2.cvtColor(rgb, cv2.COLOR_RGB2HSV)
-    hue, sat, val = hsv[..., 0], hsv[..., 1], hsv[..., 2]
-    red = ((hue <= 12) | (hue >= 160)) & (sat >= 70) & (val >= 90)
-    out = rgb.copy()
-    out[red] = 255
+    hue, sat = hsv[..., 0], hsv[..., 1]
+    red = ((hue <= 12) | (hue >= 160)) & (sat >= 70)
+    if not red.any():
+        return np.asarray(gray, dtype=np.uint8)
+    channel = rgb[..., 0].astype(np.float32)
+    ink = float(np.percentile(channel[red], 90))  # the seal's own red, as bright as it gets
+    faded = np.clip(channel * (255.0 / max(ink, 1.0)), 0, 255)
+    out = gray.copy()
+    out[red] = faded[red].astype(np.uint8)
     return np.asarray(out, dtype=np.uint8)
 
 

@@ -4,7 +4,7 @@ Stages, each a plain function (as pdfplumber's table finder): ruling lines by mo
 with a long thin kernel keeps only the horizontal, then the vertical strokes); grid lines as the
 distinct positions of those strokes within one table (a connected frame of lines); elementary cells
 between consecutive grid lines; and merges where the rule between two neighbouring cells is missing
-(less than half of it inked). The rectangles then go to `pdf_tables.grid` like a PDF's, so a scanned
+(less than 40% of it inked). The rectangles then go to `pdf_tables.grid` like a PDF's, so a scanned
 table has the same span-aware grid as a born-digital one.
 """
 
@@ -23,7 +23,7 @@ Box = tuple[float, float, float, float]
 
 _MIN_CELLS = 2
 _MIN_RULE = 30  # pixels of stroke on a row or column for it to hold a rule
-_RULE_INKED = 0.5  # share of a rule's length that must be inked for it to separate two cells
+_RULE_INKED = 0.4  # share of a rule's length that must be inked for it to separate two cells
 
 
 def table_cells(gray: Image) -> list[list[Box]]:
