@@ -69,9 +69,7 @@ def run() -> str:
     ]
     for name, row in rows:
         per_page = row["seconds"] / pages
-        lines.append(
-            f"| {name} | {per_page:.2f} | {1 / per_page:.2f} | {row['peak_mb']:.0f} | {int(row['tables'])} |"
-        )
+        lines.append(f"| {name} | {per_page:.2f} | {1 / per_page:.2f} | {row['peak_mb']:.0f} | {int(row['tables'])} |")
     return "\n".join(lines) + "\n"
 
 
