@@ -71,7 +71,12 @@ class RapidOcrEngine:
         if threads:
             params["EngineConfig.onnxruntime.intra_op_num_threads"] = threads
         self._engine = RapidOCR(params=params)
-        self.version = f"rapidocr-{version('rapidocr')}"
+        self.version = self.default_version()
+
+    @staticmethod
+    def default_version() -> str:
+        """The engine and the models it loads: a cache key part that changes when either does."""
+        return f"rapidocr-{version('rapidocr')}-" + "-".join(RapidOcrEngine._MODELS.values())
 
     def recognize(self, image: Image) -> list[Word]:
         result: Any = self._engine(image, return_word_box=True)
@@ -107,11 +112,12 @@ def cache_dir() -> Path | None:
 
 def recognize(image: Image, engine: OcrEngine | None = None) -> list[Word]:
     """The words of a page image, from the cache when this image was recognised before."""
-    engine = engine or default_engine()
     folder = cache_dir()
     if folder is None:
-        return engine.recognize(image)
-    digest = hashlib.sha256(f"{engine.version}:{image.shape}".encode())
+        return (engine or default_engine()).recognize(image)
+    # The default engine is only loaded on a cache miss: a cached batch never loads the models.
+    name = engine.version if engine is not None else RapidOcrEngine.default_version()
+    digest = hashlib.sha256(f"{name}:{image.shape}".encode())
     digest.update(memoryview(image.tobytes()))
     cached = folder / f"{digest.hexdigest()}.json"
     if cached.is_file():
@@ -119,7 +125,7 @@ def recognize(image: Image, engine: OcrEngine | None = None) -> list[Word]:
             return [Word(w[0], tuple(w[1]), tuple(w[2]), w[3]) for w in json.loads(cached.read_text("utf-8"))]
         except (ValueError, IndexError, TypeError):
             pass  # a damaged cache entry is recognised again
-    words = engine.recognize(image)
+    words = (engine or default_engine()).recognize(image)
     _write_atomically(cached, json.dumps([[w.text, w.box, w.line_box, w.confidence] for w in words]))
     return words
 
