@@ -16,8 +16,9 @@ from typing import Any
 from jixiao.errors import CorruptFile, TooLarge
 from jixiao.ingest.limits import Limits, allow_more_time
 from jixiao.ingest.pdf_lines import joiner
+from jixiao.ingest.pdf_tables import Reach, continue_table
 from jixiao.ingest.scan_page import ScannedPage, read_page_image
-from jixiao.model.document import Block, Document, Paragraph, Source, number_blocks
+from jixiao.model.document import Block, Document, Paragraph, Source, Table, number_blocks
 
 MAX_PIXELS = 60_000_000  # A4 at 600 dpi is 35 million
 MAX_SIDE = 3600  # pixels: an A4 page at about 300 dpi; larger frames are scaled down
@@ -82,13 +83,20 @@ def _dpi(frame: Any) -> float:
 
 
 def join_scanned(pages: list[ScannedPage]) -> list[Block]:
-    """The pages' blocks in order; a paragraph that runs on continues with the next page's first one."""
+    """The pages' blocks in order: a paragraph that runs on continues with the next page's first one,
+    and a table at the top of a page continues the table that ended the page before when their
+    columns agree (`pdf_tables.continue_table`, as for a PDF)."""
     blocks: list[Block] = []
+    reach: dict[int, Reach] = {}
     carry = False
     for page in pages:
+        reach.update(page.reach)
         page_blocks = [b for _, b in page.blocks]
         head = page_blocks[0] if page_blocks else None
-        if carry and isinstance(head, Paragraph) and not page.flags[id(head)][0]:
+        if isinstance(head, Table) and blocks and isinstance(blocks[-1], Table):
+            if continue_table(blocks[-1], head, reach):
+                page_blocks.pop(0)
+        elif carry and isinstance(head, Paragraph) and not page.flags[id(head)][0]:
             previous = blocks[-1]
             assert isinstance(previous, Paragraph)
             previous.text += joiner(previous.text[-1:], head.text[:1]) + head.text

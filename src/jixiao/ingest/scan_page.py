@@ -62,7 +62,7 @@ class ScannedPage:
 def read_page_image(rgb: Image, number: int, dpi: float, engine: ocr.OcrEngine | None = None) -> ScannedPage:
     """Recognise one page image (RGB, `dpi` pixels per inch) into blocks with page and bbox provenance."""
 
-    original = flatten_sheet(gray_without_seals(rgb))
+    original = flatten_sheet(gray_without_seals(rgb), dpi)
     if is_blank(original):
         out = ScannedPage(size=(original.shape[1] * 72.0 / dpi, original.shape[0] * 72.0 / dpi))
         out.warnings.append(f"第{number}页是空白页 / page {number} is blank")

@@ -22,6 +22,8 @@ else:
 
 MAX_SKEW = 3.0  # degrees searched either way
 _PROFILE_WIDTH = 800  # pixels: skew is measured on a downscaled copy
+_A4_INCHES = (8.27, 11.69)
+_A4_RATIO = _A4_INCHES[1] / _A4_INCHES[0]
 
 
 def gray_without_seals(rgb: Image) -> Image:
@@ -54,9 +56,11 @@ def is_blank(gray: Image) -> bool:
     return bool(np.count_nonzero(gray < 128) < gray.size / 5000)
 
 
-def flatten_sheet(gray: Image) -> Image:
+def flatten_sheet(gray: Image, dpi: float) -> Image:
     """A photographed sheet (a light quadrilateral on a darker ground) warped back to a rectangle;
-    a scan, whose paper fills the image, is returned as it is."""
+    a scan, whose paper fills the image, is returned as it is. A sheet of A4 proportions becomes A4
+    at `dpi`, so every page of a photographed report has the same frame (a table continued on the
+    next page then has the same columns)."""
     import cv2
     import numpy as np
 
@@ -74,9 +78,12 @@ def flatten_sheet(gray: Image) -> Image:
     if len(quad) != 4 or not 0.4 < area < 0.97:
         return gray  # the paper fills the image (a scan) or is no clear quadrilateral
     corners = _ordered(quad.reshape(4, 2).astype(np.float32) / small_scale)
-    top = np.linalg.norm(corners[1] - corners[0])
-    side = np.linalg.norm(corners[3] - corners[0])
+    top = float(np.linalg.norm(corners[1] - corners[0]))
+    side = float(np.linalg.norm(corners[3] - corners[0]))
     size = (int(top), int(side))
+    if abs(max(top, side) / max(min(top, side), 1.0) - _A4_RATIO) < 0.1:
+        short, long = int(_A4_INCHES[0] * dpi), int(_A4_INCHES[1] * dpi)
+        size = (short, long) if side >= top else (long, short)
     target = np.array([[0, 0], [size[0], 0], [size[0], size[1]], [0, size[1]]], dtype=np.float32)
     matrix = cv2.getPerspectiveTransform(corners, target)
     flat = cv2.warpPerspective(gray, matrix, size, flags=cv2.INTER_LINEAR, borderValue=255)
