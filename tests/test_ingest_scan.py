@@ -281,3 +281,17 @@ def test_a_corrupt_image_is_one_clear_error(tmp_path: Path) -> None:
         read(path)
     assert str(path) in caught.value.one_line() and "\n" not in caught.value.one_line()
     assert path.read_bytes() == before
+
+
+def test_a_photographed_sheet_is_flattened_to_a4_with_its_table() -> None:
+    from jixiao.ingest.scan_prep import flatten_sheet
+    from jixiao.samples.scans import photo
+
+    sheet = Image.new("RGB", (1169, 1654), "white")  # A4 at about 141 dpi
+    sheet.paste(_grid_image(0.0).resize((1000, 750)), (80, 200))
+    shot = np.asarray(photo(sheet, random.Random(3)).convert("L"))
+    flat = flatten_sheet(shot, 141)
+    assert flat.shape == (int(11.69 * 141), int(8.27 * 141))
+    gray, _ = deskew(flat)
+    tables = table_cells(gray)
+    assert len(tables) == 1 and len(tables[0]) == 10
