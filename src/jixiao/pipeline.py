@@ -33,7 +33,9 @@ from jixiao.scoring import score
 ProfileArg = str | Path | Profile | None
 # Reads a report that is already typed (an extract JSON, a filled entry template); None for a document.
 ReportLoader = Callable[[Path], Report | None]
-CHECKED_SUFFIXES = frozenset({".txt", ".docx", ".doc", ".xlsx", ".xls", ".pdf", ".html", ".htm", ".wps", ".et"})
+DOCUMENT_SUFFIXES = (".txt", ".docx", ".doc", ".xlsx", ".xls", ".pdf", ".html", ".htm", ".wps", ".et")
+IMAGE_SUFFIXES = (".png", ".jpg", ".jpeg", ".tif", ".tiff")  # scans, read by OCR
+CHECKED_SUFFIXES = frozenset(DOCUMENT_SUFFIXES + IMAGE_SUFFIXES)
 CACHE_ENV = "JIXIAO_CACHE_DIR"
 
 

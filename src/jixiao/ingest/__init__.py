@@ -101,6 +101,12 @@ def _read_html(path: Path, limits: Limits) -> Document:
     return read_html(path, limits)
 
 
+def _read_image(path: Path, limits: Limits) -> Document:
+    from jixiao.ingest.image import read_image
+
+    return read_image(path, limits)
+
+
 def _read_ole(path: Path, limits: Limits) -> Document:
     from jixiao.ingest.office import read_ole
 
@@ -134,4 +140,5 @@ _READERS = {
     "excelxml": _text_office("excelxml"),
     "mht": _text_office("mht"),
     "json": _read_json,
+    "image": _read_image,
 }

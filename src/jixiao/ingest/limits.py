@@ -51,6 +51,7 @@ class Limits:
     max_merged_cells: int = 200_000
     conversion_timeout_s: int = 120
     max_seconds: int = _env_int("JIXIAO_MAX_SECONDS", 120)  # one document, read to findings
+    ocr_seconds_per_page: int = _env_int("JIXIAO_OCR_SECONDS_PER_PAGE", 60)  # added to the deadline per scanned page
 
 
 DEFAULT_LIMITS = Limits()
@@ -153,6 +154,16 @@ def document_guard(path: str | Path, seconds: int | None = None) -> Iterator[Non
         if armed:
             signal.setitimer(signal.ITIMER_REAL, 0)
             signal.signal(signal.SIGALRM, previous)  # type: ignore[arg-type]
+
+
+def allow_more_time(seconds: float) -> None:
+    """Push the running document's deadline back: a scanned page costs seconds of OCR, a text page
+    milliseconds, so the OCR readers grant each page they recognise its own allowance."""
+    if getattr(_active, "depth", 0) == 0 or threading.current_thread() is not threading.main_thread():
+        return
+    remaining, _ = signal.getitimer(signal.ITIMER_REAL)
+    if remaining > 0:
+        signal.setitimer(signal.ITIMER_REAL, remaining + seconds)
 
 
 def _on_alarm(signum: int, frame: FrameType | None) -> None:

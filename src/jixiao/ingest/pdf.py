@@ -34,8 +34,10 @@ page break. (Two different tables with the same columns, the first filling its p
 still joined.) Not handled: tables without ruling lines (their text reads as paragraphs with spaces
 between the columns) and multi-column page layouts (read across the columns).
 
-A PDF without a text layer (no characters on any page, or on fewer than 5% of pages while pages carry
-images) raises ScannedPdf; a PDF that needs a password raises EncryptedFile; anything pdfminer cannot
+Pages without a text layer (an image over most of the page) are rendered and read by OCR
+(`scan_pdf`, `scan_page`: the same blocks and grids, bbox in points); a PDF still without text after
+that (no characters on any page, or on fewer than 5% of pages while pages carry images) raises
+ScannedPdf; a PDF that needs a password raises EncryptedFile; anything pdfminer cannot
 parse raises CorruptFile; more pages than the limit raises TooLarge before any page is read.
 """
 
@@ -140,9 +142,11 @@ def read_pdf(path: Path, limits: Limits) -> Document:
         # No text because the page content could not be parsed, not because it is a scan.
         raise CorruptFile(path, "PDF 文件已损坏，页面内容无法解析", "corrupt PDF: the page content cannot be parsed")
     damage = [f"PDF 结构有损坏，已尽量读取（{complaints.count} 处） / damaged PDF read as far as possible"]
+    recognised = _recognise_scans(path, pages, limits)
     _reject_scanned(path, pages)
     blocks = _join_pages(pages)
     warnings = damage if complaints.count else []
+    warnings += recognised
     unmapped = sum(p.unmapped for p in pages)
     if unmapped:
         warnings.append(f"{unmapped} 个字符的字体缺少字符映射，无法识别，已略去 / {unmapped} unmapped glyphs left out")
@@ -214,14 +218,49 @@ def _reject_unmapped(path: Path, pages: list[_PageText]) -> None:
         )
 
 
+def _recognise_scans(path: Path, pages: list[_PageText], limits: Limits) -> list[str]:
+    """Pages without a text layer (an image over the page, or no text beside images) read by OCR
+    (`scan_pdf`) in place; their warnings. Without the OCR engine installed they stay unread."""
+    numbers = [n for n, p in enumerate(pages, start=1) if p.scanned or (p.has_images and not p.has_text)]
+    if not numbers:
+        return []
+    try:
+        from jixiao.ingest.scan_pdf import recognise_pages
+    except ImportError:
+        return []
+    scans = recognise_pages(path, numbers, limits)
+    for number, scan in scans.items():
+        page = pages[number - 1]
+        page.blocks, page.flags, page.size, page.body_bottom = scan.blocks, scan.flags, scan.size, scan.body_bottom
+        page.has_text, page.scanned, page.margin_text, page.reach = scan.words > 0, False, {}, scan.reach
+    read = [n for n, scan in scans.items() if scan.words]
+    blank = [n for n, scan in scans.items() if not scan.words]
+    warnings = []
+    if read:
+        warnings.append(
+            f"第{_listed(read)}页是扫描图片，已经 OCR 识别，数字请与原件核对 / "
+            f"page(s) {', '.join(map(str, read))} are scanned images, read by OCR"
+        )
+    if blank:
+        warnings.append(
+            f"第{_listed(blank)}页是扫描图片，OCR 未识别出文字 / "
+            f"page(s) {', '.join(map(str, blank))} are scanned images without recognisable text"
+        )
+    return warnings + [w for n in read for w in scans[n].warnings]
+
+
+def _listed(numbers: list[int]) -> str:
+    return "、".join(map(str, numbers))
+
+
 def _reject_scanned(path: Path, pages: list[_PageText]) -> None:
     with_text = sum(1 for p in pages if p.has_text)
     with_images = any(p.has_images for p in pages)
     if with_text == 0 or (with_images and with_text < 0.05 * len(pages)):
         raise ScannedPdf(
             path,
-            f"扫描件，没有文字层，需先 OCR 识别后再读取（{len(pages)} 页中 {with_text} 页有文字）",
-            f"scanned PDF without a text layer: run OCR first ({with_text} of {len(pages)} pages have text)",
+            f"扫描件，没有文字层，OCR 也未识别出文字（{len(pages)} 页中 {with_text} 页有文字）",
+            f"scanned PDF without a text layer, and OCR found no text ({with_text} of {len(pages)} pages have text)",
         )
 
 

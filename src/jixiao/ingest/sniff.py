@@ -10,11 +10,13 @@ from jixiao.ingest.package import related_part
 from jixiao.ingest.zipguard import check_archive, find_member, open_zip, read_member
 
 OLE_MAGIC = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"
+# PNG, JPEG, TIFF (little- and big-endian): scans and photos, read by OCR
+_IMAGE_MAGIC = (b"\x89PNG\r\n\x1a\n", b"\xff\xd8\xff", b"II*\x00", b"MM\x00*")
 _HTML_MARKERS = (b"<!doctype html", b"<html", b"<head", b"<body", b"<table", b"<div", b"<meta", b"<p")
 
 
 def sniff(path: Path, head: bytes, limits: Limits) -> str:
-    """Return one of txt, docx, xlsx, pdf, html, ole (doc/xls/wps/et), rtf, wordxml, excelxml, mht, json."""
+    """Return one of txt, docx, xlsx, pdf, html, ole (doc/xls/wps/et), rtf, wordxml, excelxml, mht, json, image."""
     size = path.stat().st_size
     if size == 0 or not head.strip(b"\x00 \t\r\n\xef\xbb\xbf"):
         raise EmptyFile(path, "文件为空", "the file is empty")
@@ -26,6 +28,8 @@ def sniff(path: Path, head: bytes, limits: Limits) -> str:
         )
     if head.startswith(b"%PDF-") or b"%PDF-" in head[:1024]:
         return "pdf"
+    if head.startswith(_IMAGE_MAGIC):
+        return "image"
     if head.startswith(OLE_MAGIC):
         return "ole"
     if head.startswith((b"PK\x03\x04", b"PK\x05\x06")):

@@ -10,7 +10,7 @@ from collections.abc import Iterator, Mapping
 from dataclasses import dataclass, field
 from typing import Any, Literal
 
-Format = Literal["txt", "docx", "doc", "xlsx", "xls", "pdf", "html", "wps", "et", "json"]
+Format = Literal["txt", "docx", "doc", "xlsx", "xls", "pdf", "html", "wps", "et", "json", "image"]
 
 
 def place_parts(where: Mapping[str, Any]) -> list[str]:
@@ -101,6 +101,7 @@ class Cell:
     hidden: bool = False  # workbooks: in a hidden row or column
     page: int | None = None  # PDF: the cell's own page, where its table continues from an earlier page
     span: tuple[int, int] | None = None  # text: character span in its line, for a table rebuilt from flat text
+    confidence: float | None = None  # scans: the OCR engine's lowest confidence (0-1) among the cell's words
 
     def to_dict(self) -> dict[str, Any]:
         out: dict[str, Any] = {
@@ -120,6 +121,8 @@ class Cell:
             out["bbox"] = [round(v, 2) for v in self.bbox]
         if self.span is not None:
             out["span"] = list(self.span)
+        if self.confidence is not None:
+            out["confidence"] = self.confidence
         return out
 
 
