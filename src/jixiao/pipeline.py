@@ -11,6 +11,7 @@ from __future__ import annotations
 import hashlib
 import json
 import os
+import tempfile
 from collections.abc import Iterable, Sequence
 from concurrent.futures import Future, ProcessPoolExecutor
 from concurrent.futures.process import BrokenProcessPool
@@ -21,7 +22,7 @@ from typing import Any
 from jixiao import __version__, ingest
 from jixiao.errors import JixiaoError
 from jixiao.extract import extract
-from jixiao.ingest.limits import document_guard, limit_memory
+from jixiao.ingest.limits import DEFAULT_LIMITS, document_guard, limit_memory
 from jixiao.model.document import Document
 from jixiao.model.findings import Finding, Severity
 from jixiao.model.report import Report
@@ -150,8 +151,11 @@ def check_paths(
     ignore: Sequence[str] | None = None,
     jobs: int = 1,
     cache_dir: Path | None = None,
+    broker: str | None = None,
+    queue: str | None = None,
 ) -> list[dict[str, Any]]:
-    """Check files and folders: results in input order, cached by content hash, in parallel when jobs > 1."""
+    """Check files and folders: results in input order, cached by content hash, in parallel when jobs > 1,
+    or on Celery workers (`jixiao worker`) when `broker` names Redis or RabbitMQ (on `queue`)."""
     files = expand(paths)
     if profile is not None and not isinstance(profile, Profile):
         profile = get_profile(profile)  # a bad profile stops the whole batch, before any file
@@ -176,7 +180,9 @@ def check_paths(
                     results[i] = cached
                     continue
         todo.append((i, str(path), cached_at))
-    if jobs > 1 and len(todo) > 1:
+    if broker:
+        done = _on_workers(todo, profile, sel, ign, broker=broker, queue=queue)
+    elif jobs > 1 and len(todo) > 1:
         done = _in_pool(todo, profile, sel, ign, jobs)
     else:
         done = [(i, at, _check_one(p, profile, sel, ign)) for i, p, at in todo]
@@ -212,6 +218,69 @@ def _in_pool(
             reason = "处理该文件的进程意外退出 / the worker process died while reading the file"
             result = {"source": {"path": p}, "error": f"{p}: {reason}", "kind": "internal"}
         done.append((i, at, result))
+    return done
+
+
+# --- Celery workers ---------------------------------------------------------------------------------
+
+
+def _task_settings(profile: ProfileArg, sel: list[str], ign: list[str]) -> dict[str, Any]:
+    """The batch's settings as JSON: a profile travels whole, so a worker needs no profile file."""
+    chosen = profile.model_dump(mode="json") if isinstance(profile, Profile) else None
+    return {"profile": chosen, "select": sel, "ignore": ign}
+
+
+def check_bytes(name: str, data: bytes, settings: dict[str, Any]) -> dict[str, Any]:
+    """The worker's task: one file sent as bytes, checked from a private copy, its row naming the
+    original path (the copy's path is replaced by it in every provenance)."""
+    profile = Profile.model_validate(settings["profile"]) if settings.get("profile") else None
+    with tempfile.TemporaryDirectory(prefix="jixiao-task-") as tmp:
+        local = Path(tmp) / (Path(name).name or "report")
+        local.write_bytes(data)
+        row = _check_one(str(local), profile, settings.get("select") or None, settings.get("ignore") or None)
+    text = json.dumps(row, ensure_ascii=False)
+    return dict(json.loads(text.replace(json.dumps(str(local))[1:-1], json.dumps(name)[1:-1])))
+
+
+def worker_app(broker: str, queue: str | None = None) -> Any:
+    """The Celery app `jixiao worker` runs and `check_paths(broker=…)` sends to (Celery is imported
+    only here: a run without a broker does not pay for it)."""
+    from jixiao import workers
+
+    return workers.make_app(broker, check_bytes, queue or workers.DEFAULT_QUEUE)
+
+
+def _on_workers(
+    todo: list[tuple[int, str, Path | None]],
+    profile: ProfileArg,
+    sel: list[str],
+    ign: list[str],
+    *,
+    broker: str,
+    queue: str | None,
+) -> list[tuple[int, Path | None, dict[str, Any]]]:
+    """Each file a Celery task; files past the size limit are refused here, without sending them."""
+    from jixiao import workers
+
+    app = worker_app(broker, queue)
+    cached_at = {i: at for i, _p, at in todo}
+    done: list[tuple[int, Path | None, dict[str, Any]]] = []
+    jobs: list[workers.Job] = []
+    for i, p, at in todo:
+        try:
+            too_big = Path(p).stat().st_size > DEFAULT_LIMITS.max_file_bytes
+            data = b"" if too_big else Path(p).read_bytes()
+        except OSError:
+            too_big, data = True, b""  # unreadable here: _check_one names the reason
+        if too_big:
+            done.append((i, at, _check_one(p, profile, sel, ign)))
+        else:
+            jobs.append(workers.Job(i, p, data))
+    try:
+        for i, row in workers.run(app, jobs, _task_settings(profile, sel, ign)):
+            done.append((i, cached_at[i], row))
+    finally:
+        app.close()
     return done
 
 

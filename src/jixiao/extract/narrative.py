@@ -389,6 +389,7 @@ _YEAR = re.compile(r"((?:19|20)\d{2})年")
 _LEADING_YEAR = re.compile(r"((?:19|20)\d{2})年度?的?$")
 _ACTUAL_CUE = re.compile(r"实际|决算|支出|发生|开支|使用")
 _COMPARISON = re.compile(r"较|比|与")
+_BRACKETED_BUDGET = re.compile(r"[（(]\s*预算[数为是]?$")
 
 
 def _in_budget_mode(
@@ -400,7 +401,9 @@ def _in_budget_mode(
     if subject.budget_change is None:
         return stated, budget_mode
     if key == subject.budget:
-        return stated, budget_mode or not _COMPARISON.search(cue)  # 较预算数1237万元 compares, states no budget
+        # 较预算数1237万元 compares and states no budget; 公务接待费7.47万元（预算9.96万元）: a budget
+        # in brackets after its amount is a side note, the amounts after it are still amounts
+        return stated, budget_mode or not (_COMPARISON.search(cue) or _BRACKETED_BUDGET.search(cue))
     if not budget_mode or _ACTUAL_CUE.search(cue):
         return stated, False if key == subject.amount else budget_mode
     if key == subject.amount and subject.budget:
