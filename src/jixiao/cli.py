@@ -8,7 +8,8 @@ from __future__ import annotations
 
 import json
 import sys
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
 from enum import StrEnum
 from functools import wraps
 from pathlib import Path
@@ -113,6 +114,17 @@ class CheckFormat(StrEnum):
     sarif = "sarif"
 
 
+class Level(StrEnum):
+    error = "error"
+    warning = "warning"
+    info = "info"
+
+
+class FailOn(StrEnum):
+    error = "error"
+    warning = "warning"
+
+
 def _selectors(values: list[str] | None) -> list[str] | None:
     """--select JX1,JX301 --select JX4 → ["JX1", "JX301", "JX4"]."""
     if not values:
@@ -150,8 +162,19 @@ def check(  # noqa: PLR0917 — typer maps each parameter to an option
     ] = False,
     broker: BrokerOption = None,
     queue: QueueOption = None,
+    severity: Annotated[
+        Level, typer.Option("--severity", help="只报告此级别及以上 / lowest severity shown")
+    ] = Level.info,
+    fail_on: Annotated[FailOn, typer.Option("--fail-on", help="此级别及以上的发现使退出码含 1")] = FailOn.error,
+    baseline: Annotated[
+        Path | None, typer.Option("--baseline", help="已接受发现的基线文件 / accepted findings")
+    ] = None,
 ) -> None:
-    """重新评分并运行全部勾稽规则 / re-score reports and run every consistency rule (exit 1 on an error finding)."""
+    """重新评分并运行全部勾稽规则 / re-score reports and run every consistency rule.
+
+    退出码 / exit code: 0 无问题 clean; 1 有 --fail-on 级别（默认 error）的发现 findings;
+    2 有文件无法读取 files that could not be read; 3 两者皆有 both.
+    """
     results = service.check_files(
         list(paths),
         profile,
@@ -162,7 +185,9 @@ def check(  # noqa: PLR0917 — typer maps each parameter to an option
         broker=broker,
         queue=queue,
     )
-    text, code = service.check_report_output(results, format.value, explain)
+    text, code = service.check_report_output(
+        results, format.value, explain, severity=severity.value, fail_on=fail_on.value, baseline=baseline
+    )
     typer.echo(text)
     if code == 2 and len(results) == 1 and "error" in results[0]:
         typer.echo(f"jixiao: {results[0]['error']}", err=True)
@@ -318,6 +343,112 @@ def samples_generate(
     """生成虚构单位的多年度自评报告（各表式、各格式），部分植入缺陷，并写出 ground-truth.json。"""
     truth = service.generate_samples(n, out, seed=seed, defect_share=defect_share)
     typer.echo(f"已生成 {n} 份报告：{out}（标准答案 {truth}）")
+
+
+@contextmanager
+def progress_bar() -> Iterator[Callable[[int, int], None]]:
+    """A rich progress bar on stderr; yields the callback the review calls as files are done."""
+    from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
+
+    with Progress(
+        TextColumn("审核 / reviewing"), BarColumn(), MofNCompleteColumn(), TimeElapsedColumn(), console=_stderr()
+    ) as bar:
+        task = bar.add_task("review", total=None)
+
+        def advance(done: int, total: int) -> None:
+            bar.update(task, completed=done, total=total)
+
+        yield advance
+
+
+def _stderr() -> Any:
+    from rich.console import Console
+
+    return Console(stderr=True)
+
+
+def summary_table(review: Any) -> None:
+    """The closing summary: reports, findings by severity, failures, and where the output is."""
+    from rich.console import Console
+    from rich.table import Table
+
+    table = Table(title="审核汇总 / review summary")
+    for name in ("报告 reports", "错误 errors", "警告 warnings", "提示 info", "已接受 accepted", "读取失败 failed"):
+        table.add_column(name, justify="right")
+    counts = {s: sum(1 for r in review.results for f in r["findings"] if f["severity"] == s) for s in Level}
+    suppressed = sum(r.get("suppressed", 0) for r in review.results)
+    table.add_row(
+        str(len(review.results)),
+        *(str(counts[s]) for s in Level),
+        str(suppressed),
+        str(len(review.failures)),
+    )
+    console = Console()
+    console.print(table)
+    for failure in review.failures:
+        console.print(f"  读取失败 / failed: {failure['error']}", markup=False, highlight=False, soft_wrap=True)
+    for note in review.notes:
+        console.print(f"  {note}", markup=False, highlight=False)
+    console.print(f"工作簿 / workbook: {review.out / 'review.xlsx'}", markup=False, highlight=False)
+    if review.dashboard is not None:
+        console.print(f"仪表板 / dashboard: {review.dashboard}", markup=False, highlight=False)
+
+
+@app.command("review")
+@reports_errors
+def review_command(  # noqa: PLR0917 — typer maps each parameter to an option
+    paths: Annotated[list[Path], typer.Argument(help="报告文件、文件夹或 .zip / report files, folders or zips")],
+    out: Annotated[Path, typer.Option("--out", "-o", help="输出文件夹 / output folder")],
+    profile: Annotated[str | None, typer.Option("--profile", "-p", help="评分规则 ID 或 .toml 文件")] = None,
+    select: Annotated[list[str] | None, typer.Option("--select", help="只报告这些规则：ALL、前缀 JX3 或编码")] = None,
+    ignore: Annotated[list[str] | None, typer.Option("--ignore", help="不报告这些规则：前缀或编码")] = None,
+    severity: Annotated[
+        Level, typer.Option("--severity", help="只报告此级别及以上 / lowest severity shown")
+    ] = Level.info,
+    fail_on: Annotated[FailOn, typer.Option("--fail-on", help="此级别及以上的发现使退出码含 1")] = FailOn.error,
+    baseline: Annotated[
+        Path | None, typer.Option("--baseline", help="已接受发现的基线文件 / accepted findings")
+    ] = None,
+    accept: Annotated[
+        str | None,
+        typer.Option("--accept", help="把本次报告的全部发现记入基线，并写明理由 / accept all, with a reason"),
+    ] = None,
+    jobs: Annotated[
+        int, typer.Option("--jobs", "-j", min=0, help="并行进程数，0 为 CPU 核数 / processes, 0 for one per core")
+    ] = 0,
+    no_cache: Annotated[bool, typer.Option("--no-cache", help="不使用缓存 / do not use the result cache")] = False,
+    sample: Annotated[int, typer.Option("--sample", min=0, help="抽查份数 / reports in the sample")] = 20,
+    seed: Annotated[int, typer.Option("--seed", help="抽查的随机种子 / sample seed")] = 0,
+) -> None:
+    """批量审核：汇总工作簿、离线仪表板和每份报告的 JSON / review a batch into a workbook, a dashboard and JSON.
+
+    退出码 / exit code: 0 无问题 clean; 1 有 --fail-on 级别（默认 error）的发现 findings;
+    2 有文件无法读取 files that could not be read; 3 两者皆有 both.
+    """
+    import os
+
+    if accept is not None and baseline is None:
+        typer.echo("jixiao: --accept 需要同时给出 --baseline / --accept needs --baseline", err=True)
+        raise typer.Exit(2)
+    with progress_bar() as advance:
+        review = service.review_files(
+            list(paths),
+            out,
+            profile,
+            select=_selectors(select),
+            ignore=_selectors(ignore),
+            severity=severity.value,
+            fail_on=fail_on.value,
+            baseline=baseline,
+            accept_reason=accept,
+            jobs=jobs or os.cpu_count() or 1,
+            use_cache=not no_cache,
+            sample_size=sample,
+            seed=seed,
+            progress=advance,
+        )
+    summary_table(review)
+    raise typer.Exit(review.exit_code)
 
 
 def main() -> None:

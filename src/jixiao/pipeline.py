@@ -21,7 +21,7 @@ from typing import Any
 
 from jixiao import __version__, ingest
 from jixiao.errors import JixiaoError
-from jixiao.extract import extract
+from jixiao.extract import extract, report_json
 from jixiao.ingest.limits import DEFAULT_LIMITS, document_guard, limit_memory
 from jixiao.model.document import Document
 from jixiao.model.findings import Finding, Severity
@@ -46,15 +46,21 @@ class Analysis:
     findings: list[Finding]
     profile: str
 
-    def to_dict(self) -> dict[str, Any]:
-        """One entry of the contract's `reports` list (`jixiao check --format json`)."""
-        return {
+    def to_dict(self, full: bool = False) -> dict[str, Any]:
+        """One entry of the contract's `reports` list (`jixiao check --format json`); `full` adds the
+        report as `jixiao extract` gives it and the document as `jixiao parse` gives it (the review's
+        per-report JSON, so findings can be shown beside the cells and lines they point to)."""
+        out: dict[str, Any] = {
             "source": {"path": self.document.source.path, "sha256": self.document.source.sha256},
             "profile": self.profile,
             "score": self.scorecard.summary_dict(),
             "findings": [f.to_dict() for f in self.findings],
             "scorecard": self.scorecard.to_dict(),
         }
+        if full:
+            out["report"] = report_json(self.report)
+            out["document"] = self.document.to_dict()
+        return out
 
     @property
     def has_error(self) -> bool:
@@ -130,10 +136,12 @@ def _settings_fingerprint(profile: ProfileArg, select: Sequence[str] | None, ign
     return h.hexdigest()[:24]
 
 
-def _check_one(path: str, profile: ProfileArg, select: list[str] | None, ignore: list[str] | None) -> dict[str, Any]:
+def _check_one(
+    path: str, profile: ProfileArg, select: list[str] | None, ignore: list[str] | None, full: bool = False
+) -> dict[str, Any]:
     """One file's result dict; a file that cannot be read gives its error instead (the batch goes on)."""
     try:
-        result = analyse(path, profile, select, ignore).to_dict()
+        result = analyse(path, profile, select, ignore).to_dict(full)
     except JixiaoError as exc:
         return {"source": {"path": path}, "error": exc.one_line(), "kind": getattr(exc, "kind", "error")}
     except Exception as exc:  # the batch boundary: one file's bug must not stop the others
@@ -151,17 +159,19 @@ def check_paths(
     ignore: Sequence[str] | None = None,
     jobs: int = 1,
     cache_dir: Path | None = None,
+    full: bool = False,
     broker: str | None = None,
     queue: str | None = None,
 ) -> list[dict[str, Any]]:
     """Check files and folders: results in input order, cached by content hash, in parallel when jobs > 1,
-    or on Celery workers (`jixiao worker`) when `broker` names Redis or RabbitMQ (on `queue`)."""
+    or on Celery workers (`jixiao worker`) when `broker` names Redis or RabbitMQ (on `queue`);
+    `full` adds each report's extraction and document (`Analysis.to_dict`)."""
     files = expand(paths)
     if profile is not None and not isinstance(profile, Profile):
         profile = get_profile(profile)  # a bad profile stops the whole batch, before any file
     select_rules(select, ignore)  # an unknown selector stops it too
     sel, ign = list(select or []), list(ignore or [])
-    settings = _settings_fingerprint(profile, sel, ign) if cache_dir is not None else ""
+    settings = _settings_fingerprint(profile, sel, ign) + ("-full" if full else "") if cache_dir is not None else ""
     results: list[dict[str, Any] | None] = [None] * len(files)
     todo: list[tuple[int, str, Path | None]] = []
     for i, path in enumerate(files):
@@ -181,11 +191,11 @@ def check_paths(
                     continue
         todo.append((i, str(path), cached_at))
     if broker:
-        done = _on_workers(todo, profile, sel, ign, broker=broker, queue=queue)
+        done = _on_workers(todo, profile, sel, ign, broker=broker, queue=queue, full=full)
     elif jobs > 1 and len(todo) > 1:
-        done = _in_pool(todo, profile, sel, ign, jobs)
+        done = _in_pool(todo, profile, sel, ign, jobs, full=full)
     else:
-        done = [(i, at, _check_one(p, profile, sel, ign)) for i, p, at in todo]
+        done = [(i, at, _check_one(p, profile, sel, ign, full)) for i, p, at in todo]
     for i, at, result in done:
         results[i] = result
         if at is not None and "error" not in result:
@@ -197,14 +207,20 @@ def check_paths(
 
 
 def _in_pool(
-    todo: list[tuple[int, str, Path | None]], profile: ProfileArg, sel: list[str], ign: list[str], jobs: int
+    todo: list[tuple[int, str, Path | None]],
+    profile: ProfileArg,
+    sel: list[str],
+    ign: list[str],
+    jobs: int,
+    *,
+    full: bool = False,
 ) -> list[tuple[int, Path | None, dict[str, Any]]]:
     """Run files in worker processes with capped memory; a file whose worker dies is retried alone,
     so the batch goes on and the file that killed it is named."""
     done: list[tuple[int, Path | None, dict[str, Any]]] = []
     orphans: list[tuple[int, str, Path | None]] = []
     with ProcessPoolExecutor(max_workers=min(jobs, len(todo)), initializer=limit_memory) as pool:
-        futures = [(i, p, at, pool.submit(_check_one, p, profile, sel, ign)) for i, p, at in todo]
+        futures = [(i, p, at, pool.submit(_check_one, p, profile, sel, ign, full)) for i, p, at in todo]
         for i, p, at, future in futures:
             result = _result(future)
             if result is None:
@@ -213,7 +229,7 @@ def _in_pool(
                 done.append((i, at, result))
     for i, p, at in orphans:
         with ProcessPoolExecutor(max_workers=1, initializer=limit_memory) as alone:
-            result = _result(alone.submit(_check_one, p, profile, sel, ign))
+            result = _result(alone.submit(_check_one, p, profile, sel, ign, full))
         if result is None:
             reason = "处理该文件的进程意外退出 / the worker process died while reading the file"
             result = {"source": {"path": p}, "error": f"{p}: {reason}", "kind": "internal"}
@@ -224,10 +240,10 @@ def _in_pool(
 # --- Celery workers ---------------------------------------------------------------------------------
 
 
-def _task_settings(profile: ProfileArg, sel: list[str], ign: list[str]) -> dict[str, Any]:
+def _task_settings(profile: ProfileArg, sel: list[str], ign: list[str], full: bool) -> dict[str, Any]:
     """The batch's settings as JSON: a profile travels whole, so a worker needs no profile file."""
     chosen = profile.model_dump(mode="json") if isinstance(profile, Profile) else None
-    return {"profile": chosen, "select": sel, "ignore": ign}
+    return {"profile": chosen, "select": sel, "ignore": ign, "full": full}
 
 
 def check_bytes(name: str, data: bytes, settings: dict[str, Any]) -> dict[str, Any]:
@@ -237,7 +253,8 @@ def check_bytes(name: str, data: bytes, settings: dict[str, Any]) -> dict[str, A
     with tempfile.TemporaryDirectory(prefix="jixiao-task-") as tmp:
         local = Path(tmp) / (Path(name).name or "report")
         local.write_bytes(data)
-        row = _check_one(str(local), profile, settings.get("select") or None, settings.get("ignore") or None)
+        sel, ign = settings.get("select") or None, settings.get("ignore") or None
+        row = _check_one(str(local), profile, sel, ign, bool(settings.get("full")))
     text = json.dumps(row, ensure_ascii=False)
     return dict(json.loads(text.replace(json.dumps(str(local))[1:-1], json.dumps(name)[1:-1])))
 
@@ -258,6 +275,7 @@ def _on_workers(
     *,
     broker: str,
     queue: str | None,
+    full: bool,
 ) -> list[tuple[int, Path | None, dict[str, Any]]]:
     """Each file a Celery task; files past the size limit are refused here, without sending them."""
     from jixiao import workers
@@ -273,11 +291,11 @@ def _on_workers(
         except OSError:
             too_big, data = True, b""  # unreadable here: _check_one names the reason
         if too_big:
-            done.append((i, at, _check_one(p, profile, sel, ign)))
+            done.append((i, at, _check_one(p, profile, sel, ign, full)))
         else:
             jobs.append(workers.Job(i, p, data))
     try:
-        for i, row in workers.run(app, jobs, _task_settings(profile, sel, ign)):
+        for i, row in workers.run(app, jobs, _task_settings(profile, sel, ign, full)):
             done.append((i, cached_at[i], row))
     finally:
         app.close()

@@ -2,13 +2,17 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from jixiao import extract, ingest
 from jixiao.ingest.limits import document_guard
 from jixiao.model.document import Document
 from jixiao.model.report import Report
+
+if TYPE_CHECKING:
+    from jixiao.review import ReviewResult
 
 
 def parse_document(path: str | Path) -> Document:
@@ -63,20 +67,78 @@ def run_worker(broker: str, queue: str | None = None, concurrency: int = 1) -> N
     workers.start_worker(pipeline.worker_app(broker, chosen), chosen, concurrency)
 
 
-def check_report_output(results: list[dict[str, Any]], format: str, explain: bool = False) -> tuple[str, int]:
-    """`jixiao check` output in text, json or sarif, and the contract's exit code."""
+def check_report_output(
+    results: list[dict[str, Any]],
+    format: str,
+    explain: bool = False,
+    *,
+    severity: str = "info",
+    fail_on: str = "error",
+    baseline: Path | None = None,
+    select: list[str] | None = None,
+    ignore: list[str] | None = None,
+) -> tuple[str, int]:
+    """`jixiao check` output in text, json or sarif, with the reviewer's controls applied, and the
+    exit code (bit 1: a finding at or above `fail_on`; bit 2: a file could not be read)."""
     import json
 
-    from jixiao.pipeline import exit_code
+    from jixiao.review.controls import Baseline, Controls
     from jixiao.rules.formats import as_sarif, as_text
 
+    controls = Controls(select, ignore, severity, fail_on, Baseline.load(baseline) if baseline else None)
+    shown = controls.apply(results)
     if format == "json":
-        text = json.dumps({"reports": results}, ensure_ascii=False, indent=2)
+        text = json.dumps({"reports": shown}, ensure_ascii=False, indent=2)
     elif format == "sarif":
-        text = json.dumps(as_sarif(results), ensure_ascii=False, indent=2)
+        text = json.dumps(as_sarif(shown), ensure_ascii=False, indent=2)
     else:
-        text = as_text(results, explain)
-    return text, exit_code(results)
+        text = as_text(shown, explain)
+    return text, controls.exit_code(shown)
+
+
+# --- the batch review (jixiao review) ---------------------------------------------------------------
+
+
+def review_files(
+    paths: list[Path],
+    out: Path,
+    profile: str | None = None,
+    *,
+    select: list[str] | None = None,
+    ignore: list[str] | None = None,
+    severity: str = "info",
+    fail_on: str = "error",
+    baseline: Path | None = None,
+    accept_reason: str | None = None,
+    jobs: int = 1,
+    use_cache: bool = True,
+    sample_size: int = 20,
+    seed: int = 0,
+    progress: Callable[[int, int], None] | None = None,
+) -> ReviewResult:
+    """Review files, folders and zips into `out`; with `accept_reason`, every finding reported is
+    added to the baseline (accepted once, with that reason) after the review."""
+    from jixiao.review import Baseline, Controls, default_cache_path, run_review
+
+    accepted = Baseline.load(baseline) if baseline else None
+    controls = Controls(select, ignore, severity, fail_on, accepted)
+    review = run_review(
+        paths,
+        out,
+        profile=profile,
+        controls=controls,
+        jobs=jobs,
+        cache_path=default_cache_path() if use_cache else None,
+        sample_size=sample_size,
+        seed=seed,
+        progress=progress,
+    )
+    if accepted is not None and accept_reason:
+        for result in review.results:
+            for finding in result["findings"]:
+                accepted.accept(result["source"]["sha256"], finding, accept_reason, result["source"]["path"])
+        accepted.save()
+    return review
 
 
 def list_rules() -> list[dict[str, str]]:

@@ -119,3 +119,78 @@ def fiscal_year_missing(ctx: Context) -> Iterator[Issue]:
     """
     if ctx.report.unit.fiscal_year is None:
         yield Issue("报告未写明评价年度", (), ())
+
+
+# --- across years: run by `jixiao review` on two reports of one unit (jixiao.review.years), not by
+# `check` on one report; registered here so that codes, docs and --select/--ignore treat them like the others.
+
+
+@rule(code="JX711", name="targets-copied-from-last-year", severity=Severity.INFO, since="0.1")
+def targets_copied_from_last_year(ctx: Context) -> Iterator[Issue]:
+    """绩效指标的年度指标值与上年报告完全相同。
+
+    检查什么：
+        跨年规则：由 jixiao review 在同一单位相邻两个年度的报告之间运行。
+        同名三级指标的年度指标值（目标）与上一年度报告逐字相同的各行，列在一条发现中。
+    为什么重要：
+        目标年年照抄，说明绩效目标没有随当年任务和预算重新设定，评价失去对照。
+    示例：
+        2023 年与 2022 年的“培训人次 ≥500人次”“满意度 ≥90%”等 8 项指标值完全相同。
+    如何修改：
+        按当年任务与资金重新设定指标值；确需沿用的，在偏差说明中写明理由。
+    """
+    return iter(())
+
+
+@rule(code="JX712", name="indicator-names-copied-from-last-year", severity=Severity.INFO, since="0.1")
+def indicator_names_copied_from_last_year(ctx: Context) -> Iterator[Issue]:
+    """三级指标名称与上年报告完全相同。
+
+    检查什么：
+        跨年规则：由 jixiao review 在同一单位相邻两个年度的报告之间运行。
+        本年全部三级指标名称（至少 3 项）与上一年度报告的指标名称集合完全相同。
+    为什么重要：
+        指标体系原样照搬，常是套用上年报告而未根据当年项目内容设计指标。
+    示例：
+        2023 年 12 项三级指标的名称与 2022 年逐一相同。
+    如何修改：
+        按当年项目的产出和效益重新梳理指标；沿用的指标核对其指标值与完成值是否为当年数据。
+    """
+    return iter(())
+
+
+@rule(code="JX713", name="narrative-copied-from-last-year", severity=Severity.WARNING, since="0.1")
+def narrative_copied_from_last_year(ctx: Context) -> Iterator[Issue]:
+    """叙述段落与上年报告逐字相同。
+
+    检查什么：
+        跨年规则：由 jixiao review 在同一单位相邻两个年度的报告之间运行。
+        本年报告中 50 字以上的段落与上一年度报告的某一段逐字相同（空白不计）。三个以上单位共有的
+        段落是表式说明文字，不报告。
+    为什么重要：
+        照抄上年的情况说明、问题和改进措施，说明自评没有反映当年实际。
+    示例：
+        2023 年报告“存在的问题”一段与 2022 年报告一字不差。
+    如何修改：
+        按当年的实际情况重写该段；仍未解决的老问题应写明进展和原因。
+    """
+    return iter(())
+
+
+@rule(code="JX714", name="prior-year-figure-differs", severity=Severity.WARNING, since="0.1")
+def prior_year_figure_differs(ctx: Context) -> Iterator[Issue]:
+    """本年报告所写的上年数与上年报告不符。
+
+    检查什么：
+        跨年规则：由 jixiao review 在同一单位相邻两个年度的报告之间运行。
+        由本年的数额和“较上年增减”推出的上年数（本年数 − 增减额），与上一年度报告所写的同一数额
+        （收入合计、支出合计、“三公”经费及其各项）比较，超出两者印刷位数所允许的误差即报告。
+    为什么重要：
+        同比增减的基数与上年报告不一致，增减额和增减率就无从核实，常是基数取错或上年数据改过未说明。
+    示例：
+        2023 年报告写“收入合计 3256.8 万元，较上年增加 215.4 万元”，推出上年 3041.4 万元；2022 年报告
+        写收入合计 3100 万元。
+    如何修改：
+        核对上年决算数，按上年报告（或其更正）重算增减额与增减率；上年数有调整的写明原因。
+    """
+    return iter(())

@@ -1,0 +1,199 @@
+"""One review: inputs collected, each distinct content checked once (cached by SHA-256), years
+compared, the reviewer's controls applied, and the output folder written atomically.
+
+The output folder is built in a temporary folder beside it and swapped in at the end, so a review
+interrupted half-way leaves the previous output as it was.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import os
+import shutil
+import tempfile
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+from jixiao import pipeline
+from jixiao.profiles import Profile, get_profile
+from jixiao.review.cache import ResultCache
+from jixiao.review.controls import Controls
+from jixiao.review.inputs import InputFailure, InputFile, collect
+from jixiao.review.sample import draw
+from jixiao.review.workbook import write_workbook
+from jixiao.review.years import comparison_rows, cross_year_findings
+
+Result = dict[str, Any]
+Progress = Callable[[int, int], None]  # (files done, files in all)
+CACHE_FILE = "review.sqlite"
+_RANK = {"error": 0, "warning": 1, "info": 2}
+
+
+@dataclass(slots=True)
+class ReviewResult:
+    """What a review produced: per-report results (controls applied), failures, and where it wrote."""
+
+    out: Path
+    results: list[Result]
+    failures: list[dict[str, Any]]
+    comparisons: list[dict[str, Any]]
+    sample: list[tuple[Result, str, float]]
+    exit_code: int
+    read: int = 0  # files read this time (the rest came from the cache)
+    dashboard: Path | None = None
+    notes: list[str] = field(default_factory=list)
+
+
+def default_cache_path() -> Path:
+    return pipeline.default_cache_dir().parent / CACHE_FILE
+
+
+def _digest(path: Path) -> str | None:
+    h = hashlib.sha256()
+    try:
+        with path.open("rb") as handle:
+            for chunk in iter(lambda: handle.read(1 << 20), b""):
+                h.update(chunk)
+    except OSError:
+        return None
+    return h.hexdigest()
+
+
+def run_review(
+    paths: Sequence[Path],
+    out: Path,
+    *,
+    profile: str | Path | None = None,
+    controls: Controls | None = None,
+    jobs: int = 1,
+    cache_path: Path | None = None,
+    sample_size: int = 20,
+    seed: int = 0,
+    progress: Progress | None = None,
+) -> ReviewResult:
+    """Review files, folders and zips into `out` (review.xlsx, index.html, reports/<sha>.json)."""
+    controls = controls or Controls()
+    controls.codes()  # an unknown --select/--ignore stops the review before any file is read
+    chosen: Profile | None = get_profile(profile) if profile is not None else None
+    out = out.resolve()
+    out.parent.mkdir(parents=True, exist_ok=True)
+    build = Path(tempfile.mkdtemp(prefix=f".{out.name}.", dir=out.parent))
+    staging = Path(tempfile.mkdtemp(prefix="jixiao-review-"))
+    try:
+        files, refused = collect(list(paths), staging)
+        raw, failures, read = _check_all(files, chosen, jobs, cache_path, progress)
+        failures = [f.to_dict() for f in refused] + failures
+        for sha, found in cross_year_findings(raw).items():
+            for result in raw:
+                if result["source"]["sha256"] == sha:
+                    result["findings"] = sorted(
+                        [*result["findings"], *found], key=lambda f: {"error": 0, "warning": 1}.get(f["severity"], 2)
+                    )
+        results = controls.apply(raw)
+        comparisons = comparison_rows(results)
+        sample = draw(results, sample_size, seed)
+        review = ReviewResult(out, results, failures, comparisons, sample, controls.exit_code(results, failures), read)
+        _write(build, review)
+        _swap(build, out)
+        review.dashboard = out / "index.html" if (out / "index.html").exists() else None
+        return review
+    finally:
+        shutil.rmtree(staging, ignore_errors=True)
+        shutil.rmtree(build, ignore_errors=True)
+
+
+def _check_all(
+    files: list[InputFile], profile: Profile | None, jobs: int, cache_path: Path | None, progress: Progress | None
+) -> tuple[list[Result], list[dict[str, Any]], int]:
+    """Each distinct content once: from the cache, else read in parallel; duplicates noted."""
+    first: dict[str, InputFile] = {}
+    also: dict[str, list[str]] = {}
+    failures: list[dict[str, Any]] = []
+    for file in files:
+        digest = _digest(file.path)
+        if digest is None:
+            failures.append(
+                InputFailure(file.shown, "文件无法打开 / the file cannot be opened", "unreadable").to_dict()
+            )
+        elif digest in first:
+            also[digest].append(file.shown)
+            reason = f"与 {first[digest].shown} 内容相同，只列一次 / same content as {first[digest].shown}, listed once"
+            failures.append(InputFailure(file.shown, reason, "duplicate").to_dict())
+        else:
+            first[digest] = file
+            also[digest] = []
+    settings = pipeline._settings_fingerprint(profile, [], [])  # every rule runs; the controls choose what is shown
+    cache = ResultCache(cache_path, settings) if cache_path is not None else None
+    known = cache.get_many(list(first)) if cache is not None else {}
+    todo = [(digest, file) for digest, file in first.items() if digest not in known]
+    total, done = len(first), len(first) - len(todo)
+    if progress:
+        progress(done, total)
+    fresh: dict[str, Result] = {}
+    chunk = max(4 * jobs, 8)  # the pool runs chunk by chunk so the progress bar moves
+    for start in range(0, len(todo), chunk):
+        part = todo[start : start + chunk]
+        checked = pipeline.check_paths([f.path for _, f in part], profile, jobs=jobs, full=True)
+        for (digest, _), result in zip(part, checked, strict=True):
+            fresh[digest] = result
+        done += len(part)
+        if progress:
+            progress(done, total)
+    if cache is not None:
+        cache.put_many(fresh)
+        cache.close()
+    results: list[Result] = []
+    for digest, file in first.items():
+        result = known.get(digest) or fresh[digest]
+        if "error" in result:
+            reason = result["error"].replace(str(file.path), file.shown)
+            failures.append({"path": file.shown, "error": reason, "kind": result.get("kind", "unreadable")})
+            continue
+        _name(result, file.shown, digest)
+        result["also_at"] = also[digest]
+        results.append(result)
+    return results, failures, len(todo)
+
+
+def _name(result: Result, shown: str, digest: str) -> None:
+    """The result under the name the reviewer gave (a zip member's archive!member), not a staging path."""
+    result["source"]["path"] = shown
+    result["source"]["sha256"] = digest
+    result["report"]["source"]["path"] = shown
+    result["report"]["report"]["source_path"] = shown
+    result["document"]["source"]["path"] = shown
+
+
+def _write(build: Path, review: ReviewResult) -> None:
+    reports = build / "reports"
+    reports.mkdir()
+    for result in review.results:
+        text = json.dumps(result, ensure_ascii=False, default=str)
+        (reports / f"{result['source']['sha256']}.json").write_text(text, encoding="utf-8")
+    write_workbook(build / "review.xlsx", review.results, review.failures, review.comparisons, review.sample)
+    summary = {
+        "reports": len(review.results),
+        "failures": len(review.failures),
+        "exit_code": review.exit_code,
+        "findings": sum(len(r["findings"]) for r in review.results),
+    }
+    (build / "summary.json").write_text(json.dumps(summary, ensure_ascii=False, indent=2), encoding="utf-8")
+    try:
+        from jixiao.review.dashboard import write_dashboard  # type: ignore[import-not-found, unused-ignore]
+    except ImportError:  # the dashboard is built on its own branch; the review is complete without it
+        review.notes.append("index.html 未生成：仪表板模块尚未合并 / dashboard module not merged yet")
+        return
+    write_dashboard(review.results, review.failures, build / "index.html")
+
+
+def _swap(build: Path, out: Path) -> None:
+    """Put the finished folder in place: the old output is moved aside first and removed last."""
+    build.chmod(0o755)  # mkdtemp makes it private; the output is for colleagues
+    old = out.with_name(f".{out.name}.old-{os.getpid()}")
+    if out.exists():
+        out.rename(old)
+    build.rename(out)
+    shutil.rmtree(old, ignore_errors=True)
