@@ -46,7 +46,7 @@ N, SEED, SHARE = 40, 11, 0.6
 @pytest.fixture(scope="module")
 def generated(tmp_path_factory: pytest.TempPathFactory) -> tuple[dict[str, Any], dict[str, dict[str, Any]]]:
     out = tmp_path_factory.mktemp("corpus")
-    corpus.generate(N, out, seed=SEED, defect_share=SHARE)
+    corpus.generate(N, out, seed=SEED, defect_share=SHARE, jobs=2)
     truth = corpus.load_ground_truth(out)
     rows = {Path(r["source"]["path"]).name: r for r in pipeline.check_paths([out], jobs=2)}
     return truth, rows

@@ -339,9 +339,10 @@ def samples_generate(
     defect_share: Annotated[
         float, typer.Option("--defect-share", min=0.0, max=1.0, help="植入缺陷的报告比例 / share with a planted defect")
     ] = 0.3,
+    jobs: Annotated[int, typer.Option("--jobs", "-j", min=1, help="并行进程数 / parallel processes")] = 1,
 ) -> None:
     """生成虚构单位的多年度自评报告（各表式、各格式），部分植入缺陷，并写出 ground-truth.json。"""
-    truth = service.generate_samples(n, out, seed=seed, defect_share=defect_share)
+    truth = service.generate_samples(n, out, seed=seed, defect_share=defect_share, jobs=jobs)
     typer.echo(f"已生成 {n} 份报告：{out}（标准答案 {truth}）")
 
 

@@ -228,8 +228,15 @@ def import_entry_json(path: str | Path) -> dict[str, Any]:
 # --- the synthetic corpus (jixiao samples generate) -------------------------------------------------
 
 
-def generate_samples(n: int, out: str | Path, *, seed: int = 0, defect_share: float = 0.3) -> Path:
+def generate_samples(n: int, out: str | Path, *, seed: int = 0, defect_share: float = 0.3, jobs: int = 1) -> Path:
     """Write `n` fictional reports with planted defects and their ground truth; returns the truth file."""
     from jixiao.samples.corpus import generate
 
-    return generate(n, out, seed=seed, defect_share=defect_share)
+    return generate(n, out, seed=seed, defect_share=defect_share, jobs=jobs)
+
+
+def load_ground_truth(corpus: str | Path) -> dict[str, Any]:
+    """The ground truth of a generated corpus (ground-truth.json)."""
+    from jixiao.samples.corpus import load_ground_truth
+
+    return load_ground_truth(corpus)

@@ -14,6 +14,7 @@ import json
 import random
 import tempfile
 from collections.abc import Iterator
+from concurrent.futures import ProcessPoolExecutor, ThreadPoolExecutor
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -154,9 +155,14 @@ def _codes(report: Report, profile_id: str) -> set[str]:
     return {f.code for f in check(report, score(report, profile), profile, None, None)}
 
 
-def expected_rules(clean: Report, planted: Report, carrier: Carrier, profile_id: str) -> frozenset[str]:
-    """The rule codes the planted report gives, as its form shows it, that the clean one does not."""
-    return frozenset(_codes(shown(planted, carrier), profile_id) - _codes(shown(clean, carrier), profile_id))
+def expected_rules(
+    clean: Report, planted: Report, carrier: Carrier, profile_id: str, clean_codes: set[str] | None = None
+) -> frozenset[str]:
+    """The rule codes the planted report gives, as its form shows it, that the clean one does not
+    (`clean_codes`: the clean one's, when already known)."""
+    if clean_codes is None:
+        clean_codes = _codes(shown(clean, carrier), profile_id)
+    return frozenset(_codes(shown(planted, carrier), profile_id) - clean_codes)
 
 
 # --- fictional identities ---------------------------------------------------------------------------
@@ -292,13 +298,14 @@ def _plant_one(
     clean: Report, carrier: Carrier, profile_id: str, defects: Iterator[str]
 ) -> tuple[Report, tuple[str, ...], frozenset[str]]:
     """The next defect in turn that this form can show (some defects need a part it has no place for)."""
+    clean_codes = _codes(shown(clean, carrier), profile_id)
     for _ in range(len(DEFECTS)):
         defect = next(defects)
         try:
             planted = plant(clean, defect)
         except (LookupError, AssertionError, StopIteration):  # the report has no row or fact to plant into
             continue
-        expected = expected_rules(clean, planted, carrier, profile_id)
+        expected = expected_rules(clean, planted, carrier, profile_id, clean_codes)
         if expected:
             return planted, (defect,), expected
     return clean, (), frozenset()
@@ -319,24 +326,40 @@ def _docx_bytes(item: Planned) -> bytes:
     return narrative.narrative_docx_bytes(item.report, outline)
 
 
-def write_corpus(items: list[Planned], out: Path, meta: dict[str, Any]) -> Path:
-    """Write every planned file under `out` (each atomically) and the ground truth; returns its path."""
+def write_corpus(items: list[Planned], out: Path, meta: dict[str, Any], jobs: int = 1) -> Path:
+    """Write every planned file under `out` (each atomically) and the ground truth; returns its path.
+
+    Word and Excel files are rendered over `jobs` processes; PDF, web pages and text are the Word
+    documents converted by LibreOffice, a batch per soffice start, `jobs` starts at a time.
+    """
     out.mkdir(parents=True, exist_ok=True)
-    by_conversion: dict[str, list[tuple[bytes, Path]]] = {"pdf": [], "html": [], "txt": []}
-    for item in items:
-        target = out / item.name
-        if item.format == "xlsx":
-            forms.render_xlsx(forms.get_form(item.carrier.output), item.report, target)
-        elif item.format == "docx":
-            atomic_write_bytes(target, _docx_bytes(item))
-        else:
-            by_conversion[item.format].append((_docx_bytes(item), target))
-    for fmt, batch in by_conversion.items():
-        for start in range(0, len(batch), LIBREOFFICE_BATCH):
-            _convert(batch[start : start + LIBREOFFICE_BATCH], fmt)
+    targets = [out / item.name for item in items]
+    if jobs > 1 and len(items) > 1:
+        with ProcessPoolExecutor(max_workers=jobs) as pool:
+            produced = list(pool.map(_produce, items, targets, chunksize=8))
+    else:
+        produced = [_produce(item, target) for item, target in zip(items, targets, strict=True)]
+    batches: list[tuple[str, list[tuple[bytes, Path]]]] = []
+    for fmt in _FILTERS:
+        todo = [(data, target) for (kind, data), target in zip(produced, targets, strict=True) if kind == fmt]
+        batches += [(fmt, todo[i : i + LIBREOFFICE_BATCH]) for i in range(0, len(todo), LIBREOFFICE_BATCH)]
+    with ThreadPoolExecutor(max_workers=max(1, jobs)) as threads:  # each soffice is a process of its own
+        for future in [threads.submit(_convert, batch, fmt) for fmt, batch in batches]:
+            future.result()
     truth = {**meta, "files": [item.truth() for item in items]}
     text = json.dumps(truth, ensure_ascii=False, indent=1)
     return atomic_write_bytes(out / GROUND_TRUTH, text.encode("utf-8"))
+
+
+def _produce(item: Planned, target: Path) -> tuple[str, bytes]:
+    """Write an Excel or Word file in place; for the other formats, the Word bytes to convert."""
+    if item.format == "xlsx":
+        forms.render_xlsx(forms.get_form(item.carrier.output), item.report, target)
+        return "xlsx", b""
+    data = _docx_bytes(item)
+    if item.format == "docx":
+        atomic_write_bytes(target, data)
+    return item.format, data
 
 
 # LibreOffice export filters: text as UTF-8 (its default is the system code page).
@@ -356,15 +379,16 @@ def _convert(batch: list[tuple[bytes, Path]], fmt: str) -> None:
             atomic_write_bytes(target, path.read_bytes())
 
 
-def generate(n: int, out: str | Path, *, seed: int = 0, defect_share: float = 0.3) -> Path:
-    """`jixiao samples generate`: plan `n` reports and write them with their ground truth."""
+def generate(n: int, out: str | Path, *, seed: int = 0, defect_share: float = 0.3, jobs: int = 1) -> Path:
+    """`jixiao samples generate`: plan `n` reports and write them (over `jobs` processes) with their
+    ground truth; the same seed gives the same corpus whatever `jobs`."""
     if n < 1:
         raise ValueError("n must be at least 1")
     if not 0 <= defect_share <= 1:
         raise ValueError("defect_share must be between 0 and 1")
     items = plan(n, seed, defect_share)
     meta = {"generator": "jixiao samples generate", "n": n, "seed": seed, "defect_share": defect_share}
-    return write_corpus(items, Path(out), meta)
+    return write_corpus(items, Path(out), meta, jobs)
 
 
 def load_ground_truth(corpus: str | Path) -> dict[str, Any]:
