@@ -23,7 +23,8 @@ from jixiao.demo import sample_files
 
 REDIS = "redis://127.0.0.1:6379/7"
 RABBITMQ = "amqp://guest:guest@127.0.0.1:5672//"
-SRC = Path(__file__).resolve().parents[1] / "src"
+TESTS = Path(__file__).resolve().parent
+SRC = TESTS.parent / "src"
 
 
 def _listening(port: int) -> bool:
@@ -39,13 +40,19 @@ needs_rabbitmq = pytest.mark.skipif(not _listening(5672), reason="no RabbitMQ on
 
 
 class Worker:
-    """One `jixiao worker` subprocess in its own process group (the worker and its pool children)."""
+    """One worker subprocess in its own process group (the worker and its pool children): `jixiao worker`,
+    or `celery -A APP worker` for an app of the tests."""
 
-    def __init__(self, broker: str, queue: str, log: Path, env: dict[str, str]) -> None:
+    def __init__(self, broker: str, queue: str, log: Path, env: dict[str, str], celery_app: str | None = None) -> None:
         self.log = log
+        command = [sys.executable, "-m", "jixiao.cli", "worker", "--broker", broker, "--queue", queue, "-c", "1"]
+        if celery_app is not None:
+            command = [sys.executable, "-m", "celery", "-A", celery_app, "worker", "-Q", queue, "-c", "1", "-l", "INFO"]
+            env = {**env, "JIXIAO_BROKER_URL": broker, "JIXIAO_QUEUE": queue}
+            env["PYTHONPATH"] += os.pathsep + str(TESTS)
         with log.open("wb") as out:
             self.proc = subprocess.Popen(
-                [sys.executable, "-m", "jixiao.cli", "worker", "--broker", broker, "--queue", queue, "-c", "1"],
+                command,
                 stdout=out,
                 stderr=subprocess.STDOUT,
                 env=env,
@@ -79,8 +86,9 @@ def start_workers(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Iterator[A
     monkeypatch.setenv("JIXIAO_RESULT_BACKEND", REDIS)  # RabbitMQ as broker, rows in Redis
     env = {**os.environ, "PYTHONPATH": str(SRC), "JIXIAO_RESULT_BACKEND": REDIS, "JIXIAO_MAX_SECONDS": "10"}
 
-    def start(broker: str, count: int = 1) -> tuple[str, list[Worker]]:
-        new = [Worker(broker, queue, tmp_path / f"worker-{len(started) + k}.log", env) for k in range(count)]
+    def start(broker: str, count: int = 1, celery_app: str | None = None) -> tuple[str, list[Worker]]:
+        logs = [tmp_path / f"worker-{len(started) + k}.log" for k in range(count)]
+        new = [Worker(broker, queue, log, env, celery_app) for log in logs]
         started.extend(new)
         for worker in new:
             worker.wait_until(" ready.")
@@ -135,3 +143,17 @@ def test_a_worker_killed_mid_batch_loses_nothing(start_workers: Any, batch: list
     assert not runner.is_alive()
     assert rows == expected
     assert survivor.proc.poll() is None
+
+
+@needs_redis
+def test_a_file_that_kills_its_worker_is_tried_twice_then_listed_as_a_failure(
+    start_workers: Any, batch: list[Path]
+) -> None:
+    poison = batch[0].with_name("poison.docx")
+    shutil.copyfile(batch[0], poison)
+    expected = _pool_rows(batch)
+    queue, _ = start_workers(REDIS, 2, celery_app="celery_dying_app")
+    rows = pipeline.check_paths([*batch, poison], broker=REDIS, queue=queue)
+    assert rows[:-1] == expected  # every other file's row, as the pool gives it
+    assert rows[-1]["source"]["path"] == str(poison)
+    assert "the worker died twice" in rows[-1]["error"]
