@@ -19,13 +19,10 @@ from jixiao.samples.generator import DEFECTS
 KNOWN_GAPS: dict[str, str] = {
     "hunan-dept-a/*/copied": "Template A: the copied target/actual text is not paired back to its row",
     "hunan-dept-a/*/fiscal_year": "Template A: a year is still found (the report date), so none is missing",
-    "hunan-dept-a/*/unreadable": "Template A: an actual of 详见附件 is not flagged as unreadable",
     "hunan-dept-b/*/fiscal_year": "Template B: a year is still found (the report date), so none is missing",
     "hunan-dept-b/txt/*": "LibreOffice's text export of Template B: the indicator table is not found",
     "sichuan-510000_0013zp/*/report_date": "Sichuan form: the report date is not read back from the form",
-    "sichuan-510000_0013zp/*/unreadable": "Sichuan form: an actual of 详见附件 is not flagged as unreadable",
     "narrative-*/*/income_parts": "narrative: the income sentence's parts are not all read back",
-    "narrative-*/*/unreadable": "narrative: an actual of 详见附件 in its indicator table is not flagged",
     "narrative-*/txt/*": "narrative as LibreOffice text: its indicator table (tab separated) is not found",
 }
 
