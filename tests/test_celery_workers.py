@@ -157,3 +157,25 @@ def test_a_file_that_kills_its_worker_is_tried_twice_then_listed_as_a_failure(
     assert rows[:-1] == expected  # every other file's row, as the pool gives it
     assert rows[-1]["source"]["path"] == str(poison)
     assert "the worker died twice" in rows[-1]["error"]
+
+
+@pytest.mark.parametrize(
+    ("broker", "reason"),
+    [
+        ("http://127.0.0.1:1/", "只支持 redis:// 与 amqp://"),
+        ("redis://127.0.0.1:1/0", "无法连接任务队列 redis://127.0.0.1:1/0"),
+        ("amqp://guest:secret@127.0.0.1:1//", "无法连接任务队列 amqp://guest:**@127.0.0.1:1//"),
+    ],
+)
+def test_a_broker_that_cannot_be_used_is_one_line_and_exit_2(broker: str, reason: str, batch: list[Path]) -> None:
+    done = subprocess.run(
+        [sys.executable, "-m", "jixiao.cli", "check", str(batch[0]), "--broker", broker, "--no-cache"],
+        capture_output=True,
+        text=True,
+        env={**os.environ, "PYTHONPATH": str(SRC)},
+        timeout=120,
+        check=False,
+    )
+    assert done.returncode == 2
+    assert len(done.stderr.strip().splitlines()) == 1 and reason in done.stderr, done.stderr
+    assert "secret" not in done.stderr

@@ -40,12 +40,43 @@ ROW_TTL_SECONDS = 24 * 3600
 CheckBytes = Callable[[str, bytes, dict[str, Any]], dict[str, Any]]
 
 
+def _shown(url: str) -> str:
+    """The URL without its password, for messages."""
+    from kombu.utils.url import maybe_sanitize_url
+
+    return str(maybe_sanitize_url(url))
+
+
 class BadBroker(JixiaoError):
     def __init__(self, url: str) -> None:
+        url = _shown(url)
         super().__init__(
             f"无法使用任务队列 {url}：只支持 redis:// 与 amqp://（RabbitMQ）",
             f"unsupported broker {url}: use redis:// or amqp:// (RabbitMQ)",
         )
+
+
+class BrokerUnavailable(JixiaoError):
+    def __init__(self, url: str, reason: str) -> None:
+        url = _shown(url)
+        english = f"cannot reach the broker or result store {url}: {reason}"
+        super().__init__(f"无法连接任务队列 {url}：{reason}", english)
+
+
+def ensure_reachable(app: Celery) -> None:
+    """Fail at once, in one line, when the broker or the result store does not answer (Celery would
+    otherwise retry for a long while and end with a traceback)."""
+    from kombu.exceptions import OperationalError
+    from redis.exceptions import RedisError
+
+    url = app.conf.broker_url
+    try:
+        with app.connection_for_write() as connection:
+            connection.ensure_connection(max_retries=1, timeout=5)
+        url = app.conf.result_backend
+        app.backend.client.ping()
+    except (OperationalError, RedisError, OSError) as exc:
+        raise BrokerUnavailable(str(url), " ".join(str(exc).split())[:200]) from None
 
 
 def task_time_limit() -> int:
@@ -128,6 +159,7 @@ def run(
     When no row comes in for `idle_seconds` (default: twice the task's time limit and the broker's
     hand-back time), the files still out are listed as failures.
     """
+    ensure_reachable(app)
     batch = uuid.uuid4().hex
     pending: dict[str, tuple[Job, int]] = {}
     for job in jobs:
