@@ -264,7 +264,13 @@ def plan(n: int, seed: int = 0, defect_share: float = 0.3) -> list[Planned]:
     """`n` reports: units of 2–3 consecutive years, round the carriers, each defect planted in turn."""
     rng = random.Random(seed)
     all_carriers = carriers()
-    defect_cycle = _cycle(list(DEFECTS))
+    # each form goes round the defects on its own, so every defect it can show comes to it in turn
+    # (each from its own place in the list, so that a small corpus still covers many defects)
+    names = list(DEFECTS)
+    defect_cycles = {
+        c.output: _cycle(names[k * len(names) // len(all_carriers) :] + names[: k * len(names) // len(all_carriers)])
+        for k, c in enumerate(all_carriers)
+    }
     used: set[str] = set()
     out: list[Planned] = []
     planted_count = 0
@@ -281,7 +287,7 @@ def plan(n: int, seed: int = 0, defect_share: float = 0.3) -> list[Planned]:
             expected: frozenset[str] = frozenset()
             # Planting follows the running share, so a small corpus gets its share too.
             if planted_count < round(defect_share * (len(out) + 1)):
-                report, defects, expected = _plant_one(clean, carrier, profile_id, defect_cycle)
+                report, defects, expected = _plant_one(clean, carrier, profile_id, defect_cycles[carrier.output])
                 planted_count += bool(defects)
             fmt = _weighted_format(rng, carrier)
             name = f"{unit.code}-{year}-{carrier.output}.{fmt}"
