@@ -1,12 +1,15 @@
 #!/usr/bin/env bash
-# Installs the system packages jixiao needs (CJK fonts, LibreOffice headless, poppler-utils) from
-# Debian's archive when they are missing. As root it installs them; otherwise it says what to install.
+# Installs the system packages jixiao needs (CJK fonts, LibreOffice headless, poppler-utils, and Chromium
+# for the dashboard's browser test) from Debian's archive when they are missing. As root it installs them;
+# otherwise it says what to install.
 set -euo pipefail
 
 need=()
 fc-list :lang=zh 2>/dev/null | grep -qi . || need+=(fonts-wqy-microhei fonts-noto-cjk)
 command -v soffice >/dev/null 2>&1 || need+=(libreoffice-writer-nogui libreoffice-calc-nogui)
 command -v pdftoppm >/dev/null 2>&1 || need+=(poppler-utils)
+# tests/test_dashboard.py drives Debian's build through Playwright (no browser download at run time)
+[ -x /usr/bin/chromium ] || need+=(chromium)
 
 if [ ${#need[@]} -eq 0 ]; then
     exit 0

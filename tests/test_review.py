@@ -73,6 +73,7 @@ def test_mixed_folder_lists_every_bad_file_and_keeps_every_good_result(tmp_path:
     shutil.copy(NARRATIVE, batch / "copy_of_narrative.txt")  # the same content twice
     member = TABLE.read_bytes() + "\n备注：压缩包内的版本。\n".encode()
     _zip_with_bad_members(batch / "收到的报告.zip", member)
+    (batch / "broken.zip").write_bytes(b"PK\x03\x04 not really an archive")
     before = {p: p.read_bytes() for p in batch.rglob("*") if p.is_file()}
 
     review = service.review_files([batch], tmp_path / "out", jobs=2)
@@ -81,12 +82,14 @@ def test_mixed_folder_lists_every_bad_file_and_keeps_every_good_result(tmp_path:
     failed = {f["path"]: f for f in review.failures}
     zip_name = str(batch / "收到的报告.zip")
     assert f"{zip_name}!报告/云溪交通2023.txt" in by_path  # the GBK name decoded
+    assert "jixiao-review-" not in json.dumps(by_path[f"{zip_name}!报告/云溪交通2023.txt"], ensure_ascii=False)
     for name, kind in [
         ("empty.docx", "empty"),
         ("copy_of_narrative.txt", "duplicate"),
         ("收到的报告.zip!../../escaped.txt", "traversal"),
         ("收到的报告.zip!/etc/absolute.txt", "traversal"),
         ("收到的报告.zip!inner.zip", "nested_archive"),
+        ("broken.zip", "corrupt"),
     ]:
         row = failed[str(batch / name)]
         assert row["kind"] == kind and "\n" not in row["error"] and str(batch / name) in row["error"]
@@ -95,7 +98,7 @@ def test_mixed_folder_lists_every_bad_file_and_keeps_every_good_result(tmp_path:
         in by_path[next(p for p in by_path if p.endswith(NARRATIVE.name))]["also_at"]
     )
     # every input file is either a report or a failure row, none lost, none twice
-    inputs = {str(p) for p in batch.rglob("*") if p.is_file() and p.suffix != ".zip"}
+    inputs = {str(p) for p in batch.rglob("*") if p.is_file() and p.name != "收到的报告.zip"}
     inputs |= {
         f"{zip_name}!{n}" for n in ("报告/云溪交通2023.txt", "../../escaped.txt", "/etc/absolute.txt", "inner.zip")
     }
@@ -117,6 +120,8 @@ def test_mixed_folder_lists_every_bad_file_and_keeps_every_good_result(tmp_path:
     for result in review.results:
         saved = json.loads((out / "reports" / f"{result['source']['sha256']}.json").read_text(encoding="utf-8"))
         assert saved["findings"] == result["findings"] and saved["document"]["blocks"] and "facts" in saved["report"]
+    page = (out / "index.html").read_text(encoding="utf-8")
+    assert all(f'data-sha="{r["source"]["sha256"]}"' in page for r in review.results)
     book = openpyxl.load_workbook(out / "review.xlsx")
     assert book.sheetnames == ["汇总", "排名", "问题清单", "规则统计", "指标", "三公", "跨年对比", "抽查", "读取失败"]
     assert sorted(r["文件"] for r in _rows(book, "读取失败")) == sorted(failed)
@@ -139,7 +144,7 @@ def test_workbook_numbers_are_numbers_with_formats_filters_and_links(tmp_path: P
     rate_cell = summary.cell(rows.index(table) + 2, header.index("预算执行率") + 1)
     assert rate_cell.number_format == '0.00"%"'
     link = summary.cell(rows.index(table) + 2, header.index("页面") + 1).hyperlink
-    assert link is not None and link.target == f"index.html#report-{table['SHA-256']}"
+    assert link is not None and link.target == f"index.html#r/{table['SHA-256']}"
     assert summary.conditional_formatting  # errors and warnings coloured
     jx206 = next(r for r in _rows(book, "问题清单") if r["编码"] == "JX206")
     assert jx206["级别"] == "错误" and "-2.36" in jx206["数值"] and jx206["原文"].startswith("2023年度支出总计")
@@ -167,7 +172,9 @@ def test_second_run_reads_nothing_and_writes_the_same(tmp_path: Path) -> None:
     assert first.results == second.results and book_one == book_two
     renamed = tmp_path / "renamed.txt"
     shutil.copy(TABLE, renamed)
-    assert service.review_files([renamed], tmp_path / "again").read == 0  # keyed on content, not name
+    again = service.review_files([renamed], tmp_path / "again")
+    assert again.read == 0  # keyed on content, not name
+    assert str(TABLE) not in json.dumps(again.results, ensure_ascii=False)  # and named as it is now
     assert service.review_files([renamed], tmp_path / "fresh", use_cache=False).read == 1
 
 
@@ -310,3 +317,102 @@ def test_the_sample_is_reproducible_stratified_and_weighted_toward_errors() -> N
     drawn = [sum(1 for r, _, _ in draw(reports, 20, seed) if r["findings"]) for seed in range(50)]
     assert sum(drawn) / (50 * 20) > 1.5 * base_rate and share_with_errors >= 0
     assert len(draw(reports[:3], 20, 1)) == 3
+
+
+def test_one_finding_is_accepted_by_its_key_from_a_file_or_a_review(tmp_path: Path) -> None:
+    baseline = tmp_path / "accepted.json"
+    review = service.review_files([NARRATIVE], tmp_path / "out")
+    (result,) = review.results
+    jx206 = next(f for f in result["findings"] if f["code"] == "JX206")
+    saved = tmp_path / "out" / "reports" / f"{result['source']['sha256']}.json"
+    done = runner.invoke(
+        app, ["accept", str(saved), finding_key(jx206), "--baseline", str(baseline), "--reason", "核实"]
+    )
+    assert done.exit_code == 0 and "JX206" in done.output
+    again = service.review_files([NARRATIVE], tmp_path / "out", baseline=baseline)
+    assert [f["code"] for f in again.results[0]["findings"]] == [
+        f["code"] for f in result["findings"] if f is not jx206
+    ]
+    assert again.results[0]["suppressed"] == 1
+    wrong = runner.invoke(app, ["accept", str(NARRATIVE), "JX999:0", "--baseline", str(baseline), "--reason", "x"])
+    assert wrong.exit_code == 2 and "JX999:0" in wrong.output and finding_key(jx206) in wrong.output
+
+
+def test_zip_bombs_are_refused_member_by_member(tmp_path: Path) -> None:
+    from jixiao.ingest.limits import Limits
+    from jixiao.review.inputs import unpack_zip
+
+    archive = tmp_path / "bomb.zip"
+    with zipfile.ZipFile(archive, "w", zipfile.ZIP_DEFLATED) as z:
+        z.writestr("zeros.txt", b"0" * 2_000_000)  # inflates 2 MB from a few KB
+        z.writestr("a.txt", TABLE.read_bytes())
+        z.writestr("b.txt", NARRATIVE.read_bytes())
+    small = Limits(max_file_bytes=1_000_000)
+    files, refused = unpack_zip(archive, tmp_path / "in", small)
+    assert [f.shown.rsplit("!", 1)[1] for f in files] == ["a.txt", "b.txt"]
+    assert [(r.shown.rsplit("!", 1)[1], r.kind) for r in refused] == [("zeros.txt", "too_large")]
+    assert "压缩炸弹" in refused[0].reason and "zip bomb" in refused[0].reason
+    # the whole archive's unpacked size is bounded too: members past it are refused, the first kept
+    files, refused = unpack_zip(archive, tmp_path / "in2", max_total=2_000_000 + TABLE.stat().st_size)
+    assert [f.shown.rsplit("!", 1)[1] for f in files] == ["zeros.txt", "a.txt"]
+    assert [r.shown.rsplit("!", 1)[1] for r in refused] == ["b.txt"]
+    assert files[1].path.read_bytes() == TABLE.read_bytes() and files[1].path.parent.parent == tmp_path / "in2"
+
+
+def test_progress_is_reported_as_files_are_done(tmp_path: Path) -> None:
+    seen: list[tuple[int, int]] = []
+    service.review_files(
+        [NARRATIVE, TABLE, *sorted((SHARED / "seeds").glob("*.txt"))],
+        tmp_path / "out",
+        progress=lambda d, t: seen.append((d, t)),
+    )
+    assert seen[0] == (0, 7) and seen[-1] == (7, 7)
+    assert [d for d, _ in seen] == sorted(d for d, _ in seen)
+    seen.clear()
+    service.review_files([NARRATIVE, TABLE], tmp_path / "out", progress=lambda d, t: seen.append((d, t)))
+    assert seen == [(2, 2)]  # all from the cache
+
+
+def test_a_folder_that_is_not_a_review_output_is_never_replaced(tmp_path: Path) -> None:
+    documents = tmp_path / "documents"
+    documents.mkdir()
+    (documents / "mine.txt").write_text("keep", encoding="utf-8")
+    done = runner.invoke(app, ["review", str(TABLE), "--out", str(documents)])
+    assert (
+        done.exit_code == 2
+        and "不予覆盖" in done.output
+        and (documents / "mine.txt").read_text(encoding="utf-8") == "keep"
+    )
+    a_file = tmp_path / "a_file"
+    a_file.write_text("x", encoding="utf-8")
+    assert runner.invoke(app, ["review", str(TABLE), "--out", str(a_file)]).exit_code == 2
+    assert a_file.read_text(encoding="utf-8") == "x"
+    assert service.review_files([TABLE], tmp_path / "out").exit_code == 0
+    assert service.review_files([TABLE], tmp_path / "out").exit_code == 0  # its own output is replaced
+
+
+def test_units_are_matched_by_code_when_both_state_one_else_by_name() -> None:
+    from jixiao.review.years import pairs
+
+    def report(year: int, name: str, code: str | None = None, project: str | None = None) -> dict[str, Any]:
+        unit = {"department": name, "code": code, "report_kind": "project" if project else "department_overall"}
+        unit["project_name"] = project
+        return {"report": {"report": {"unit": unit}, "document": {"fiscal_year": year}}, "id": f"{name}{code}{year}"}
+
+    reports = [
+        report(2023, "云溪市交通运输局", "906017"),
+        report(2022, "云溪市 交通运输局"),  # no code last year: matched by its name (spaces aside)
+        report(2022, "云溪市交通局", "906017"),  # renamed, same code
+        report(2022, "云溪市交通运输局", "111111"),  # same name, another code: another unit
+        report(2021, "云溪市交通运输局", "906017"),  # not the year before
+        report(2023, "云溪市交通运输局", project="农村公路"),  # a project report pairs with its project only
+        report(2022, "云溪市交通运输局", project="农村公路"),
+    ]
+    got = sorted((a["id"], b["id"]) for a, b in pairs(reports))
+    assert got == [
+        ("云溪市 交通运输局None2022", "云溪市交通运输局9060172021"),  # no code this year: by name
+        ("云溪市交通局9060172022", "云溪市交通运输局9060172021"),  # by code, whatever the name
+        ("云溪市交通运输局9060172023", "云溪市 交通运输局None2022"),
+        ("云溪市交通运输局9060172023", "云溪市交通局9060172022"),
+        ("云溪市交通运输局None2023", "云溪市交通运输局None2022"),
+    ]

@@ -388,11 +388,8 @@ def summary_table(review: Any) -> None:
     console.print(table)
     for failure in review.failures:
         console.print(f"  读取失败 / failed: {failure['error']}", markup=False, highlight=False, soft_wrap=True)
-    for note in review.notes:
-        console.print(f"  {note}", markup=False, highlight=False)
     console.print(f"工作簿 / workbook: {review.out / 'review.xlsx'}", markup=False, highlight=False)
-    if review.dashboard is not None:
-        console.print(f"仪表板 / dashboard: {review.dashboard}", markup=False, highlight=False)
+    console.print(f"仪表板 / dashboard: {review.dashboard}", markup=False, highlight=False)
 
 
 @app.command("review")
@@ -450,6 +447,19 @@ def review_command(  # noqa: PLR0917 — typer maps each parameter to an option
         )
     summary_table(review)
     raise typer.Exit(review.exit_code)
+
+
+@app.command("accept")
+@reports_errors
+def accept_command(
+    report: Annotated[Path, typer.Argument(help="报告文件，或 review 输出的 reports/<sha>.json")],
+    keys: Annotated[list[str], typer.Argument(help="发现标识（问题清单的“发现标识”列），如 JX206:33de93e08bd4764f")],
+    baseline: Annotated[Path, typer.Option("--baseline", help="基线文件（不存在时新建） / baseline file")],
+    reason: Annotated[str, typer.Option("--reason", help="接受的理由 / why the finding is accepted")],
+) -> None:
+    """接受发现并记入基线：同一报告内容不再报告 / accept findings into the baseline, with a reason."""
+    for finding in service.accept_findings(baseline, report, keys, reason):
+        typer.echo(f"已接受 / accepted: {finding['code']} {finding['message']}")
 
 
 def main() -> None:

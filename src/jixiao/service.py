@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import contextlib
 from collections.abc import Callable
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
@@ -139,6 +140,35 @@ def review_files(
                 accepted.accept(result["source"]["sha256"], finding, accept_reason, result["source"]["path"])
         accepted.save()
     return review
+
+
+def accept_findings(baseline: Path, report: Path, keys: list[str], reason: str) -> list[dict[str, Any]]:
+    """Accept findings of one report into the baseline, by their keys (问题清单's 发现标识). `report` is
+    a report file (checked now, cache used) or a review's `reports/<sha>.json` (its findings as
+    reviewed, across-years ones included). Returns the findings accepted."""
+    import json
+
+    from jixiao.pipeline import check_paths, default_cache_dir
+    from jixiao.review.controls import Baseline, UnknownFinding, finding_key
+
+    result: dict[str, Any] | None = None
+    if report.suffix.lower() == ".json":
+        with contextlib.suppress(ValueError, OSError):
+            data = json.loads(report.read_text(encoding="utf-8"))
+            result = data if isinstance(data, dict) and "findings" in data else None
+    if result is None:
+        (result,) = check_paths([report], cache_dir=default_cache_dir())
+    if "error" in result:
+        raise UnknownFinding(report, keys, result["error"])
+    by_key = {finding_key(f): f for f in result["findings"]}
+    missing = [k for k in keys if k not in by_key]
+    if missing:
+        raise UnknownFinding(report, missing, "、".join(sorted(by_key)) or "无 / none")
+    accepted = Baseline.load(baseline)
+    for key in keys:
+        accepted.accept(result["source"]["sha256"], by_key[key], reason, str(result["source"]["path"]))
+    accepted.save()
+    return [by_key[k] for k in keys]
 
 
 def list_rules() -> list[dict[str, str]]:

@@ -2,7 +2,8 @@
 
 `run_review` is the one entry (called by `jixiao.service.review_files`): inputs (`inputs.py`), the
 result cache (`cache.py`), across-years comparison (`years.py`), the reviewer's controls
-(`controls.py`), the sample for checking by hand (`sample.py`) and the workbook (`workbook.py`).
+(`controls.py`), the sample for checking by hand (`sample.py`), the workbook (`workbook.py`) and the
+one-file offline dashboard (`dashboard.py`, `excerpts.py`, `static/`).
 """
 
 from __future__ import annotations

@@ -38,6 +38,14 @@ class BadBaseline(JixiaoError):
         super().__init__(f"基线文件无法读取：{path}（{reason}）", f"cannot read the baseline file {path}: {reason}")
 
 
+class UnknownFinding(JixiaoError):
+    def __init__(self, report: Path, keys: list[str], known: str) -> None:
+        wanted = "、".join(keys)
+        super().__init__(
+            f"{report} 中没有这些发现：{wanted}（现有：{known}）", f"{report} has no finding {wanted} (it has: {known})"
+        )
+
+
 def finding_key(finding: dict[str, Any]) -> str:
     """The finding's identity within its report: rule code, numbers and the positions of its evidence."""
     places = [[e.get(k) for k in _POSITION_KEYS] for e in finding.get("evidence", [])]
@@ -106,7 +114,7 @@ class Controls:
         return frozenset(r.code for r in select_rules(self.select, self.ignore))
 
     def apply(self, results: Iterable[dict[str, Any]]) -> list[dict[str, Any]]:
-        """Each result with only the findings reported; `suppressed` counts what the baseline accepted."""
+        """Each result with only the findings reported; with a baseline, `suppressed` counts what it accepted."""
         codes = self.codes()
         floor = _RANK[self.severity]
         out: list[dict[str, Any]] = []
@@ -123,7 +131,10 @@ class Controls:
                     suppressed += 1
                     continue
                 kept.append(finding)
-            out.append({**result, "findings": kept, "suppressed": suppressed})
+            shown = {**result, "findings": kept}
+            if self.baseline is not None:
+                shown["suppressed"] = suppressed
+            out.append(shown)
         return out
 
     def exit_code(self, results: Sequence[dict[str, Any]], failures: Sequence[dict[str, Any]] = ()) -> int:

@@ -11,6 +11,7 @@ members go through.
 from __future__ import annotations
 
 import contextlib
+import os
 import zipfile
 from dataclasses import dataclass
 from pathlib import Path, PurePosixPath
@@ -20,6 +21,8 @@ from jixiao.ingest.limits import DEFAULT_LIMITS, Limits
 from jixiao.ingest.zipguard import open_zip, read_member
 from jixiao.pipeline import CHECKED_SUFFIXES
 
+# what one archive may unpack to in all: a bureau's zip of a few hundred reports is a few hundred MB
+MAX_ARCHIVE_BYTES = int(os.environ.get("JIXIAO_MAX_ARCHIVE_MB") or 4096) * 1024 * 1024
 ARCHIVE_SUFFIXES = frozenset({".zip", ".rar", ".7z", ".tar", ".gz", ".tgz", ".bz2", ".xz"})
 _UTF8_FLAG = 0x800
 
@@ -92,11 +95,13 @@ def _escapes(name: str) -> bool:
 
 
 def unpack_zip(
-    archive: Path, into: Path, limits: Limits = DEFAULT_LIMITS
+    archive: Path, into: Path, limits: Limits = DEFAULT_LIMITS, max_total: int = MAX_ARCHIVE_BYTES
 ) -> tuple[list[InputFile], list[InputFailure]]:
-    """The report members of one archive, unpacked under `into`; each refused member is a failure."""
+    """The report members of one archive, unpacked under `into`; each refused member is a failure,
+    and so is each member past `max_total` bytes unpacked from the archive in all."""
     files: list[InputFile] = []
     failures: list[InputFailure] = []
+    unpacked = 0
     try:
         handle = open_zip(archive)
     except JixiaoError as exc:
@@ -119,6 +124,13 @@ def unpack_zip(
                 continue
             if suffix not in CHECKED_SUFFIXES:
                 continue  # not a report file (a readme, an image): skipped as in a folder
+            if unpacked + info.file_size > max_total:
+                reason = (
+                    f"压缩包解压总量超过上限（{max_total // 1024 // 1024} MB），疑似压缩炸弹 / "
+                    f"the archive unpacks past {max_total} bytes in all; possible zip bomb"
+                )
+                failures.append(InputFailure(shown, reason, "too_large"))
+                continue
             try:
                 data = read_member(archive, handle, info.filename, limits)
             except JixiaoError as exc:
@@ -126,6 +138,7 @@ def unpack_zip(
                     InputFailure(shown, exc.one_line().removeprefix(f"{archive}: "), getattr(exc, "kind", "unreadable"))
                 )
                 continue
+            unpacked += len(data)
             target = into / str(index) / PurePosixPath(name).name
             target.parent.mkdir(parents=True, exist_ok=True)
             target.write_bytes(data)

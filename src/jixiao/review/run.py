@@ -13,14 +13,16 @@ import os
 import shutil
 import tempfile
 from collections.abc import Callable, Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
 from jixiao import pipeline
+from jixiao.errors import JixiaoError
 from jixiao.profiles import Profile, get_profile
 from jixiao.review.cache import ResultCache
 from jixiao.review.controls import Controls
+from jixiao.review.dashboard import write_dashboard
 from jixiao.review.inputs import InputFailure, InputFile, collect
 from jixiao.review.sample import draw
 from jixiao.review.workbook import write_workbook
@@ -29,6 +31,7 @@ from jixiao.review.years import comparison_rows, cross_year_findings
 Result = dict[str, Any]
 Progress = Callable[[int, int], None]  # (files done, files in all)
 CACHE_FILE = "review.sqlite"
+SUMMARY = "summary.json"  # also marks a folder as a review's output, which a later review may replace
 _RANK = {"error": 0, "warning": 1, "info": 2}
 
 
@@ -43,8 +46,7 @@ class ReviewResult:
     sample: list[tuple[Result, str, float]]
     exit_code: int
     read: int = 0  # files read this time (the rest came from the cache)
-    dashboard: Path | None = None
-    notes: list[str] = field(default_factory=list)
+    dashboard: Path | None = None  # index.html, once written
 
 
 def default_cache_path() -> Path:
@@ -79,6 +81,7 @@ def run_review(
     controls.codes()  # an unknown --select/--ignore stops the review before any file is read
     chosen: Profile | None = get_profile(profile) if profile is not None else None
     out = out.resolve()
+    _check_replaceable(out)
     out.parent.mkdir(parents=True, exist_ok=True)
     build = Path(tempfile.mkdtemp(prefix=f".{out.name}.", dir=out.parent))
     staging = Path(tempfile.mkdtemp(prefix="jixiao-review-"))
@@ -86,19 +89,20 @@ def run_review(
         files, refused = collect(list(paths), staging)
         raw, failures, read = _check_all(files, chosen, jobs, cache_path, progress)
         failures = [f.to_dict() for f in refused] + failures
-        for sha, found in cross_year_findings(raw).items():
-            for result in raw:
-                if result["source"]["sha256"] == sha:
-                    result["findings"] = sorted(
-                        [*result["findings"], *found], key=lambda f: {"error": 0, "warning": 1}.get(f["severity"], 2)
-                    )
+        across = cross_year_findings(raw)
+        for result in raw:
+            found = across.get(result["source"]["sha256"])
+            if found:
+                result["findings"] = sorted(
+                    [*result["findings"], *found], key=lambda f: (_RANK[f["severity"]], f["code"])
+                )
         results = controls.apply(raw)
         comparisons = comparison_rows(results)
         sample = draw(results, sample_size, seed)
         review = ReviewResult(out, results, failures, comparisons, sample, controls.exit_code(results, failures), read)
         _write(build, review)
         _swap(build, out)
-        review.dashboard = out / "index.html" if (out / "index.html").exists() else None
+        review.dashboard = out / "index.html"
         return review
     finally:
         shutil.rmtree(staging, ignore_errors=True)
@@ -133,17 +137,19 @@ def _check_all(
     if progress:
         progress(done, total)
     fresh: dict[str, Result] = {}
-    chunk = max(4 * jobs, 8)  # the pool runs chunk by chunk so the progress bar moves
+    # the pool runs chunk by chunk so the progress bar moves; ~20 chunks, each a pool start (~50 ms)
+    chunk = min(max(4 * jobs, len(todo) // 20), 100)
     for start in range(0, len(todo), chunk):
         part = todo[start : start + chunk]
         checked = pipeline.check_paths([f.path for _, f in part], profile, jobs=jobs, full=True)
-        for (digest, _), result in zip(part, checked, strict=True):
-            fresh[digest] = result
+        found = dict(zip((digest for digest, _ in part), checked, strict=True))
+        if cache is not None:
+            cache.put_many(found)  # chunk by chunk: an interrupted review keeps what it read
+        fresh |= found
         done += len(part)
         if progress:
             progress(done, total)
     if cache is not None:
-        cache.put_many(fresh)
         cache.close()
     results: list[Result] = []
     for digest, file in first.items():
@@ -152,19 +158,23 @@ def _check_all(
             reason = result["error"].replace(str(file.path), file.shown)
             failures.append({"path": file.shown, "error": reason, "kind": result.get("kind", "unreadable")})
             continue
-        _name(result, file.shown, digest)
+        result = _named(result, file.shown, digest)
         result["also_at"] = also[digest]
         results.append(result)
     return results, failures, len(todo)
 
 
-def _name(result: Result, shown: str, digest: str) -> None:
-    """The result under the name the reviewer gave (a zip member's archive!member), not a staging path."""
-    result["source"]["path"] = shown
+def _named(result: Result, shown: str, digest: str) -> Result:
+    """The result under the name the reviewer gave (a zip member's archive!member, not its staging
+    path; this file's path, not the one its content had when it was cached), provenance included."""
+    read_as = result["source"]["path"]
+    if read_as != shown:
+        text = json.dumps(result, ensure_ascii=False)
+        result = json.loads(
+            text.replace(json.dumps(read_as, ensure_ascii=False)[1:-1], json.dumps(shown, ensure_ascii=False)[1:-1])
+        )
     result["source"]["sha256"] = digest
-    result["report"]["source"]["path"] = shown
-    result["report"]["report"]["source_path"] = shown
-    result["document"]["source"]["path"] = shown
+    return result
 
 
 def _write(build: Path, review: ReviewResult) -> None:
@@ -180,13 +190,27 @@ def _write(build: Path, review: ReviewResult) -> None:
         "exit_code": review.exit_code,
         "findings": sum(len(r["findings"]) for r in review.results),
     }
-    (build / "summary.json").write_text(json.dumps(summary, ensure_ascii=False, indent=2), encoding="utf-8")
-    try:
-        from jixiao.review.dashboard import write_dashboard  # type: ignore[import-not-found, unused-ignore]
-    except ImportError:  # the dashboard is built on its own branch; the review is complete without it
-        review.notes.append("index.html 未生成：仪表板模块尚未合并 / dashboard module not merged yet")
-        return
+    (build / SUMMARY).write_text(json.dumps(summary, ensure_ascii=False, indent=2), encoding="utf-8")
     write_dashboard(review.results, review.failures, build / "index.html")
+
+
+class OutputInTheWay(JixiaoError):
+    def __init__(self, out: Path, reason_zh: str, reason_en: str) -> None:
+        super().__init__(f"{out}: {reason_zh}", f"{out}: {reason_en}")
+
+
+def _check_replaceable(out: Path) -> None:
+    """The output folder is replaced whole: only an empty folder or an earlier review's output may be."""
+    if not out.exists():
+        return
+    if not out.is_dir():
+        raise OutputInTheWay(out, "输出位置已有同名文件", "the output path is a file")
+    if any(out.iterdir()) and not (out / SUMMARY).is_file():
+        raise OutputInTheWay(
+            out,
+            "输出文件夹不是空的，也不是 jixiao review 的输出，不予覆盖",
+            "the output folder is neither empty nor a jixiao review output; not replaced",
+        )
 
 
 def _swap(build: Path, out: Path) -> None:

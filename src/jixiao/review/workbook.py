@@ -13,13 +13,12 @@ from pathlib import Path
 from typing import Any
 
 from openpyxl import Workbook
+from openpyxl.cell import Cell, WriteOnlyCell
 from openpyxl.formatting.rule import CellIsRule, FormulaRule
 from openpyxl.styles import Font, PatternFill
 from openpyxl.utils import get_column_letter
-from openpyxl.worksheet.worksheet import Worksheet
 
 from jixiao.review.controls import finding_key
-from jixiao.review.sample import score_band
 from jixiao.rules import all_rules
 
 Result = dict[str, Any]
@@ -35,7 +34,7 @@ KIND_ZH = {"department_overall": "部门整体", "project": "项目", "mixed": "
 
 def page_link(sha256: str) -> str:
     """The report's page in the dashboard beside the workbook."""
-    return f"index.html#report-{sha256}"
+    return f"index.html#r/{sha256}"
 
 
 def place(evidence: dict[str, Any]) -> str:
@@ -80,38 +79,53 @@ def _difference(result: Result) -> float | None:
 
 
 class _Sheet:
-    """One sheet: a bold frozen header with a filter, column widths and number formats by column."""
+    """One sheet, streamed (openpyxl's write-only mode: a 1,000-report review writes 100,000 cells):
+    a bold frozen header with a filter, column widths and number formats by column."""
 
     def __init__(self, book: Workbook, title: str, columns: Sequence[tuple[str, int, str | None]]) -> None:
-        self.ws: Worksheet = book.create_sheet(title)
+        # a WriteOnlyWorksheet: its stubs lack what it borrows from Worksheet (filters, conditional formats)
+        self.ws: Any = book.create_sheet(title)
         self.formats = [fmt for _, _, fmt in columns]
-        self.ws.append([name for name, _, _ in columns])
+        self.headers = [name for name, _, _ in columns]
         for i, (_, width, _) in enumerate(columns, start=1):
             self.ws.column_dimensions[get_column_letter(i)].width = width
-            self.ws.cell(1, i).font = BOLD
         self.ws.freeze_panes = "A2"
+        self.ws.append([self._cell(name, font=BOLD) for name in self.headers])
+        self.rows = 1
 
-    def add(self, values: Iterable[Any]) -> None:
-        row = [float(v) if isinstance(v, Decimal) else v for v in values]
+    def _cell(self, value: Any, fmt: str | None = None, font: Font | None = None) -> Cell:
+        cell = WriteOnlyCell(self.ws, value=float(value) if isinstance(value, Decimal) else value)
+        if fmt is not None:
+            cell.number_format = fmt
+        if font is not None:
+            cell.font = font
+        return cell
+
+    def add(self, values: Iterable[Any], link: str | None = None) -> None:
+        """One row; `link` makes the 页面 column a hyperlink to it."""
+        row: list[Any] = [
+            self._cell(v, fmt) if fmt is not None and v is not None else v
+            for v, fmt in zip(values, self.formats, strict=True)
+        ]
+        if link is not None:
+            at = self.headers.index("页面")
+            row[at] = self._cell(row[at], font=LINK)
+            row[at].hyperlink = link
         self.ws.append(row)
-        r = self.ws.max_row
-        for i, fmt in enumerate(self.formats, start=1):
-            if fmt is not None:
-                self.ws.cell(r, i).number_format = fmt
+        self.rows += 1
 
     def column(self, name: str) -> str:
-        headers = [c.value for c in self.ws[1]]
-        return get_column_letter(headers.index(name) + 1)
+        return get_column_letter(self.headers.index(name) + 1)
 
     def colour(self, name: str, operator: str, value: str, fill: PatternFill) -> None:
         col = self.column(name)
         self.ws.conditional_formatting.add(
-            f"{col}2:{col}{max(self.ws.max_row, 2)}",
+            f"{col}2:{col}{max(self.rows, 2)}",
             CellIsRule(operator=operator, formula=[value], fill=fill),  # type: ignore[no-untyped-call]
         )
 
     def close(self) -> None:
-        self.ws.auto_filter.ref = f"A1:{get_column_letter(len(self.formats))}{max(self.ws.max_row, 1)}"
+        self.ws.auto_filter.ref = f"A1:{get_column_letter(len(self.formats))}{self.rows}"
 
 
 def write_workbook(
@@ -122,9 +136,7 @@ def write_workbook(
     sample: list[tuple[Result, str, float]],
 ) -> Path:
     """Write review.xlsx to `out` (the caller makes the folder atomic)."""
-    book = Workbook()
-    assert book.active is not None
-    book.remove(book.active)
+    book = Workbook(write_only=True)
     _summary(book, results)
     _ranking(book, results)
     _findings(book, results)
@@ -189,16 +201,14 @@ def _summary(book: Workbook, results: list[Result]) -> None:
                 "；".join(result.get("also_at", [])),
                 "打开",
                 result["source"]["sha256"],
-            ]
+            ],
+            link=page_link(result["source"]["sha256"]),
         )
-        link = sheet.ws.cell(sheet.ws.max_row, 19)
-        link.hyperlink = page_link(result["source"]["sha256"])
-        link.font = LINK
     sheet.colour("错误", "greaterThan", "0", RED)
     sheet.colour("警告", "greaterThan", "0", AMBER)
     col = sheet.column("得分差")
     sheet.ws.conditional_formatting.add(
-        f"{col}2:{col}{max(sheet.ws.max_row, 2)}",
+        f"{col}2:{col}{max(sheet.rows, 2)}",
         FormulaRule(formula=[f"ABS({col}2)>=1"], fill=AMBER),  # type: ignore[no-untyped-call]
     )
     sheet.close()
@@ -455,11 +465,9 @@ def _sample(book: Workbook, sample: list[tuple[Result, str, float]]) -> None:
                 weight,
                 result["source"]["path"],
                 "打开",
-            ]
+            ],
+            link=page_link(result["source"]["sha256"]),
         )
-        link = sheet.ws.cell(sheet.ws.max_row, 9)
-        link.hyperlink = page_link(result["source"]["sha256"])
-        link.font = LINK
     sheet.colour("错误", "greaterThan", "0", RED)
     sheet.close()
 
@@ -471,4 +479,4 @@ def _failures(book: Workbook, failures: list[dict[str, Any]]) -> None:
     sheet.close()
 
 
-__all__ = ["page_link", "place", "score_band", "write_workbook"]
+__all__ = ["page_link", "place", "write_workbook"]

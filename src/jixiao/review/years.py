@@ -44,15 +44,29 @@ _SPACE = re.compile(r"\s+")
 _NAME_NOISE = re.compile(r"[\s（）()“”\"'·•]")
 
 
+def _identity(result: Result) -> tuple[str, str, str, str]:
+    """(unit code, unit name, report kind, project name), each normalised; empty when not stated."""
+    unit = result["report"]["report"]["unit"]
+    name = _NAME_NOISE.sub("", unit.get("implementing_unit") or unit.get("department") or "")
+    project = _NAME_NOISE.sub("", unit.get("project_name") or "")
+    return (str(unit.get("code") or ""), name, unit.get("report_kind") or "", project)
+
+
 def unit_key(result: Result) -> tuple[str, ...] | None:
     """Which unit (and, for a project report, which project) a report is about; None when unnamed."""
-    unit = result["report"]["report"]["unit"]
-    name = unit.get("implementing_unit") or unit.get("department") or ""
-    who = f"code:{unit['code']}" if unit.get("code") else _NAME_NOISE.sub("", name)
-    if not who:
-        return None
-    project = _NAME_NOISE.sub("", unit.get("project_name") or "")
-    return (who, unit.get("report_kind") or "", project)
+    code, name, kind, project = _identity(result)
+    return (f"code:{code}" if code else name, kind, project) if code or name else None
+
+
+def same_unit(a: Result, b: Result) -> bool:
+    """The same unit by code when both state one, else by name; and the same kind and project."""
+    code_a, name_a, *rest_a = _identity(a)
+    code_b, name_b, *rest_b = _identity(b)
+    if rest_a != rest_b:
+        return False
+    if code_a and code_b:
+        return code_a == code_b
+    return bool(name_a) and name_a == name_b
 
 
 def year_of(result: Result) -> int | None:
@@ -62,16 +76,28 @@ def year_of(result: Result) -> int | None:
 
 def pairs(results: list[Result]) -> Iterator[tuple[Result, Result]]:
     """(this year's report, last year's report) for every unit with reports of consecutive years."""
-    by_unit: dict[tuple[str, ...], dict[int, list[Result]]] = defaultdict(lambda: defaultdict(list))
+    by_code: dict[tuple[str, int], list[Result]] = defaultdict(list)
+    by_name: dict[tuple[str, int], list[Result]] = defaultdict(list)
     for result in results:
-        key, year = unit_key(result), year_of(result)
-        if key is not None and year is not None:
-            by_unit[key][year].append(result)
-    for years in by_unit.values():
-        for year in sorted(years):
-            for current in years[year]:
-                for prior in years.get(year - 1, []):
-                    yield current, prior
+        code, name, _, _ = _identity(result)
+        year = year_of(result)
+        if year is None:
+            continue
+        if code:
+            by_code[code, year].append(result)
+        if name:
+            by_name[name, year].append(result)
+    for current in results:
+        year = year_of(current)
+        if year is None:
+            continue
+        code, name, _, _ = _identity(current)
+        candidates = by_code.get((code, year - 1), []) + by_name.get((name, year - 1), [])
+        seen: set[int] = set()
+        for prior in candidates:
+            if id(prior) not in seen and same_unit(current, prior):
+                seen.add(id(prior))
+                yield current, prior
 
 
 def comparison_rows(results: list[Result]) -> list[dict[str, Any]]:
