@@ -79,7 +79,9 @@ class Carrier:
     kind: ReportKind
     provinces: tuple[str, ...]  # the province decides the profile (四川 → sichuan, 河北 → hebei …)
     facts: frozenset[str]
-    places: frozenset[str]  # parts beyond facts: indicators.<field>, declared_weights, projects, unit.<field>
+    places: frozenset[
+        str
+    ]  # parts beyond facts: indicators[.<field>], declared_weights, projects[.supplement], unit.<field>
 
     @property
     def is_form(self) -> bool:
@@ -98,7 +100,7 @@ def carriers() -> tuple[Carrier, ...]:
     unit = frozenset({"unit.report_date", "unit.fiscal_year"})
     # the narrative's indicator table (no 偏差原因 column), its title's year; no weights by level, no date
     prose = frozenset({"indicators", *(f"indicators.{f}" for f in ("target", "actual", "weight", "score"))})
-    prose |= {"unit.fiscal_year"}
+    prose |= {"unit.fiscal_year", "projects"}  # its projects table has no 追加 column
     template_a = frozenset({"indicators", "indicators.target", "indicators.actual"})  # names and texts only
     return (
         _form("national-project", "project", ("江西省", "安徽省", "河北省"), _ROWS_ALL | unit),
@@ -137,7 +139,11 @@ def shown(report: Report, carrier: Carrier) -> Report:
         copy.indicators = [_blank_fields(row, blank) for row in copy.indicators]
     if "declared_weights" not in carrier.places:
         copy.declared_weights = []
-    copy.projects, copy.funds_sources, copy.conflicts, copy.comparison_years = [], [], [], []
+    if "projects" not in carrier.places:
+        copy.projects = []
+    elif "projects.supplement" not in carrier.places:
+        copy.projects = [p.model_copy(update={"supplement": None}) for p in copy.projects]
+    copy.funds_sources, copy.conflicts, copy.comparison_years = [], [], []
     update = {f: None for f in ("report_date", "fiscal_year") if f"unit.{f}" not in carrier.places}
     copy.unit = copy.unit.model_copy(update=update)
     return copy
