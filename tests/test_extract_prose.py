@@ -132,3 +132,8 @@ def test_grand_total_beside_the_years_total(tmp_path: Path) -> None:
     text = "2023年度收入總計434.72萬元,其中:本年收入合計434.16萬元,使用非財政撥款結余0.00萬元。"
     got = stated(tmp_path, text, "乌鲁木齐市政务服务中心2023年度部门决算\n")
     assert (got["income_grand_total"], got["income_total"]) == (Decimal("434.72"), Decimal("434.16"))
+
+
+def test_income_from_special_accounts_is_read_in_prose(tmp_path: Path) -> None:
+    facts = stated(tmp_path, "收入合计3319.31万元，上年结转174万元，纳入专户管理的非税收入拨款1300.94万元。")
+    assert facts["income_special_account"] == Decimal("1300.94")

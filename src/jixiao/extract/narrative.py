@@ -156,6 +156,8 @@ SUBJECTS: tuple[tuple[str, Subject], ...] = (
     ("一般公共预算拨款", Subject("income_general_budget")),
     ("政府性基金预算拨款", Subject("income_fund_budget")),
     ("政府性基金拨款", Subject("income_fund_budget")),
+    ("纳入专户管理的非税收入拨款", Subject("income_special_account")),
+    ("纳入专户管理的非税收入", Subject("income_special_account")),
     ("上年结转", Subject("carryover")),
     ("上年结余", Subject("carryover")),
     ("收入总计", _INCOME),
