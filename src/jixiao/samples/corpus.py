@@ -207,15 +207,17 @@ class FictionalUnit:
 
 
 def _unit(rng: random.Random, carrier: Carrier, used: set[str]) -> FictionalUnit:
+    """A unit whose name and code no other unit of the corpus has (the code names its files)."""
     while True:
         province = rng.choice(carrier.provinces)
         city = "".join(rng.sample(_SYLLABLES, 2)) + rng.choice(("市", "县"))
         name = city + rng.choice(_DEPARTMENTS)
-        if name not in used:
-            used.add(name)
+        code = f"{rng.randint(100000, 999999)}"
+        if name not in used and code not in used:
+            used.update((name, code))
             break
     project = rng.choice(_PROJECTS) if carrier.kind == "project" else None
-    return FictionalUnit(name, f"{rng.randint(100000, 999999)}", province + city, project)
+    return FictionalUnit(name, code, province + city, project)
 
 
 def _with_identity(report: Report, unit: FictionalUnit, carrier: Carrier, rng: random.Random) -> Report:
@@ -280,8 +282,10 @@ def plan(n: int, seed: int = 0, defect_share: float = 0.3) -> list[Planned]:
     used: set[str] = set()
     out: list[Planned] = []
     planted_count = 0
+    units = 0
     while len(out) < n:
-        carrier = all_carriers[len(used) % len(all_carriers)]
+        carrier = all_carriers[units % len(all_carriers)]
+        units += 1
         unit = _unit(rng, carrier, used)
         first = rng.randint(2020, 2023)
         profile_id = _profile_id(carrier, unit.region)
