@@ -123,3 +123,22 @@ def test_the_narrative_projects_table_is_read_as_projects_not_as_funds_sources(t
         return (p.name, p.budget_initial, p.budget_adjusted, p.budget_executed, p.execution_rate)
 
     assert [shown(p) for p in back.projects] == [shown(p) for p in report.projects]
+
+
+def test_the_command_writes_the_corpus_and_its_ground_truth(tmp_path: Path) -> None:
+    from typer.testing import CliRunner
+
+    from jixiao.cli import app
+
+    out = tmp_path / "corpus"
+    done = CliRunner().invoke(
+        app, ["samples", "generate", "4", "--out", str(out), "--seed", "3", "--defect-share", "0.5"]
+    )
+    assert done.exit_code == 0, done.output
+    truth = corpus.load_ground_truth(out)
+    assert sorted(f["path"] for f in truth["files"]) == sorted(
+        p.name for p in out.iterdir() if p.name != corpus.GROUND_TRUTH
+    )
+    assert sum(bool(f["defects"]) for f in truth["files"]) == 2
+    refused = CliRunner().invoke(app, ["samples", "generate", "4", "--out", str(out), "--defect-share", "1.5"])
+    assert refused.exit_code == 2
