@@ -21,7 +21,6 @@ KNOWN_GAPS: dict[str, str] = {
     "hunan-dept-a/*/fiscal_year": "Template A: a year is still found (the report date), so none is missing",
     "hunan-dept-b/*/fiscal_year": "Template B: a year is still found (the report date), so none is missing",
     "hunan-dept-b/txt/*": "LibreOffice's text export of Template B: the indicator table is not found",
-    "sichuan-510000_0013zp/*/report_date": "Sichuan form: the report date is not read back from the form",
     "national-project/txt/one_weight_missing": "LibreOffice text: a blank 分值 cell is lost, the row's cells shift",
     "narrative-*/txt/*": "narrative as LibreOffice text: its indicator table (tab separated) is not found",
 }

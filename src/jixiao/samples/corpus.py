@@ -13,6 +13,7 @@ from __future__ import annotations
 import json
 import random
 import tempfile
+import zipfile
 from collections.abc import Iterator
 from concurrent.futures import ProcessPoolExecutor, ThreadPoolExecutor
 from dataclasses import dataclass
@@ -92,7 +93,19 @@ class Carrier:
 
 
 def _form(output: str, kind: ReportKind, provinces: tuple[str, ...], places: frozenset[str]) -> Carrier:
-    return Carrier(output, kind, provinces, forms.get_form(output).fact_keys(), places)
+    """A form: the facts its template has placeholders for; its unit fields likewise."""
+    spec = forms.get_form(output)
+    said = _template_text(spec.docx) + _template_text(spec.xlsx)
+    places = frozenset(p for p in places if not p.startswith("unit.") or p.removeprefix("unit.") in said)
+    return Carrier(output, kind, provinces, spec.fact_keys(), places)
+
+
+def _template_text(path: Path | None) -> str:
+    """The XML of a template file (where its Jinja placeholders are)."""
+    if path is None:
+        return ""
+    with zipfile.ZipFile(path) as package:
+        return "".join(package.read(n).decode("utf-8", "replace") for n in package.namelist() if n.endswith(".xml"))
 
 
 def carriers() -> tuple[Carrier, ...]:
