@@ -189,3 +189,8 @@ def test_a_share_of_the_whole_named_after_its_subject(tmp_path: Path) -> None:
         Decimal(0),
     )
     assert "expenditure_total" not in got
+
+
+def test_income_from_special_accounts_is_read_in_prose(tmp_path: Path) -> None:
+    facts = stated(tmp_path, "收入合计3319.31万元，上年结转174万元，纳入专户管理的非税收入拨款1300.94万元。")
+    assert facts["income_special_account"] == Decimal("1300.94")

@@ -127,3 +127,9 @@ def test_grades_and_normalization() -> None:
     # spaces that PDF export puts between CJK and digits go; variant forms become simplified
     assert normalize("预算安排金额合计 4675.926 万元") == "预算安排金额合计4675.926万元"
     assert normalize("扫黒专项经费") == "扫黑专项经费"
+
+
+def test_a_value_kept_elsewhere_is_flagged_not_read_as_its_appendix_number() -> None:
+    for text in ("详见附件3", "见附表2", "具体见说明"):
+        value = parse_target(text)
+        assert value.flagged and value.number is None, text

@@ -241,3 +241,6 @@ def test_demo_runs_the_main_job_on_every_sample(capsys: pytest.CaptureFixture[st
     written = {p.name for p in tmp_path.iterdir()}
     assert f"{PROJECT}.national-project.xlsx" in written and f"{PROJECT}.national-project.docx" in written
     assert "填报模板-项目支出绩效自评表.xlsx" in written
+    # then a generated corpus, reviewed: the summary printed, the workbook and the ground truth written
+    assert "共 30 份报告" in out and f"工作簿：{tmp_path / 'review' / 'review.xlsx'}" in out
+    assert (tmp_path / "review" / "review.xlsx").is_file() and (tmp_path / "corpus" / "ground-truth.json").is_file()

@@ -170,6 +170,19 @@ def _selectors(values: list[str] | None) -> list[str] | None:
     return [v.strip() for raw in values for v in raw.split(",") if v.strip()]
 
 
+BrokerOption = Annotated[
+    str | None,
+    typer.Option(
+        "--broker",
+        envvar="JIXIAO_BROKER_URL",
+        help="任务队列（redis://… 或 amqp://…）：每个文件交给 jixiao worker 处理 / Celery broker URL",
+    ),
+]
+QueueOption = Annotated[
+    str | None, typer.Option("--queue", envvar="JIXIAO_QUEUE", help="队列名（默认 jixiao）/ queue name")
+]
+
+
 @app.command()
 @reports_errors
 def check(  # noqa: PLR0917 — typer maps each parameter to an option
@@ -185,6 +198,8 @@ def check(  # noqa: PLR0917 — typer maps each parameter to an option
     explain: Annotated[
         bool, typer.Option("--explain", help="text 输出中列出计分过程 / show how each score was computed")
     ] = False,
+    broker: BrokerOption = None,
+    queue: QueueOption = None,
     severity: Annotated[
         Level, typer.Option("--severity", help="只报告此级别及以上 / lowest severity shown")
     ] = Level.info,
@@ -199,7 +214,14 @@ def check(  # noqa: PLR0917 — typer maps each parameter to an option
     否则 2 有文件无法读取 otherwise 2 when a file could not be read.
     """
     results = service.check_files(
-        list(paths), profile, select=_selectors(select), ignore=_selectors(ignore), jobs=jobs, use_cache=not no_cache
+        list(paths),
+        profile,
+        select=_selectors(select),
+        ignore=_selectors(ignore),
+        jobs=jobs,
+        use_cache=not no_cache,
+        broker=broker,
+        queue=queue,
     )
     text, code = service.check_report_output(
         results, format.value, explain, severity=severity.value, fail_on=fail_on.value, baseline=baseline
@@ -339,6 +361,40 @@ def import_command(
 
 
 # --- commands added by later layers register below (keep one section per command) ---------------
+
+
+@app.command("worker")
+@reports_errors
+def worker_command(
+    broker: Annotated[
+        str,
+        typer.Option("--broker", envvar="JIXIAO_BROKER_URL", help="任务队列 redis://… 或 amqp://… / Celery broker URL"),
+    ],
+    queue: QueueOption = None,
+    concurrency: Annotated[int, typer.Option("--concurrency", "-c", min=1, help="并行进程数 / processes")] = 1,
+) -> None:
+    """处理任务队列中的报告，直到被停止 / check the reports sent to the queue until stopped."""
+    service.run_worker(broker, queue, concurrency)
+
+
+samples_app = typer.Typer(help="虚构样本语料 / the synthetic sample corpus", no_args_is_help=True)
+app.add_typer(samples_app, name="samples")
+
+
+@samples_app.command("generate")
+@reports_errors
+def samples_generate(
+    n: Annotated[int, typer.Argument(min=1, help="报告份数 / number of reports")],
+    out: Annotated[Path, typer.Option("--out", "-o", help="输出文件夹 / output folder")],
+    seed: Annotated[int, typer.Option("--seed", help="随机种子：同一种子生成同样的语料")] = 0,
+    defect_share: Annotated[
+        float, typer.Option("--defect-share", min=0.0, max=1.0, help="植入缺陷的报告比例 / share with a planted defect")
+    ] = 0.3,
+    jobs: Annotated[int, typer.Option("--jobs", "-j", min=1, help="并行进程数 / parallel processes")] = 1,
+) -> None:
+    """生成虚构单位的多年度自评报告（各表式、各格式），部分植入缺陷，并写出 ground-truth.json。"""
+    truth = service.generate_samples(n, out, seed=seed, defect_share=defect_share, jobs=jobs)
+    typer.echo(f"已生成 {n} 份报告：{out}（标准答案 {truth}）")
 
 
 @contextmanager

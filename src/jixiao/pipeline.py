@@ -8,9 +8,11 @@ unchanged, and listing a file that cannot be read with its error instead of stop
 
 from __future__ import annotations
 
+import functools
 import hashlib
 import json
 import os
+import tempfile
 from collections.abc import Callable, Iterable, Sequence
 from concurrent.futures import Future, ProcessPoolExecutor
 from concurrent.futures.process import BrokenProcessPool
@@ -21,7 +23,7 @@ from typing import Any
 from jixiao import __version__, ingest
 from jixiao.errors import JixiaoError
 from jixiao.extract import extract, report_json
-from jixiao.ingest.limits import document_guard, limit_memory
+from jixiao.ingest.limits import DEFAULT_LIMITS, document_guard, limit_memory
 from jixiao.model.document import Document, Format, Source
 from jixiao.model.findings import Finding, Severity
 from jixiao.model.report import Report
@@ -184,8 +186,11 @@ def check_paths(
     cache_dir: Path | None = None,
     loader: ReportLoader | None = None,
     full: bool = False,
+    broker: str | None = None,
+    queue: str | None = None,
 ) -> list[dict[str, Any]]:
-    """Check files and folders: results in input order, cached by content hash, in parallel when jobs > 1;
+    """Check files and folders: results in input order, cached by content hash, in parallel when jobs > 1,
+    or on Celery workers (`jixiao worker`) when `broker` names Redis or RabbitMQ (on `queue`);
     `full` adds each report's extraction and document (`Analysis.to_dict`)."""
     files = expand(paths)
     if profile is not None and not isinstance(profile, Profile):
@@ -211,7 +216,9 @@ def check_paths(
                     results[i] = cached
                     continue
         todo.append((i, str(path), cached_at))
-    if jobs > 1 and len(todo) > 1:
+    if broker:
+        done = _on_workers(todo, profile, sel, ign, broker=broker, queue=queue, full=full)
+    elif jobs > 1 and len(todo) > 1:
         done = _in_pool(todo, profile, sel, ign, jobs, loader=loader, full=full)
     else:
         done = [(i, at, _check_one(p, profile, sel, ign, loader=loader, full=full)) for i, p, at in todo]
@@ -256,6 +263,71 @@ def _in_pool(
             reason = "处理该文件的进程意外退出 / the worker process died while reading the file"
             result = {"source": {"path": p}, "error": f"{p}: {reason}", "kind": "internal"}
         done.append((i, at, result))
+    return done
+
+
+# --- Celery workers ---------------------------------------------------------------------------------
+
+
+def _task_settings(profile: ProfileArg, sel: list[str], ign: list[str], full: bool) -> dict[str, Any]:
+    """The batch's settings as JSON: a profile travels whole, so a worker needs no profile file."""
+    chosen = profile.model_dump(mode="json") if isinstance(profile, Profile) else None
+    return {"profile": chosen, "select": sel, "ignore": ign, "full": full}
+
+
+def check_bytes(name: str, data: bytes, settings: dict[str, Any], loader: ReportLoader | None = None) -> dict[str, Any]:
+    """The worker's task: one file sent as bytes, checked from a private copy, its row naming the
+    original path (the copy's path is replaced by it in every provenance)."""
+    profile = Profile.model_validate(settings["profile"]) if settings.get("profile") else None
+    with tempfile.TemporaryDirectory(prefix="jixiao-task-") as tmp:
+        local = Path(tmp) / (Path(name).name or "report")
+        local.write_bytes(data)
+        sel, ign = settings.get("select") or None, settings.get("ignore") or None
+        row = _check_one(str(local), profile, sel, ign, loader=loader, full=bool(settings.get("full")))
+    text = json.dumps(row, ensure_ascii=False)
+    return dict(json.loads(text.replace(json.dumps(str(local))[1:-1], json.dumps(name)[1:-1])))
+
+
+def worker_app(broker: str, queue: str | None = None, loader: ReportLoader | None = None) -> Any:
+    """The Celery app `jixiao worker` runs and `check_paths(broker=…)` sends to (Celery is imported
+    only here: a run without a broker does not pay for it); `loader` as for `check_paths`."""
+    from jixiao import workers
+
+    return workers.make_app(broker, functools.partial(check_bytes, loader=loader), queue or workers.DEFAULT_QUEUE)
+
+
+def _on_workers(
+    todo: list[tuple[int, str, Path | None]],
+    profile: ProfileArg,
+    sel: list[str],
+    ign: list[str],
+    *,
+    broker: str,
+    queue: str | None,
+    full: bool,
+) -> list[tuple[int, Path | None, dict[str, Any]]]:
+    """Each file a Celery task; files past the size limit are refused here, without sending them."""
+    from jixiao import workers
+
+    app = worker_app(broker, queue)
+    cached_at = {i: at for i, _p, at in todo}
+    done: list[tuple[int, Path | None, dict[str, Any]]] = []
+    jobs: list[workers.Job] = []
+    for i, p, at in todo:
+        try:
+            too_big = Path(p).stat().st_size > DEFAULT_LIMITS.max_file_bytes
+            data = b"" if too_big else Path(p).read_bytes()
+        except OSError:
+            too_big, data = True, b""  # unreadable here: _check_one names the reason
+        if too_big:
+            done.append((i, at, _check_one(p, profile, sel, ign, full=full)))
+        else:
+            jobs.append(workers.Job(i, p, data))
+    try:
+        for i, row in workers.run(app, jobs, _task_settings(profile, sel, ign, full)):
+            done.append((i, cached_at[i], row))
+    finally:
+        app.close()
     return done
 
 

@@ -47,15 +47,35 @@ def check_files(
     ignore: list[str] | None = None,
     jobs: int = 1,
     use_cache: bool = True,
+    broker: str | None = None,
+    queue: str | None = None,
 ) -> list[dict[str, Any]]:
-    """Check files and folders: one result dict per report (or its read error), cached by content hash."""
+    """Check files and folders: one result dict per report (or its read error), cached by content hash;
+    on Celery workers when `broker` is a Redis or RabbitMQ URL."""
     from jixiao import pipeline
     from jixiao.render.api import prepared_report
 
     cache = pipeline.default_cache_dir() if use_cache else None
     return pipeline.check_paths(
-        paths, profile, select=select, ignore=ignore, jobs=jobs, cache_dir=cache, loader=prepared_report
+        paths,
+        profile,
+        select=select,
+        ignore=ignore,
+        jobs=jobs,
+        cache_dir=cache,
+        loader=prepared_report,
+        broker=broker,
+        queue=queue,
     )
+
+
+def run_worker(broker: str, queue: str | None = None, concurrency: int = 1) -> None:
+    """`jixiao worker`: take files from the broker's queue and check them until stopped."""
+    from jixiao import pipeline, workers
+    from jixiao.render.api import prepared_report
+
+    chosen = queue or workers.DEFAULT_QUEUE
+    workers.start_worker(pipeline.worker_app(broker, chosen, loader=prepared_report), chosen, concurrency)
 
 
 def check_report_output(
@@ -254,3 +274,20 @@ def import_entry(path: str | Path) -> Report:
 
 def import_entry_json(path: str | Path) -> dict[str, Any]:
     return extract.report_json(import_entry(path))
+
+
+# --- the synthetic corpus (jixiao samples generate) -------------------------------------------------
+
+
+def generate_samples(n: int, out: str | Path, *, seed: int = 0, defect_share: float = 0.3, jobs: int = 1) -> Path:
+    """Write `n` fictional reports with planted defects and their ground truth; returns the truth file."""
+    from jixiao.samples.corpus import generate
+
+    return generate(n, out, seed=seed, defect_share=defect_share, jobs=jobs)
+
+
+def load_ground_truth(corpus: str | Path) -> dict[str, Any]:
+    """The ground truth of a generated corpus (ground-truth.json)."""
+    from jixiao.samples.corpus import load_ground_truth
+
+    return load_ground_truth(corpus)

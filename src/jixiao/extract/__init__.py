@@ -146,6 +146,7 @@ def _read_tables(document: Document, report: Report) -> tuple[int, set[int]]:
             report.set_fact(found.key, Fact(value=found.value, unit=found.unit, provenance=found.provenance))
             count += 1
         report.funds_sources.extend(labelled.funds_sources)
+        report.projects.extend(labelled.projects)
     report.projects.extend(forms)
     if first_table is not None:  # the rows of every indicator table (a form may run over several)
         report.set_fact("indicator_count", Fact(value=len(report.indicators), unit="个", provenance=first_table))

@@ -12,7 +12,7 @@ from __future__ import annotations
 import itertools
 import re
 from collections.abc import Iterator
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from decimal import Decimal
 
 from jixiao.extract.grid import Slot, distinct, provenance, table_rows
@@ -28,7 +28,7 @@ from jixiao.extract.values import (
     parse_plain_number,
 )
 from jixiao.model.document import Provenance, Table
-from jixiao.model.report import FACT_SECTIONS, FactValue, FundsSource, fact_kind
+from jixiao.model.report import FACT_SECTIONS, FactValue, FundsSource, Project, fact_kind
 
 
 @dataclass(frozen=True, slots=True)
@@ -71,10 +71,12 @@ def read_value(key: str, text: str, default_unit: str | None = "万元") -> tupl
 
 @dataclass
 class Labelled:
-    """What a table states through labels: facts, and the source rows of its funds block."""
+    """What a table states through labels: facts, the source rows of its funds block, and the rows of
+    a projects list (项目名称 | 年初预算数 | 全年预算数 | 全年执行数 | 执行率)."""
 
     found: list[Found]
     funds_sources: list[FundsSource]
+    projects: list[Project] = field(default_factory=list)
 
 
 def read_labelled_table(table: Table, file: str, title: str = "") -> Labelled:
@@ -87,6 +89,8 @@ def read_labelled_table(table: Table, file: str, title: str = "") -> Labelled:
     band_used = False  # a data row has been read under the band: the next label row starts a new one
     funds_columns: dict[int, str] | None = None
     funds_width = 0
+    lists_projects = False  # the funds columns head a list of projects, one per row
+    projects: list[Project] = []
     in_indicators = False
     for row in rows:
         cells = [s for s in distinct(row) if s.text]
@@ -117,11 +121,15 @@ def read_labelled_table(table: Table, file: str, title: str = "") -> Labelled:
             band.append(row)
             if (columns := _funds_columns(row)) is not None:
                 funds_columns, funds_width = columns, len(row)
+                lists_projects = compact(cells[0].text) in _PROJECT_NAME_LABELS
             for slot in cells:
                 found.extend(_inline_pairs(table, slot, file))
             continue
         # a row with values
         offset = _funds_offset(row, funds_columns, funds_width) if funds_columns is not None else 0
+        if funds_columns is not None and lists_projects and _values_in(row, funds_columns, offset):
+            projects.append(_project(table, row, funds_columns, offset, file))
+            continue
         if funds_columns is not None and _is_funds_total(row):
             found.extend(_funds_row(table, row, funds_columns, offset, file))
             band = []
@@ -136,7 +144,7 @@ def read_labelled_table(table: Table, file: str, title: str = "") -> Labelled:
             found.extend(_pairs(table, row, file))
         for slot in cells:
             found.extend(_inline_pairs(table, slot, file))
-    return Labelled(found, sources)
+    return Labelled(found, sources, projects)
 
 
 def _funds_offset(row: list[Slot], columns: dict[int, str], header_width: int) -> int:
@@ -236,6 +244,23 @@ def _funds_source(table: Table, row: list[Slot], columns: dict[int, str], offset
             setattr(source, found.key, found.value)
             source.cells[found.key] = found.provenance
     return source
+
+
+_PROJECT_NAME_LABELS = frozenset({"项目名称", "专项名称"})
+
+
+def _project(table: Table, row: list[Slot], columns: dict[int, str], offset: int, file: str) -> Project:
+    """One row of a projects list: its name, budgets, execution and rate."""
+    source = _funds_source(table, row, columns, offset, file)
+    rate = next((f.value for f in _funds_row(table, row, columns, offset, file) if f.key == "execution_rate"), None)
+    return Project(
+        name=source.name,
+        budget_initial=source.budget_initial,
+        budget_adjusted=source.budget_adjusted,
+        budget_executed=source.budget_executed,
+        execution_rate=rate if isinstance(rate, Decimal) else None,
+        provenance=source.provenance,
+    )
 
 
 def _is_funds_total(row: list[Slot]) -> bool:

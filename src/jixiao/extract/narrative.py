@@ -161,6 +161,8 @@ SUBJECTS: tuple[tuple[str, Subject], ...] = (
     ("一般公共预算拨款", Subject("income_general_budget")),
     ("政府性基金预算拨款", Subject("income_fund_budget")),
     ("政府性基金拨款", Subject("income_fund_budget")),
+    ("纳入专户管理的非税收入拨款", Subject("income_special_account")),
+    ("纳入专户管理的非税收入", Subject("income_special_account")),
     ("上年结转", Subject("carryover")),
     ("上年结余", Subject("carryover")),
     ("收入总计", _INCOME),
@@ -425,6 +427,7 @@ _YEAR = re.compile(r"((?:19|20)\d{2})年")
 _LEADING_YEAR = re.compile(r"((?:19|20)\d{2})年度?的?$")
 _ACTUAL_CUE = re.compile(r"实际|决算|支出|发生|开支|使用")
 _COMPARISON = re.compile(r"较|比|与")
+_BRACKETED_BUDGET = re.compile(r"[（(]\s*预算[数为是]?$")
 
 
 def _in_budget_mode(
@@ -436,7 +439,9 @@ def _in_budget_mode(
     if subject.budget_change is None:
         return stated, budget_mode
     if key == subject.budget:
-        return stated, budget_mode or not _COMPARISON.search(cue)  # 较预算数1237万元 compares, states no budget
+        # 较预算数1237万元 compares and states no budget; 公务接待费7.47万元（预算9.96万元）: a budget
+        # in brackets after its amount is a side note, the amounts after it are still amounts
+        return stated, budget_mode or not (_COMPARISON.search(cue) or _BRACKETED_BUDGET.search(cue))
     if budget_mode and re.search(r"决算|实际", cue):
         return stated, False  # 比上年决算数增加38.97万元: the actual figures again
     if not budget_mode or _ACTUAL_CUE.search(cue):

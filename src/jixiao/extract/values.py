@@ -331,12 +331,15 @@ VAGUE_PHRASES = (
 )
 
 
+_REFERENCE_ELSEWHERE = re.compile(r"(?:详|具体)?见(?:附件|附表|附录|说明|正文|报告|下表|上表)")
+
+
 def parse_target(text: str) -> ParsedValue:
     """Read a 年度指标值 or 实际完成值: direction, number, unit, change wording, qualitative tier."""
     raw = text.strip()
     norm = _NUMBERING.sub("", normalize(raw))  # 指标1：… / 1. … number the row, they state no value
     value = ParsedValue(text=raw)
-    if not norm:
+    if not norm or _REFERENCE_ELSEWHERE.match(norm):  # 详见附件3: the value is elsewhere, 3 is no value
         value.flagged = True
         return value
     for word, tier in QUALITATIVE_TIERS:

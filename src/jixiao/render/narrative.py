@@ -183,13 +183,10 @@ class _Writer:
 
         table = self.doc.add_table(rows=1 + len(rows), cols=len(headers))
         table.style = "Table Grid"
-        for c, text in enumerate(headers):
-            table.cell(0, c).text = text
-        for r, row in enumerate(rows, start=1):
-            for c, text in enumerate(row):
-                table.cell(r, c).text = text
-        for row in table.rows:
-            for cell in row.cells:
+        # row by row: python-docx's table.cell(r, c) rebuilds the whole grid on every call
+        for row, texts in zip(table.rows, [headers, *rows], strict=True):
+            for cell, text in zip(row.cells, texts, strict=True):
+                cell.text = text
                 for p in cell.paragraphs:
                     for run in p.runs:
                         run.font.size = Pt(10.5)
