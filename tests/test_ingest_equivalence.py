@@ -25,6 +25,7 @@ from jixiao.ingest.docx import read_docx
 from jixiao.ingest.legacy_docx import read_docx_before
 from jixiao.ingest.legacy_xlsx import read_xlsx_openpyxl
 from jixiao.ingest.limits import DEFAULT_LIMITS, Limits
+from jixiao.ingest.pdf import read_pdf
 from jixiao.ingest.xlsx import read_xlsx
 from jixiao.model.document import Document
 
@@ -165,3 +166,35 @@ def test_docx_styles_read_as_before(tmp_path: Path) -> None:
     assert new == outcome(read_docx_before, path)
     assert isinstance(new, dict)
     assert {"自评标题", "A & B", "x<y>", "Heading 7", "Heading 1"} <= {b.get("style") for b in new["blocks"]}
+
+
+# --- pdf ----------------------------------------------------------------------------------------------
+
+# The pdfium reader (`read_pdf(..., pdfium=True)`, off by default behind JIXIAO_PDFIUM) against the pdfplumber
+# one. Not yet identical on these files, which is why the switch stays off: pdfium's text page leaves out
+# some of the space glyphs the content draws (pdfminer keeps each one), so a few "105 万元" read "105万元".
+PDFIUM_DIFFERS: dict[str, str] = {
+    "001_c12f8f5072d389f0.pdf": "pdfium drops some space glyphs: 「印发 <衡阳市…」 reads 「印发<衡阳市…」",
+    "004_28d2db90d8e2eda3.pdf": "pdfium drops some space glyphs: 7 of the spaces on page 2 are missing",
+}
+
+
+def read_pdf_plumber(path: Path, limits: Limits) -> Document:
+    return read_pdf(path, limits, pdfium=False)
+
+
+def read_pdf_pdfium(path: Path, limits: Limits) -> Document:
+    return read_pdf(path, limits, pdfium=True)
+
+
+def test_the_corpus_holds_pdfs() -> None:
+    assert len(files(".pdf")) >= 5
+
+
+@pytest.mark.parametrize("path", files(".pdf"), ids=lambda p: p.name)
+def test_pdf_corpus_file_reads_as_before_with_pdfium(path: Path) -> None:
+    old, new = outcome(read_pdf_plumber, path), outcome(read_pdf_pdfium, path)
+    if path.name in PDFIUM_DIFFERS:
+        assert new != old, f"now identical: take {path.name} out of PDFIUM_DIFFERS"
+        pytest.xfail(PDFIUM_DIFFERS[path.name])
+    assert new == old

@@ -1,0 +1,203 @@
+"""A PDF page's characters, images and ruling edges from pdfium, in pdfplumber's terms (issue 15).
+
+pdfium (pypdfium2) parses a page's content in C; pdfminer interprets it in Python, about 50 ms a page.
+`read_page` gives what `pdf.py` takes from a pdfplumber page — characters with their box, size and
+uprightness, image boxes, the page size and the ruling edges the lattice table finder needs — with the
+same values: x from pdfium's loose char box (the glyph advance, as pdfminer's), top and bottom from the
+baseline and the font's descent as pdfminer computes it (the font descriptor's /Descent, read with
+pdfminer's own font code, without interpreting any content), edges from the path objects' segments as
+pdfminer splits them into lines, rects and curves. pdfium works in float32, so coordinates agree to
+about 1e-5 pt; cell boxes are rounded to 0.01 pt.
+
+A page pdfium cannot describe in those terms returns None and is read with pdfplumber (that page only):
+a /Rotate or a page box not at the origin, a form XObject (its objects have their own matrices), a
+character that is sideways or skewed, from a vertical font or a font whose descent is not known by its
+name, or without a Unicode mapping (pdfminer reads it as "(cid:N)").
+"""
+
+from __future__ import annotations
+
+import ctypes
+import re
+from dataclasses import dataclass, field
+from itertools import pairwise
+from typing import Any
+
+from jixiao.ingest.pdf_lines import Char
+from jixiao.ingest.pdf_tables import BBox
+
+Edge = dict[str, Any]
+_SUBSET = re.compile(r"^[A-Z]{6}\+")
+
+
+@dataclass(slots=True)
+class PageInput:
+    """What the PDF reader takes from a page, whichever library read it."""
+
+    chars: list[Char]
+    images: list[BBox]
+    width: float
+    height: float
+    edges: list[Edge] = field(default_factory=list)  # ruling for the lattice table finder
+
+
+def descents(plumber_page: Any, cache: dict[int, Any]) -> dict[str, tuple[float, bool]] | None:
+    """The page's fonts by /BaseFont name: (descent per unit of font size, vertical), as pdfminer has
+    them; None when two fonts of the page share a name with different values."""
+    from pdfminer.pdfinterp import PDFResourceManager
+    from pdfminer.pdftypes import PDFObjRef, resolve1
+
+    manager = cache.setdefault(0, PDFResourceManager(caching=True))
+    fonts = resolve1(plumber_page.page_obj.resources.get("Font")) or {}
+    out: dict[str, tuple[float, bool]] = {}
+    for spec_ref in fonts.values():
+        spec = resolve1(spec_ref)
+        if not isinstance(spec, dict):
+            continue
+        objid = spec_ref.objid if isinstance(spec_ref, PDFObjRef) else None
+        font = manager.get_font(objid, spec)
+        name = getattr(font, "basefont", None)
+        if not isinstance(name, str):
+            continue
+        name = _SUBSET.sub("", name)  # pdfium names a subset font without its "ABCDEF+" tag
+        value = (float(font.get_descent()), bool(font.is_vertical()))
+        if out.setdefault(name, value) != value:
+            return None
+    return out
+
+
+def read_page(page: Any, fonts: dict[str, tuple[float, bool]]) -> PageInput | None:
+    """The page's input from pdfium, or None when pdfplumber must read this page (see the module doc)."""
+    from pypdfium2 import raw
+
+    if page.get_rotation() != 0:
+        return None
+    left, bottom, right, top = page.get_bbox()
+    media = page.get_mediabox()
+    if (left, bottom) != (0, 0) or tuple(media) != (left, bottom, right, top):
+        return None
+    width, height = float(page.get_width()), float(page.get_height())
+    images: list[BBox] = []
+    edges: list[Edge] = []
+    box = [ctypes.c_float() for _ in range(4)]
+    for obj in page.get_objects(max_depth=0):
+        kind = obj.type
+        if kind == raw.FPDF_PAGEOBJ_FORM:
+            return None
+        if kind == raw.FPDF_PAGEOBJ_IMAGE:
+            raw.FPDFPageObj_GetBounds(obj, *(ctypes.byref(v) for v in box))
+            x0, y0, x1, y1 = (v.value for v in box)
+            images.append((x0, height - y1, x1, height - y0))
+        elif kind == raw.FPDF_PAGEOBJ_PATH:
+            edges.extend(_path_edges(obj, height))
+    chars = _chars(page, fonts, height)
+    if chars is None:
+        return None
+    return PageInput(chars=chars, images=images, width=width, height=height, edges=edges)
+
+
+def _chars(page: Any, fonts: dict[str, tuple[float, bool]], height: float) -> list[Char] | None:
+    from pypdfium2 import raw
+
+    textpage = page.get_textpage()
+    try:
+        loose = raw.FS_RECTF()
+        matrix = raw.FS_MATRIX()
+        ox, oy = ctypes.c_double(), ctypes.c_double()
+        name_buffer = ctypes.create_string_buffer(512)
+        names: dict[int, str] = {}  # font handle → /BaseFont
+        chars: list[Char] = []
+        for i in range(textpage.count_chars()):
+            if raw.FPDFText_IsGenerated(textpage, i):
+                continue  # a space or line break pdfium inferred; pdfminer has no such characters
+            if raw.FPDFText_HasUnicodeMapError(textpage, i):
+                return None
+            code = raw.FPDFText_GetUnicode(textpage, i)
+            if code == 0:
+                continue
+            raw.FPDFText_GetMatrix(textpage, i, matrix)
+            a, b, c, d = matrix.a, matrix.b, matrix.c, matrix.d
+            if b != 0 or c != 0 or not a * d > 0:
+                return None  # sideways or skewed: pdfplumber frames it (see pdf._reading_turn)
+            font = raw.FPDFTextObj_GetFont(raw.FPDFText_GetTextObject(textpage, i))
+            address = ctypes.cast(font, ctypes.c_void_p).value or 0
+            if address not in names:
+                length = raw.FPDFFont_GetBaseFontName(font, name_buffer, len(name_buffer))
+                names[address] = name_buffer.value.decode("latin-1") if length else ""
+            known = fonts.get(names[address])
+            if known is None or known[1]:
+                return None
+            size = float(raw.FPDFText_GetFontSize(textpage, i))
+            raw.FPDFText_GetLooseCharBox(textpage, i, loose)
+            raw.FPDFText_GetCharOrigin(textpage, i, ctypes.byref(ox), ctypes.byref(oy))
+            # pdfminer's box: from descent to descent + size above the baseline, scaled by the matrix.
+            low = oy.value + d * known[0] * size
+            chars.append(
+                {
+                    "text": chr(code),
+                    "x0": float(loose.left),
+                    "x1": float(loose.right),
+                    "top": height - (low + d * size),
+                    "bottom": height - low,
+                    "size": d * size,
+                    "upright": True,
+                }
+            )
+        return chars
+    finally:
+        textpage.close()
+
+
+def _path_edges(obj: Any, height: float) -> list[Edge]:
+    """A path's edges as pdfplumber makes them from pdfminer's objects: each subpath's points (a Bézier
+    by its end point, a close by the start point) joined in turn; a one-segment subpath is a line,
+    horizontal when its ends share y, else vertical (pdfplumber's reading of a line)."""
+    from pypdfium2 import raw
+
+    matrix = raw.FS_MATRIX()
+    raw.FPDFPageObj_GetMatrix(obj, matrix)
+    a, b, c, d, e, f = matrix.a, matrix.b, matrix.c, matrix.d, matrix.e, matrix.f
+    px, py = ctypes.c_float(), ctypes.c_float()
+    subpaths: list[list[tuple[float, float]]] = []
+    bezier = 0
+    for i in range(raw.FPDFPath_CountSegments(obj)):
+        segment = raw.FPDFPath_GetPathSegment(obj, i)
+        kind = raw.FPDFPathSegment_GetType(segment)
+        raw.FPDFPathSegment_GetPoint(segment, ctypes.byref(px), ctypes.byref(py))
+        x, y = px.value, py.value
+        point = (a * x + c * y + e, height - (b * x + d * y + f))
+        if kind == raw.FPDF_SEGMENT_MOVETO or not subpaths:
+            subpaths.append([point])
+            bezier = 0
+        elif kind == raw.FPDF_SEGMENT_BEZIERTO:
+            bezier += 1
+            if bezier % 3 == 0:
+                subpaths[-1].append(point)
+        else:
+            subpaths[-1].append(point)
+        if raw.FPDFPathSegment_GetClose(segment) and subpaths[-1][-1] != subpaths[-1][0]:
+            subpaths[-1].append(subpaths[-1][0])
+    edges: list[Edge] = []
+    for points in subpaths:
+        single = len(points) == 2
+        for (x0, y0), (x1, y1) in pairwise(points):
+            orientation: str | None = "v" if x0 == x1 else ("h" if y0 == y1 else None)
+            if single:
+                orientation = "h" if y0 == y1 else "v"
+            edges.append(_edge(x0, y0, x1, y1, orientation))
+    return edges
+
+
+def _edge(x0: float, y0: float, x1: float, y1: float, orientation: str | None) -> Edge:
+    top, bottom = min(y0, y1), max(y0, y1)
+    return {
+        "object_type": "path_edge",
+        "x0": min(x0, x1),
+        "x1": max(x0, x1),
+        "top": top,
+        "bottom": bottom,
+        "doctop": top,
+        "width": abs(x1 - x0),
+        "height": bottom - top,
+        "orientation": orientation,
+    }
