@@ -1,7 +1,10 @@
-"""PDF → Document with pdfplumber: paragraphs in reading order and ruled tables as span-aware grids.
+"""PDF → Document: paragraphs in reading order and ruled tables as span-aware grids.
 
-This module reads pages and joins them; `pdf_lines` owns the text geometry (lines, paragraphs,
-wraps) and `pdf_tables` the grids and tables continued across pages.
+This module reads pages and joins them; `pdf_pdfium` gives each page's characters, images and ruling
+from pdfium in pdfplumber's terms (pdfplumber, on pdfminer, reads a page pdfium cannot describe: see
+that module for how such a page is detected), `pdf_lines` owns the text geometry (lines, paragraphs,
+wraps) and `pdf_tables` the grids and tables continued across pages. The document is opened with
+pdfplumber first, so refusals (encrypted, corrupt, too many pages) are pdfplumber's as before.
 
 Per page:
 - tables are found with explicit lattice settings (ruling lines only, see `TABLE_SETTINGS`); pdfplumber
@@ -104,10 +107,11 @@ class _PageText:
 def read_pdf(path: Path, limits: Limits, *, pdfium: bool | None = None) -> Document:
     """Read a PDF's paragraphs and ruled tables, page by page, with page and bbox provenance.
 
-    `pdfium` (default: the JIXIAO_PDFIUM switch, off) takes each page's characters, images and ruling
-    from pdfium instead of pdfminer, pdfplumber reading only the pages pdfium cannot describe."""
+    `pdfium` (default on; JIXIAO_PDFIUM=0 turns it off) takes each page's characters, images and ruling
+    from pdfium instead of pdfminer, pdfplumber reading only the pages pdfium cannot describe; off, every
+    page is read by pdfplumber as before (`legacy_pdf`)."""
     if pdfium is None:
-        pdfium = os.environ.get("JIXIAO_PDFIUM") == "1"
+        pdfium = os.environ.get("JIXIAO_PDFIUM", "1") != "0"
     import pdfplumber
     from pdfminer.pdfdocument import PDFEncryptionError, PDFPasswordIncorrect
     from pdfminer.psexceptions import PSException
@@ -254,11 +258,16 @@ def _page_input(page: Any, fast: Any, number: int, fonts: dict[int, Any]) -> Pag
     if fast is not None and number <= len(fast):
         known = descents(page, fonts)
         if known is not None:
-            fast_page = fast[number - 1]
+            import pypdfium2
+
             try:
-                found = pdfium_page(fast_page, known)
-            finally:
-                fast_page.close()
+                fast_page = fast[number - 1]
+                try:
+                    found = pdfium_page(fast_page, known)
+                finally:
+                    fast_page.close()
+            except pypdfium2.PdfiumError:
+                found = None  # pdfium cannot load this page: pdfplumber reads it, or refuses the file
             if found is not None:
                 return found
     ruled = bool(page.lines or page.rects or page.curves)

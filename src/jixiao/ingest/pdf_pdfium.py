@@ -77,75 +77,79 @@ def read_page(page: Any, fonts: dict[str, tuple[float, bool]]) -> PageInput | No
     if (left, bottom) != (0, 0) or tuple(media) != (left, bottom, right, top):
         return None
     width, height = float(page.get_width()), float(page.get_height())
-    images: list[BBox] = []
-    edges: list[Edge] = []
-    box = [ctypes.c_float() for _ in range(4)]
-    for obj in page.get_objects(max_depth=0):
-        kind = obj.type
-        if kind == raw.FPDF_PAGEOBJ_FORM:
-            return None
-        if kind == raw.FPDF_PAGEOBJ_IMAGE:
-            raw.FPDFPageObj_GetBounds(obj, *(ctypes.byref(v) for v in box))
-            x0, y0, x1, y1 = (v.value for v in box)
-            images.append((x0, height - y1, x1, height - y0))
-        elif kind == raw.FPDF_PAGEOBJ_PATH:
-            edges.extend(_path_edges(obj, height))
-    chars = _chars(page, fonts, height)
+    textpage = page.get_textpage()
+    try:
+        images: list[BBox] = []
+        edges: list[Edge] = []
+        box = [ctypes.c_float() for _ in range(4)]
+        for obj in page.get_objects(max_depth=0):
+            kind = obj.type
+            if kind == raw.FPDF_PAGEOBJ_FORM:
+                return None
+            if kind == raw.FPDF_PAGEOBJ_TEXT and raw.FPDFTextObj_GetText(obj, textpage, None, 0) <= 2:
+                # A text object the text page has no character of: pdfium measured its glyphs as zero
+                # wide (a space in some CJK subsets) and left them out, where pdfminer keeps them.
+                return None
+            if kind == raw.FPDF_PAGEOBJ_IMAGE:
+                raw.FPDFPageObj_GetBounds(obj, *(ctypes.byref(v) for v in box))
+                x0, y0, x1, y1 = (v.value for v in box)
+                images.append((x0, height - y1, x1, height - y0))
+            elif kind == raw.FPDF_PAGEOBJ_PATH:
+                edges.extend(_path_edges(obj, height))
+        chars = _chars(textpage, fonts, height)
+    finally:
+        textpage.close()
     if chars is None:
         return None
     return PageInput(chars=chars, images=images, width=width, height=height, edges=edges)
 
 
-def _chars(page: Any, fonts: dict[str, tuple[float, bool]], height: float) -> list[Char] | None:
+def _chars(textpage: Any, fonts: dict[str, tuple[float, bool]], height: float) -> list[Char] | None:
     from pypdfium2 import raw
 
-    textpage = page.get_textpage()
-    try:
-        loose = raw.FS_RECTF()
-        matrix = raw.FS_MATRIX()
-        ox, oy = ctypes.c_double(), ctypes.c_double()
-        name_buffer = ctypes.create_string_buffer(512)
-        names: dict[int, str] = {}  # font handle → /BaseFont
-        chars: list[Char] = []
-        for i in range(textpage.count_chars()):
-            if raw.FPDFText_IsGenerated(textpage, i):
-                continue  # a space or line break pdfium inferred; pdfminer has no such characters
-            if raw.FPDFText_HasUnicodeMapError(textpage, i):
-                return None
-            code = raw.FPDFText_GetUnicode(textpage, i)
-            if code == 0:
-                continue
-            raw.FPDFText_GetMatrix(textpage, i, matrix)
-            a, b, c, d = matrix.a, matrix.b, matrix.c, matrix.d
-            if b != 0 or c != 0 or not a * d > 0:
-                return None  # sideways or skewed: pdfplumber frames it (see pdf._reading_turn)
-            font = raw.FPDFTextObj_GetFont(raw.FPDFText_GetTextObject(textpage, i))
-            address = ctypes.cast(font, ctypes.c_void_p).value or 0
-            if address not in names:
-                length = raw.FPDFFont_GetBaseFontName(font, name_buffer, len(name_buffer))
-                names[address] = name_buffer.value.decode("latin-1") if length else ""
-            known = fonts.get(names[address])
-            if known is None or known[1]:
-                return None
-            size = float(raw.FPDFText_GetFontSize(textpage, i))
-            raw.FPDFText_GetLooseCharBox(textpage, i, loose)
-            raw.FPDFText_GetCharOrigin(textpage, i, ctypes.byref(ox), ctypes.byref(oy))
-            # pdfminer's box: from descent to descent + size above the baseline, scaled by the matrix.
-            low = oy.value + d * known[0] * size
-            chars.append(
-                {
-                    "text": chr(code),
-                    "x0": float(loose.left),
-                    "x1": float(loose.right),
-                    "top": height - (low + d * size),
-                    "bottom": height - low,
-                    "size": d * size,
-                    "upright": True,
-                }
-            )
-        return chars
-    finally:
-        textpage.close()
+    loose = raw.FS_RECTF()
+    matrix = raw.FS_MATRIX()
+    ox, oy = ctypes.c_double(), ctypes.c_double()
+    name_buffer = ctypes.create_string_buffer(512)
+    names: dict[int, str] = {}  # font handle → /BaseFont
+    chars: list[Char] = []
+    for i in range(textpage.count_chars()):
+        if raw.FPDFText_IsGenerated(textpage, i):
+            continue  # a space or line break pdfium inferred; pdfminer has no such characters
+        if raw.FPDFText_HasUnicodeMapError(textpage, i):
+            return None
+        code = raw.FPDFText_GetUnicode(textpage, i)
+        if code == 0:
+            continue
+        raw.FPDFText_GetMatrix(textpage, i, matrix)
+        a, b, c, d = matrix.a, matrix.b, matrix.c, matrix.d
+        if b != 0 or c != 0 or not a * d > 0:
+            return None  # sideways or skewed: pdfplumber frames it (see pdf._reading_turn)
+        font = raw.FPDFTextObj_GetFont(raw.FPDFText_GetTextObject(textpage, i))
+        address = ctypes.cast(font, ctypes.c_void_p).value or 0
+        if address not in names:
+            length = raw.FPDFFont_GetBaseFontName(font, name_buffer, len(name_buffer))
+            names[address] = name_buffer.value.decode("latin-1") if length else ""
+        known = fonts.get(names[address])
+        if known is None or known[1]:
+            return None
+        size = float(raw.FPDFText_GetFontSize(textpage, i))
+        raw.FPDFText_GetLooseCharBox(textpage, i, loose)
+        raw.FPDFText_GetCharOrigin(textpage, i, ctypes.byref(ox), ctypes.byref(oy))
+        # pdfminer's box: from descent to descent + size above the baseline, scaled by the matrix.
+        low = oy.value + d * known[0] * size
+        chars.append(
+            {
+                "text": chr(code),
+                "x0": float(loose.left),
+                "x1": float(loose.right),
+                "top": height - (low + d * size),
+                "bottom": height - low,
+                "size": d * size,
+                "upright": True,
+            }
+        )
+    return chars
 
 
 def _path_edges(obj: Any, height: float) -> list[Edge]:
