@@ -41,29 +41,71 @@ class PageInput:
     edges: list[Edge] = field(default_factory=list)  # ruling for the lattice table finder
 
 
-def descents(plumber_page: Any, cache: dict[int, Any]) -> dict[str, tuple[float, bool]] | None:
+FontMetric = tuple[str, float, bool]  # /BaseFont without the subset tag, descent per unit of size, vertical
+
+
+def descents(plumber_page: Any, cache: dict[Any, Any]) -> dict[str, tuple[float, bool]] | None:
     """The page's fonts by /BaseFont name: (descent per unit of font size, vertical), as pdfminer has
-    them; None when two fonts of the page share a name with different values."""
-    from pdfminer.pdfinterp import PDFResourceManager
+    them; None when two fonts of the page share a name with different values. `cache` is the
+    document's, by font object."""
     from pdfminer.pdftypes import PDFObjRef, resolve1
 
-    manager = cache.setdefault(0, PDFResourceManager(caching=True))
     fonts = resolve1(plumber_page.page_obj.resources.get("Font")) or {}
     out: dict[str, tuple[float, bool]] = {}
     for spec_ref in fonts.values():
-        spec = resolve1(spec_ref)
-        if not isinstance(spec, dict):
+        key = spec_ref.objid if isinstance(spec_ref, PDFObjRef) else id(spec_ref)
+        if key not in cache:
+            spec = resolve1(spec_ref)
+            cache[key] = _metric(spec, cache, spec_ref) if isinstance(spec, dict) else None
+        metric: FontMetric | None = cache[key]
+        if metric is None:
             continue
-        objid = spec_ref.objid if isinstance(spec_ref, PDFObjRef) else None
-        font = manager.get_font(objid, spec)
-        name = getattr(font, "basefont", None)
-        if not isinstance(name, str):
-            continue
-        name = _SUBSET.sub("", name)  # pdfium names a subset font without its "ABCDEF+" tag
-        value = (float(font.get_descent()), bool(font.is_vertical()))
-        if out.setdefault(name, value) != value:
+        name, descent, vertical = metric
+        if out.setdefault(name, (descent, vertical)) != (descent, vertical):
             return None
     return out
+
+
+def _metric(spec: dict[str, Any], cache: dict[Any, Any], spec_ref: Any) -> FontMetric | None:
+    """A font's metric read off its dictionaries the way pdfminer's font classes read them, for the common
+    kinds (a CID font with Identity-H, a simple font with a descriptor); pdfminer's own font object for
+    the rest (standard 14 fonts' built-in metrics, Type 3 matrices, CMaps that may be vertical)."""
+    from pdfminer.fontmetrics import FONT_METRICS
+    from pdfminer.pdftypes import dict_value, list_value, num_value, resolve1
+    from pdfminer.psparser import literal_name
+
+    subtype = literal_name(resolve1(spec.get("Subtype")))
+    font = spec
+    if subtype == "Type0":
+        descendants = list_value(spec.get("DescendantFonts", []))
+        encoding = resolve1(spec.get("Encoding"))
+        if not descendants or not hasattr(encoding, "name") or literal_name(encoding) != "Identity-H":
+            return _pdfminer_metric(spec, cache, spec_ref)
+        font = dict_value(descendants[0])
+    elif subtype not in ("Type1", "MMType1", "TrueType"):
+        return _pdfminer_metric(spec, cache, spec_ref)
+    name = resolve1(font.get("BaseFont"))
+    if not hasattr(name, "name"):
+        return _pdfminer_metric(spec, cache, spec_ref)
+    basefont = literal_name(name)
+    if subtype != "Type0" and basefont in FONT_METRICS:  # pdfminer takes a standard font's built-in metrics
+        return _pdfminer_metric(spec, cache, spec_ref)
+    descriptor = dict_value(font.get("FontDescriptor", {}))
+    descent = -abs(float(num_value(descriptor.get("Descent", 0))))  # pdfminer makes a positive one negative
+    return _SUBSET.sub("", basefont), descent * 0.001, False
+
+
+def _pdfminer_metric(spec: dict[str, Any], cache: dict[Any, Any], spec_ref: Any) -> FontMetric | None:
+    from pdfminer.pdfinterp import PDFResourceManager
+    from pdfminer.pdftypes import PDFObjRef
+
+    manager = cache.setdefault("manager", PDFResourceManager(caching=True))
+    objid = spec_ref.objid if isinstance(spec_ref, PDFObjRef) else None
+    font = manager.get_font(objid, spec)
+    name = getattr(font, "basefont", None)
+    if not isinstance(name, str):
+        return None
+    return _SUBSET.sub("", name), float(font.get_descent()), bool(font.is_vertical())
 
 
 def read_page(page: Any, fonts: dict[str, tuple[float, bool]]) -> PageInput | None:
