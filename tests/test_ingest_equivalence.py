@@ -231,3 +231,24 @@ def test_generated_pdfs_read_as_before_with_pdfium(tmp_path: Path) -> None:
         new = outcome(read_pdf_pdfium, path)
         assert isinstance(new, dict) and new["blocks"], path.name
         assert new == outcome(read_pdf_pdfplumber, path), path.name
+
+
+def test_a_pdf_pdfium_cannot_load_is_read_by_pdfplumber(monkeypatch: pytest.MonkeyPatch) -> None:
+    """pdfium failing on a file or a page pdfplumber reads is no refusal: pdfplumber reads it as before."""
+    import pypdfium2
+
+    sample = ROOT / "src" / "jixiao" / "samples" / "project_qingshan_school_repair_2023.pdf"
+    before = outcome(read_pdf_pdfplumber, sample)
+    assert isinstance(before, dict)
+
+    calls: list[object] = []
+
+    def fails(*args: object, **kwargs: object) -> None:
+        calls.append(args)
+        raise pypdfium2.PdfiumError("Failed to load page.")
+
+    monkeypatch.setattr(pypdfium2.PdfDocument, "get_page", fails)
+    assert outcome(read_pdf_pdfium, sample) == before
+    monkeypatch.setattr(pypdfium2, "PdfDocument", fails)
+    assert outcome(read_pdf_pdfium, sample) == before
+    assert len(calls) == 2  # the page, then the document
