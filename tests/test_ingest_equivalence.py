@@ -252,3 +252,30 @@ def test_a_pdf_pdfium_cannot_load_is_read_by_pdfplumber(monkeypatch: pytest.Monk
     monkeypatch.setattr(pypdfium2, "PdfDocument", fails)
     assert outcome(read_pdf_pdfium, sample) == before
     assert len(calls) == 2  # the page, then the document
+
+
+def test_damaged_pdfs_read_or_refused_as_before_with_pdfium(tmp_path: Path) -> None:
+    """Flipped bytes, cut tails, cut-out spans and a wrong /Length: the same Document (damage warning
+    included) or the same refusal; pdfium, which reads more of a damaged page, must not read it here."""
+    import re
+
+    source = ROOT / "src" / "jixiao" / "samples" / "project_qingshan_school_repair_2023.pdf"
+    original = source.read_bytes()
+    copies = [re.sub(rb"/Length (\d+)", lambda m: b"/Length " + str(int(m.group(1)) + 7).encode(), original)]
+    rng = random.Random(15)
+    for i in range(45):
+        data = bytearray(original)
+        if i % 3 == 0:
+            for _ in range(rng.randrange(1, 20)):
+                data[rng.randrange(len(data))] = rng.randrange(256)
+        elif i % 3 == 1:
+            data = data[: rng.randrange(1, len(data))]
+        else:
+            start = rng.randrange(len(data))
+            del data[start : start + rng.randrange(1, 200)]
+        copies.append(bytes(data))
+    for i, data in enumerate(copies):
+        path = tmp_path / f"copy{i}.pdf"
+        path.write_bytes(data)
+        new, old = outcome(read_pdf_pdfium, path), outcome(read_pdf_pdfplumber, path)
+        assert new == old, (path.name, new if isinstance(new, tuple) else new["warnings"], old)

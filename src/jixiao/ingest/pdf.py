@@ -130,10 +130,10 @@ def read_pdf(path: Path, limits: Limits, *, pdfium: bool | None = None) -> Docum
                     f"too many pages ({n_pages}, limit {limits.max_pdf_pages})",
                 )
             fast = _open_pdfium(path) if pdfium else None
-            fonts: dict[int, Any] = {}
+            fonts: dict[Any, Any] = {}
             try:
                 for number, page in enumerate(pdf.pages, start=1):
-                    pages.append(_read_page(_page_input(page, fast, number, fonts), number))
+                    pages.append(_read_page(_page_input(page, fast, number, fonts, complaints), number))
                     page.close()  # drop the page's parsed objects: memory stays bounded by one page
             finally:
                 if fast is not None:
@@ -253,10 +253,10 @@ def _open_pdfium(path: Path) -> Any:
         return None
 
 
-def _page_input(page: Any, fast: Any, number: int, fonts: dict[int, Any]) -> PageInput:
+def _page_input(page: Any, fast: Any, number: int, fonts: dict[Any, Any], complaints: _Complaints) -> PageInput:
     """The page from pdfium when it can describe it (pdf_pdfium.read_page), else from pdfplumber."""
     if fast is not None and number <= len(fast):
-        known = descents(page, fonts)
+        known = _undamaged_descents(page, fonts, complaints)
         if known is not None:
             import pypdfium2
 
@@ -278,6 +278,26 @@ def _page_input(page: Any, fast: Any, number: int, fonts: dict[int, Any]) -> Pag
         height=float(page.height),
         edges=page.edges if ruled else [],
     )
+
+
+def _undamaged_descents(page: Any, fonts: dict[Any, Any], complaints: _Complaints) -> dict[str, Any] | None:
+    """The page's font descents (pdf_pdfium.descents), or None when pdfminer finds the objects the page
+    draws damaged: pdfium may read more of such a page than pdfminer, and the reader stays pdfminer's
+    there (the same text, refusal and damage warning as before)."""
+    from pdfminer.pdftypes import resolve1
+
+    before = complaints.count
+    try:
+        known = descents(page, fonts)
+        resources = page.page_obj.resources
+        content = sum(len(resolve1(stream).get_data() or b"") for stream in page.page_obj.contents)
+        for xobject in (resolve1(resources.get("XObject")) or {}).values():
+            resolve1(xobject)
+    except Exception:  # any trouble: pdfplumber reads the page and meets it as before
+        return None
+    # No content where pdfium may find some (a damaged /Length, a stream that does not inflate): pdfminer's
+    # reading of the page, empty, is the one kept.
+    return known if complaints.count == before and content else None
 
 
 def _read_page(page: PageInput, number: int) -> _PageText:
