@@ -11,8 +11,11 @@ about 1e-5 pt; cell boxes are rounded to 0.01 pt.
 
 A page pdfium cannot describe in those terms returns None and is read with pdfplumber (that page only):
 a /Rotate or a page box not at the origin, a form XObject (its objects have their own matrices), a
-character that is sideways or skewed, from a vertical font or a font whose descent is not known by its
-name, or without a Unicode mapping (pdfminer reads it as "(cid:N)").
+text object pdfium's text page has no character of (it measured the glyphs zero wide and left them
+out: single spaces in some CJK subsets), a character that is sideways or skewed, from a vertical font
+or a font whose descent is not known by its name, or without a Unicode mapping (pdfminer reads it as
+"(cid:N)"). `pdf._undamaged_descents` also sends a page to pdfplumber when pdfminer finds its objects
+damaged, where pdfium would read more of it than the reader did before.
 """
 
 from __future__ import annotations
