@@ -1,7 +1,10 @@
-"""PDF → Document with pdfplumber: paragraphs in reading order and ruled tables as span-aware grids.
+"""PDF → Document: paragraphs in reading order and ruled tables as span-aware grids.
 
-This module reads pages and joins them; `pdf_lines` owns the text geometry (lines, paragraphs,
-wraps) and `pdf_tables` the grids and tables continued across pages.
+This module reads pages and joins them; `pdf_pdfium` gives each page's characters, images and ruling
+from pdfium in pdfplumber's terms (pdfplumber, on pdfminer, reads a page pdfium cannot describe: see
+that module for how such a page is detected), `pdf_lines` owns the text geometry (lines, paragraphs,
+wraps) and `pdf_tables` the grids and tables continued across pages. The document is opened with
+pdfplumber first, so refusals (encrypted, corrupt, too many pages) are pdfplumber's as before.
 
 Per page:
 - tables are found with explicit lattice settings (ruling lines only, see `TABLE_SETTINGS`); pdfplumber
@@ -45,6 +48,7 @@ from __future__ import annotations
 
 import hashlib
 import logging
+import os
 import re
 import struct
 import zlib
@@ -70,6 +74,8 @@ from jixiao.ingest.pdf_lines import (
     starts_paragraph,
     typical_gap,
 )
+from jixiao.ingest.pdf_pdfium import PageInput, descents
+from jixiao.ingest.pdf_pdfium import read_page as pdfium_page
 from jixiao.ingest.pdf_tables import TABLE_SETTINGS, BBox, Reach, continue_table, grid
 from jixiao.model.document import Block, Document, Paragraph, Source, Table, number_blocks
 
@@ -100,8 +106,14 @@ class _PageText:
     reach: dict[int, Reach] = field(default_factory=dict)
 
 
-def read_pdf(path: Path, limits: Limits) -> Document:
-    """Read a PDF's paragraphs and ruled tables, page by page, with page and bbox provenance."""
+def read_pdf(path: Path, limits: Limits, *, pdfium: bool | None = None) -> Document:
+    """Read a PDF's paragraphs and ruled tables, page by page, with page and bbox provenance.
+
+    `pdfium` (default on; JIXIAO_PDFIUM=0 turns it off) takes each page's characters, images and ruling
+    from pdfium instead of pdfminer, pdfplumber reading only the pages pdfium cannot describe; off, every
+    page is read by pdfplumber as before (`legacy_pdf`)."""
+    if pdfium is None:
+        pdfium = os.environ.get("JIXIAO_PDFIUM", "1") != "0"
     import pdfplumber
     from pdfminer.pdfdocument import PDFEncryptionError, PDFPasswordIncorrect
     from pdfminer.psexceptions import PSException
@@ -119,9 +131,15 @@ def read_pdf(path: Path, limits: Limits) -> Document:
                     f"PDF 页数过多（{n_pages} 页，上限 {limits.max_pdf_pages} 页）",
                     f"too many pages ({n_pages}, limit {limits.max_pdf_pages})",
                 )
-            for number, page in enumerate(pdf.pages, start=1):
-                pages.append(_read_page(page, number))
-                page.close()  # drop the page's parsed objects: memory stays bounded by one page
+            fast = _open_pdfium(path) if pdfium else None
+            fonts: dict[Any, Any] = {}
+            try:
+                for number, page in enumerate(pdf.pages, start=1):
+                    pages.append(_read_page(_page_input(page, fast, number, fonts, complaints), number))
+                    page.close()  # drop the page's parsed objects: memory stays bounded by one page
+            finally:
+                if fast is not None:
+                    fast.close()
     except UnreadableFile:
         raise
     except PdfminerException as exc:
@@ -264,21 +282,78 @@ def _reject_scanned(path: Path, pages: list[_PageText]) -> None:
         )
 
 
-def _read_page(page: Any, number: int) -> _PageText:
+def _open_pdfium(path: Path) -> Any:
+    """The document in pdfium, or None when pdfium cannot open what pdfplumber did (then pdfplumber reads it all)."""
+    import pypdfium2
+
+    try:
+        return pypdfium2.PdfDocument(str(path))
+    except pypdfium2.PdfiumError:
+        return None
+
+
+def _page_input(page: Any, fast: Any, number: int, fonts: dict[Any, Any], complaints: _Complaints) -> PageInput:
+    """The page from pdfium when it can describe it (pdf_pdfium.read_page), else from pdfplumber."""
+    if fast is not None and number <= len(fast):
+        known = _undamaged_descents(page, fonts, complaints)
+        if known is not None:
+            import pypdfium2
+
+            try:
+                fast_page = fast[number - 1]
+                try:
+                    found = pdfium_page(fast_page, known)
+                finally:
+                    fast_page.close()
+            except pypdfium2.PdfiumError:
+                found = None  # pdfium cannot load this page: pdfplumber reads it, or refuses the file
+            if found is not None:
+                return found
+    ruled = bool(page.lines or page.rects or page.curves)
+    return PageInput(
+        chars=[c for c in page.chars if c.get("text")],
+        images=[(float(i["x0"]), float(i["top"]), float(i["x1"]), float(i["bottom"])) for i in page.images],
+        width=float(page.width),
+        height=float(page.height),
+        edges=page.edges if ruled else [],
+    )
+
+
+def _undamaged_descents(page: Any, fonts: dict[Any, Any], complaints: _Complaints) -> dict[str, Any] | None:
+    """The page's font descents (pdf_pdfium.descents), or None when pdfminer finds the objects the page
+    draws damaged: pdfium may read more of such a page than pdfminer, and the reader stays pdfminer's
+    there (the same text, refusal and damage warning as before)."""
+    from pdfminer.pdftypes import resolve1
+
+    before = complaints.count
+    try:
+        known = descents(page, fonts)
+        resources = page.page_obj.resources
+        content = sum(len(resolve1(stream).get_data() or b"") for stream in page.page_obj.contents)
+        for xobject in (resolve1(resources.get("XObject")) or {}).values():
+            resolve1(xobject)
+    except Exception:  # any trouble: pdfplumber reads the page and meets it as before
+        return None
+    # No content where pdfium may find some (a damaged /Length, a stream that does not inflate): pdfminer's
+    # reading of the page, empty, is the one kept.
+    return known if complaints.count == before and content else None
+
+
+def _read_page(page: PageInput, number: int) -> _PageText:
     out = _PageText()
-    chars: list[Char] = [c for c in page.chars if c.get("text")]
+    chars: list[Char] = page.chars
     mapped = [c for c in chars if not c["text"].startswith("(cid:")]
     out.unmapped = len(chars) - len(mapped)
     chars = mapped
     visible = out.visible = sum(1 for c in chars if not c["text"].isspace())
     out.has_images = bool(page.images)
-    covered = sum(_area(image) for image in page.images) / max(float(page.width * page.height), 1.0)
+    covered = sum(_area(image) for image in page.images) / max(page.width * page.height, 1.0)
     out.scanned = covered > _SCAN_COVER and visible < _SCAN_TEXT
     out.has_text = visible >= _SCAN_TEXT or (visible > 0 and not out.scanned)
     if not visible:
         return out
     turn = _reading_turn(chars)
-    width, height = float(page.width), float(page.height)
+    width, height = page.width, page.height
     if turn:
         # Text set sideways (a rotated page or a landscape table on a portrait page): work in the frame
         # where it reads left to right, top to bottom; bboxes are then in that frame too.
@@ -286,16 +361,16 @@ def _read_page(page: Any, number: int) -> _PageText:
         width, height = height, width
     tables: list[Table] = []
     boxes: list[BBox] = []
-    if page.lines or page.rects or page.curves:  # no ruling at all: no lattice table to find
-        for found in page.find_tables(TABLE_SETTINGS):
-            cells = [_turned(box, turn, float(page.width), float(page.height)) for box in found.cells]
+    if page.edges:  # no ruling at all: no lattice table to find
+        for found in _find_tables(page.edges):
+            cells = [_turned(box, turn, page.width, page.height) for box in found.cells]
             built = grid(cells, chars)
             if built is not None:
                 table, table_reach = built
                 table.page = number
                 out.reach[id(table)] = table_reach
                 tables.append(table)
-                boxes.append(_turned(found.bbox, turn, float(page.width), float(page.height)))
+                boxes.append(_turned(found.bbox, turn, page.width, page.height))
     free = [c for c in chars if not _inside_any(c, boxes)] if boxes else chars
     lines = drop_page_numbers(lines_of(free), height)
     margins = margins_of(lines, width)
@@ -320,6 +395,19 @@ def _read_page(page: Any, number: int) -> _PageText:
     bottoms = [ln.bottom for ln in lines if ln.bottom < height - band] + [b[3] for b in boxes]
     out.body_bottom = max(bottoms, default=0.0)
     return out
+
+
+@dataclass(slots=True)
+class _Ruling:
+    """What pdfplumber's lattice finder reads of a page (with line strategies): its edges."""
+
+    edges: list[dict[str, Any]]
+
+
+def _find_tables(edges: list[dict[str, Any]]) -> list[Any]:
+    from pdfplumber.table import TableFinder, TableSettings
+
+    return TableFinder(_Ruling(edges), TableSettings.resolve(TABLE_SETTINGS)).tables  # type: ignore[arg-type]
 
 
 def _reading_turn(chars: list[Char]) -> int:
@@ -348,8 +436,8 @@ def _turned_char(char: Char, turn: int, width: float, height: float) -> Char:
     return {**char, "x0": x0, "top": top, "x1": x1, "bottom": bottom, "upright": True}
 
 
-def _area(obj: dict[str, Any]) -> float:
-    return max(float(obj["x1"]) - float(obj["x0"]), 0.0) * max(float(obj["bottom"]) - float(obj["top"]), 0.0)
+def _area(box: BBox) -> float:
+    return max(box[2] - box[0], 0.0) * max(box[3] - box[1], 0.0)
 
 
 def _inside_any(char: Char, boxes: list[BBox]) -> bool:
