@@ -179,3 +179,21 @@ def test_a_broker_that_cannot_be_used_is_one_line_and_exit_2(broker: str, reason
     assert done.returncode == 2
     assert len(done.stderr.strip().splitlines()) == 1 and reason in done.stderr, done.stderr
     assert "secret" not in done.stderr
+
+
+def _sheets(workbook: Path) -> dict[str, list[tuple[Any, ...]]]:
+    import openpyxl
+
+    book = openpyxl.load_workbook(workbook, read_only=True)
+    return {sheet.title: [tuple(row) for row in sheet.iter_rows(values_only=True)] for sheet in book.worksheets}
+
+
+@needs_redis
+def test_the_review_on_workers_writes_the_pool_workbook(start_workers: Any, batch: list[Path], tmp_path: Path) -> None:
+    from jixiao import service
+
+    pool = service.review_files(batch, tmp_path / "pool", jobs=2, use_cache=False)
+    queue, _ = start_workers(REDIS, 2)
+    on_workers = service.review_files(batch, tmp_path / "workers", use_cache=False, broker=REDIS, queue=queue)
+    assert pool.results and any(f["kind"] != "duplicate" for f in pool.failures)  # reports and a bad file
+    assert _sheets(on_workers.out / "review.xlsx") == _sheets(pool.out / "review.xlsx")

@@ -468,6 +468,8 @@ def review_command(  # noqa: PLR0917 — typer maps each parameter to an option
     no_cache: Annotated[bool, typer.Option("--no-cache", help="不使用缓存 / do not use the result cache")] = False,
     sample: Annotated[int, typer.Option("--sample", min=0, help="抽查份数 / reports in the sample")] = 20,
     seed: Annotated[int, typer.Option("--seed", help="抽查的随机种子 / sample seed")] = 0,
+    broker: BrokerOption = None,
+    queue: QueueOption = None,
 ) -> None:
     """批量审核：汇总工作簿、离线仪表板和每份报告的 JSON / review a batch into a workbook, a dashboard and JSON.
 
@@ -495,6 +497,8 @@ def review_command(  # noqa: PLR0917 — typer maps each parameter to an option
             sample_size=sample,
             seed=seed,
             progress=advance,
+            broker=broker,
+            queue=queue,
         )
     summary_table(review)
     raise typer.Exit(review.exit_code)

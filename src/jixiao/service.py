@@ -126,9 +126,12 @@ def review_files(
     sample_size: int = 20,
     seed: int = 0,
     progress: Callable[[int, int], None] | None = None,
+    broker: str | None = None,
+    queue: str | None = None,
 ) -> ReviewResult:
     """Review files, folders and zips into `out`; with `accept_reason`, every finding reported is
     added to the baseline (accepted once, with that reason) after the review."""
+    from jixiao.render.api import prepared_report
     from jixiao.review import Baseline, Controls, default_cache_path, run_review
 
     accepted = Baseline.load(baseline) if baseline else None
@@ -143,6 +146,9 @@ def review_files(
         sample_size=sample_size,
         seed=seed,
         progress=progress,
+        broker=broker,
+        queue=queue,
+        loader=prepared_report,
     )
     if accepted is not None and accept_reason:
         for result in review.results:

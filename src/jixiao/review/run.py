@@ -75,8 +75,12 @@ def run_review(
     sample_size: int = 20,
     seed: int = 0,
     progress: Progress | None = None,
+    broker: str | None = None,
+    queue: str | None = None,
+    loader: pipeline.ReportLoader | None = None,
 ) -> ReviewResult:
-    """Review files, folders and zips into `out` (review.xlsx, index.html, reports/<sha>.json)."""
+    """Review files, folders and zips into `out` (review.xlsx, index.html, reports/<sha>.json); the
+    files are read in a process pool, or on Celery workers when `broker` names one (as `check_paths`)."""
     controls = controls or Controls()
     controls.codes()  # an unknown --select/--ignore stops the review before any file is read
     chosen: Profile | None = get_profile(profile) if profile is not None else None
@@ -87,7 +91,8 @@ def run_review(
     staging = Path(tempfile.mkdtemp(prefix="jixiao-review-"))
     try:
         files, refused = collect(list(paths), staging)
-        raw, failures, read = _check_all(files, chosen, jobs, cache_path, progress)
+        dispatch = Dispatch(chosen, jobs, broker, queue, loader)
+        raw, failures, read = _check_all(files, dispatch, cache_path, progress)
         failures = [f.to_dict() for f in refused] + failures
         across = cross_year_findings(raw)
         for result in raw:
@@ -109,8 +114,30 @@ def run_review(
         shutil.rmtree(build, ignore_errors=True)
 
 
+@dataclass(frozen=True, slots=True)
+class Dispatch:
+    """How the files not in the cache are read: `pipeline.check_paths`'s settings."""
+
+    profile: Profile | None
+    jobs: int = 1
+    broker: str | None = None
+    queue: str | None = None
+    loader: pipeline.ReportLoader | None = None
+
+    def check(self, paths: list[Path]) -> list[Result]:
+        return pipeline.check_paths(
+            paths,
+            self.profile,
+            jobs=self.jobs,
+            full=True,
+            broker=self.broker,
+            queue=self.queue,
+            loader=self.loader,
+        )
+
+
 def _check_all(
-    files: list[InputFile], profile: Profile | None, jobs: int, cache_path: Path | None, progress: Progress | None
+    files: list[InputFile], dispatch: Dispatch, cache_path: Path | None, progress: Progress | None
 ) -> tuple[list[Result], list[dict[str, Any]], int]:
     """Each distinct content once: from the cache, else read in parallel; duplicates noted."""
     first: dict[str, InputFile] = {}
@@ -129,7 +156,8 @@ def _check_all(
         else:
             first[digest] = file
             also[digest] = []
-    settings = pipeline._settings_fingerprint(profile, [], [])  # every rule runs; the controls choose what is shown
+    # every rule runs; the controls choose what is shown
+    settings = pipeline._settings_fingerprint(dispatch.profile, [], [])
     cache = ResultCache(cache_path, settings) if cache_path is not None else None
     known = cache.get_many(list(first)) if cache is not None else {}
     todo = [(digest, file) for digest, file in first.items() if digest not in known]
@@ -138,10 +166,10 @@ def _check_all(
         progress(done, total)
     fresh: dict[str, Result] = {}
     # the pool runs chunk by chunk so the progress bar moves; ~20 chunks, each a pool start (~50 ms)
-    chunk = min(max(4 * jobs, len(todo) // 20), 100)
+    chunk = min(max(4 * dispatch.jobs, len(todo) // 20), 100)
     for start in range(0, len(todo), chunk):
         part = todo[start : start + chunk]
-        checked = pipeline.check_paths([f.path for _, f in part], profile, jobs=jobs, full=True)
+        checked = dispatch.check([f.path for _, f in part])
         found = dict(zip((digest for digest, _ in part), checked, strict=True))
         if cache is not None:
             cache.put_many(found)  # chunk by chunk: an interrupted review keeps what it read
