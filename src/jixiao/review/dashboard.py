@@ -18,6 +18,7 @@ from importlib import resources
 from pathlib import Path, PurePath
 from typing import Any
 
+from jixiao.model.document import place_parts
 from jixiao.review.excerpts import DocumentIndex, Located, excerpts
 
 SEVERITIES = ("error", "warning", "info")
@@ -202,16 +203,9 @@ def report_page(report: dict[str, Any]) -> dict[str, Any]:
 
 
 def _evidence_where(evidence: dict[str, Any]) -> str:
-    """第1页 表1 第14行第8列 / 第225行: the evidence's place as a reader counts (from 1)."""
-    parts = []
-    if evidence.get("page") is not None:
-        parts.append(f"第{evidence['page']}页")
-    if evidence.get("sheet"):
-        parts.append(f"工作表“{evidence['sheet']}”")
-    if evidence.get("table") is not None:
-        parts.append(f"表{evidence['table'] + 1}")
-    if evidence.get("row") is not None and evidence.get("col") is not None:
-        parts.append(f"第{evidence['row'] + 1}行第{evidence['col'] + 1}列")
+    """第1页 表1 第14行第8列（文本第225行）: the evidence's place as a reader counts (from 1); the
+    line of a text file is the flattened table's source, named after the cell it was rebuilt into."""
+    parts = place_parts({**evidence, "line": None})
     if evidence.get("line") is not None:
         parts.append(f"（文本第{evidence['line']}行）")
     return " ".join(parts)

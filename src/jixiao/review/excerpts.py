@@ -13,6 +13,8 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import Any
 
+from jixiao.model.document import place_parts
+
 TABLE_ROWS_WHOLE = 40  # a table this short is shown whole
 TABLE_HEAD_ROWS = 2  # else its header rows ...
 TABLE_CONTEXT_ROWS = 3  # ... and this many rows either side of each pointed row
@@ -195,17 +197,8 @@ def excerpts(index: DocumentIndex, targets: list[Located]) -> list[dict[str, Any
 
 
 def _where(provenance: dict[str, Any]) -> str:
-    """A block's place in its file, in words: 第2页 / 工作表“…” / 第14行."""
-    parts = []
-    if provenance.get("page") is not None:
-        parts.append(f"第{provenance['page']}页")
-    if provenance.get("sheet"):
-        parts.append(f"工作表“{provenance['sheet']}”")
-    if provenance.get("table") is not None:
-        parts.append(f"表{provenance['table'] + 1}")
-    if provenance.get("line") is not None:
-        parts.append(f"第{provenance['line']}行")
-    return " ".join(parts)
+    """A block's place in its file, in words: 第2页 / 工作表“…” / 表1 / 第14行."""
+    return " ".join(place_parts(provenance))
 
 
 def _shown_rows(n_rows: int, pointed_rows: set[int]) -> list[tuple[int, int]]:
