@@ -181,6 +181,11 @@ BrokerOption = Annotated[
 QueueOption = Annotated[
     str | None, typer.Option("--queue", envvar="JIXIAO_QUEUE", help="队列名（默认 jixiao）/ queue name")
 ]
+# the reviewer's controls, the same for check and review
+SeverityOption = Annotated[Level, typer.Option("--severity", help="只报告此级别及以上 / lowest severity shown")]
+FailOnOption = Annotated[FailOn, typer.Option("--fail-on", help="此级别及以上的发现使退出码含 1")]
+BaselineOption = Annotated[Path | None, typer.Option("--baseline", help="已接受发现的基线文件 / accepted findings")]
+NoCacheOption = Annotated[bool, typer.Option("--no-cache", help="不使用缓存 / do not use the result cache")]
 
 
 @app.command()
@@ -194,19 +199,15 @@ def check(  # noqa: PLR0917 — typer maps each parameter to an option
     select: Annotated[list[str] | None, typer.Option("--select", help="只运行这些规则：ALL、前缀 JX3 或编码")] = None,
     ignore: Annotated[list[str] | None, typer.Option("--ignore", help="不运行这些规则：前缀或编码")] = None,
     jobs: Annotated[int, typer.Option("--jobs", "-j", min=1, help="并行进程数 / parallel processes")] = 1,
-    no_cache: Annotated[bool, typer.Option("--no-cache", help="不使用缓存 / do not use the result cache")] = False,
+    no_cache: NoCacheOption = False,
     explain: Annotated[
         bool, typer.Option("--explain", help="text 输出中列出计分过程 / show how each score was computed")
     ] = False,
     broker: BrokerOption = None,
     queue: QueueOption = None,
-    severity: Annotated[
-        Level, typer.Option("--severity", help="只报告此级别及以上 / lowest severity shown")
-    ] = Level.info,
-    fail_on: Annotated[FailOn, typer.Option("--fail-on", help="此级别及以上的发现使退出码含 1")] = FailOn.error,
-    baseline: Annotated[
-        Path | None, typer.Option("--baseline", help="已接受发现的基线文件 / accepted findings")
-    ] = None,
+    severity: SeverityOption = Level.info,
+    fail_on: FailOnOption = FailOn.error,
+    baseline: BaselineOption = None,
 ) -> None:
     """重新评分并运行全部勾稽规则 / re-score reports and run every consistency rule.
 
@@ -451,13 +452,9 @@ def review_command(  # noqa: PLR0917 — typer maps each parameter to an option
     profile: Annotated[str | None, typer.Option("--profile", "-p", help="评分规则 ID 或 .toml 文件")] = None,
     select: Annotated[list[str] | None, typer.Option("--select", help="只报告这些规则：ALL、前缀 JX3 或编码")] = None,
     ignore: Annotated[list[str] | None, typer.Option("--ignore", help="不报告这些规则：前缀或编码")] = None,
-    severity: Annotated[
-        Level, typer.Option("--severity", help="只报告此级别及以上 / lowest severity shown")
-    ] = Level.info,
-    fail_on: Annotated[FailOn, typer.Option("--fail-on", help="此级别及以上的发现使退出码含 1")] = FailOn.error,
-    baseline: Annotated[
-        Path | None, typer.Option("--baseline", help="已接受发现的基线文件 / accepted findings")
-    ] = None,
+    severity: SeverityOption = Level.info,
+    fail_on: FailOnOption = FailOn.error,
+    baseline: BaselineOption = None,
     accept: Annotated[
         str | None,
         typer.Option("--accept", help="把本次报告的全部发现记入基线，并写明理由 / accept all, with a reason"),
@@ -465,7 +462,7 @@ def review_command(  # noqa: PLR0917 — typer maps each parameter to an option
     jobs: Annotated[
         int, typer.Option("--jobs", "-j", min=0, help="并行进程数，0 为 CPU 核数 / processes, 0 for one per core")
     ] = 0,
-    no_cache: Annotated[bool, typer.Option("--no-cache", help="不使用缓存 / do not use the result cache")] = False,
+    no_cache: NoCacheOption = False,
     sample: Annotated[int, typer.Option("--sample", min=0, help="抽查份数 / reports in the sample")] = 20,
     seed: Annotated[int, typer.Option("--seed", help="抽查的随机种子 / sample seed")] = 0,
     broker: BrokerOption = None,
