@@ -19,6 +19,7 @@ from jixiao.extract import extract
 from jixiao.model.report import Evaluator, FundsSource, ParsedValue, Report
 from jixiao.render.context import build_context
 from jixiao.render.forms import get_form, list_forms, render_form
+from test_render_roundtrip import indicator_view
 
 SHARED = Path(__file__).resolve().parents[2] / "shared"
 SOURCES = sorted((SHARED / "seeds").glob("*.txt")) + sorted((SHARED / "corpus" / "forms").glob("*.xlsx"))
@@ -58,21 +59,7 @@ def form_view(report: Report, form_id: str) -> dict[str, Any]:
     view: dict[str, Any] = {f"unit.{k}": getattr(report.unit, k) for k in UNIT_FIELDS if f"unit.{k}" in names}
     view["facts"] = {k: report.value(k) for k in sorted(get_form(form_id).fact_keys())}
     view["targets"] = [(_squeeze(t.expected), _squeeze(t.achieved)) for t in report.targets]
-    if form_id == "hunan-dept-a":  # Template A: names and the 完成情况 text only, no points or scores
-        view["indicators"] = [(i.level1, i.level2, i.actual.text if i.actual else "") for i in report.indicators]
-    else:
-        view["indicators"] = [
-            (
-                i.level1,
-                i.level2,
-                i.level3,
-                i.target.text if i.target else "",
-                i.actual.text if i.actual else "",
-                i.weight,
-                i.score,
-            )
-            for i in report.indicators
-        ]
+    view["indicators"] = indicator_view(report, form_id)
     if "r.title" in names:
         view["evaluators"] = [(e.name, e.title, e.affiliation) for e in report.evaluator_details]
     for name, field in TEXT_FIELDS.items():
