@@ -578,19 +578,14 @@ def _row_properties(row: object, header: bool) -> None:
 def _page_numbers(section: object) -> None:
     """第 N 页 centred in the footer (a PAGE field, as Word inserts it)."""
     from docx.enum.text import WD_ALIGN_PARAGRAPH
-    from docx.oxml.ns import qn
+
+    from jixiao.render.narrative import append_page_field
 
     paragraph = section.footer.paragraphs[0]  # type: ignore[attr-defined]
     paragraph.alignment = WD_ALIGN_PARAGRAPH.CENTER
     paragraph.add_run("第 ")
     run = paragraph.add_run()
-    for kind, text in (("begin", None), (None, "PAGE"), ("end", None)):
-        if kind:
-            run._r.append(run._r.makeelement(qn("w:fldChar"), {qn("w:fldCharType"): kind}))
-        else:
-            instr = run._r.makeelement(qn("w:instrText"), {})
-            instr.text = text
-            run._r.append(instr)
+    append_page_field(run)
     paragraph.add_run(" 页")
 
 

@@ -412,17 +412,10 @@ def _plain_style(style: Any, font: str) -> None:
             ppr.remove(element)
 
 
-def _page_number_footer(section: Any) -> None:
-    """— 1 — centred at the foot of each page (4号 宋体 in GB/T 9704; the body font here)."""
-    from docx.enum.text import WD_ALIGN_PARAGRAPH
+def append_page_field(run: Any) -> None:
+    """A PAGE field in `run`, as Word inserts it (begin, instruction, end): the page's own number."""
     from docx.oxml.ns import qn
-    from docx.shared import Pt
 
-    paragraph = section.footer.paragraphs[0]
-    paragraph.alignment = WD_ALIGN_PARAGRAPH.CENTER
-    paragraph.add_run("— ").font.size = Pt(14)
-    run = paragraph.add_run()
-    run.font.size = Pt(14)
     for kind, text in (("begin", None), (None, "PAGE"), ("end", None)):
         if kind:
             run._r.append(run._r.makeelement(qn("w:fldChar"), {qn("w:fldCharType"): kind}))
@@ -430,6 +423,19 @@ def _page_number_footer(section: Any) -> None:
             instr = run._r.makeelement(qn("w:instrText"), {})
             instr.text = text
             run._r.append(instr)
+
+
+def _page_number_footer(section: Any) -> None:
+    """— 1 — centred at the foot of each page (4号 宋体 in GB/T 9704; the body font here)."""
+    from docx.enum.text import WD_ALIGN_PARAGRAPH
+    from docx.shared import Pt
+
+    paragraph = section.footer.paragraphs[0]
+    paragraph.alignment = WD_ALIGN_PARAGRAPH.CENTER
+    paragraph.add_run("— ").font.size = Pt(14)
+    run = paragraph.add_run()
+    run.font.size = Pt(14)
+    append_page_field(run)
     paragraph.add_run(" —").font.size = Pt(14)
 
 
